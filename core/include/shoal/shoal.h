@@ -1,0 +1,20 @@
+// The public API of Shoal's core in one include.
+#pragma once
+
+#include "shoal/column.h"
+#include "shoal/delayed.h"
+#include "shoal/error.h"
+#include "shoal/executor.h"
+#include "shoal/graph.h"
+#include "shoal/inline_executor.h"
+#include "shoal/key.h"
+#include "shoal/observer.h"
+#include "shoal/op.h"
+#include "shoal/params.h"
+#include "shoal/plan.h"
+#include "shoal/progress_bar.h"
+#include "shoal/table.h"
+#include "shoal/task.h"
+#include "shoal/tensor.h"
+#include "shoal/value.h"
+#include "shoal/value_traits.h"
