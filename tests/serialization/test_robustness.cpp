@@ -1,0 +1,155 @@
+// Hostile input: random, truncated and mutated bytes fed to every decoder.
+// Each input either decodes or throws DecodeError with a message; anything
+// else (another exception, a crash, a hang) fails. Also run under ASan and
+// UBSan by scripts/test-sanitizers.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <unistd.h>
+#include <filesystem>
+#include <cstdio>
+
+#include "random_values.h"
+#include "shoal/data_file.h"
+#include "shoal/graph_codec.h"
+#include "shoal/value_codec.h"
+
+using namespace shoal;
+
+namespace {
+
+using Decoder = std::function<void(std::span<const std::byte>)>;
+
+struct Outcome {
+  std::size_t decoded = 0, refused = 0;
+};
+
+class Mutator {
+ public:
+  explicit Mutator(std::uint64_t seed) : rng_(seed) {}
+
+  std::vector<std::byte> mutate(const std::vector<std::byte>& good) {
+    std::vector<std::byte> b = good;
+    switch (rng_() % 6) {
+      case 0:  // random bytes
+        b.assign(rng_() % 256, std::byte{0});
+        for (auto& x : b) x = static_cast<std::byte>(rng_());
+        break;
+      case 1:  // truncated
+        b.resize(good.empty() ? 0 : rng_() % good.size());
+        break;
+      case 2:  // a few bit flips
+        for (int i = 0, n = 1 + static_cast<int>(rng_() % 8); i < n && !b.empty(); ++i) {
+          b[rng_() % b.size()] ^= static_cast<std::byte>(1u << (rng_() % 8));
+        }
+        break;
+      case 3:  // a random 32-bit word overwritten (sizes, counts, pointer offsets)
+        if (b.size() >= 4) {
+          std::uint32_t v = pick_interesting();
+          std::memcpy(b.data() + (rng_() % (b.size() / 4)) * 4, &v, 4);
+        }
+        break;
+      case 4:  // a random 64-bit word overwritten (whole capnp pointers)
+        if (b.size() >= 8) {
+          std::uint64_t v = rng_();
+          std::memcpy(b.data() + (rng_() % (b.size() / 8)) * 8, &v, 8);
+        }
+        break;
+      default:  // bit flips, then truncation to a whole word
+        if (!b.empty()) b[rng_() % b.size()] ^= static_cast<std::byte>(rng_());
+        b.resize(b.size() / 8 * 8);
+        break;
+    }
+    return b;
+  }
+
+ private:
+  std::uint32_t pick_interesting() {
+    static constexpr std::uint32_t kInteresting[] = {0, 1, 2, 7, 8, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe, 1u << 29};
+    return rng_() % 2 ? kInteresting[rng_() % std::size(kInteresting)] : static_cast<std::uint32_t>(rng_());
+  }
+  std::mt19937_64 rng_;
+};
+
+Outcome hammer(const std::vector<std::vector<std::byte>>& corpus, const Decoder& decode, int inputs, std::uint64_t seed) {
+  Mutator m(seed);
+  Outcome out;
+  for (int i = 0; i < inputs; ++i) {
+    auto bytes = m.mutate(corpus[static_cast<std::size_t>(i) % corpus.size()]);
+    try {
+      decode(bytes);
+      ++out.decoded;
+    } catch (const DecodeError& e) {
+      REQUIRE(std::strlen(e.what()) > 0);
+      ++out.refused;
+    } catch (const std::exception& e) {
+      FAIL("input #" << i << " threw something other than DecodeError: " << e.what());
+    }
+  }
+  return out;
+}
+
+Graph sample_graph(shoal::testing::RandomValues& r) {
+  Graph g;
+  for (int i = 0; i < 5; ++i) {
+    Task t;
+    t.key = Key("t-" + std::to_string(i), {i, 2});
+    t.op = OpRegistry::global().get(i % 2 ? "identity" : "list");
+    if (i > 0) t.args.push_back(Key("t-" + std::to_string(i - 1), {i - 1, 2}));
+    t.args.push_back(std::vector<Arg>{Arg(r.value(2)), Arg(Key("t-0", {0, 2}))});
+    if (i % 2) t.params = std::make_shared<const Params>(Params{{"p", r.value(1)}});
+    g.add(std::move(t));
+  }
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("100,000+ random, truncated and mutated inputs: decode or DecodeError, nothing else") {
+  auto start = std::chrono::steady_clock::now();
+  shoal::testing::RandomValues r(424242);
+  std::vector<std::vector<std::byte>> values, graphs, files;
+  for (int i = 0; i < 64; ++i) values.push_back(encode_value(r.value(3)));
+  values.push_back(encode_value(Value(r.table(30))));
+  values.push_back(encode_value(Value(r.tensor())));
+  for (int i = 0; i < 16; ++i) graphs.push_back(encode_graph(sample_graph(r)));
+  for (int i = 0; i < 16; ++i) files.push_back(encode_data_file({r.table(20), r.table(5)}));
+
+  DecodeLimits limits;  // the defaults, as production readers use them
+  auto v = hammer(values, [&](auto b) { (void)decode_value(b, limits); }, 40000, 1);
+  auto t = hammer(values, [&](auto b) { (void)decode_table(b, limits); }, 10000, 2);
+  auto g = hammer(graphs, [&](auto b) { (void)decode_graph(b, limits); }, 30000, 3);
+  auto f = hammer(files, [&](auto b) { (void)decode_data_file(b, "fuzz.shoal", limits); }, 30000, 4);
+  MESSAGE("value: " << v.decoded << " decoded, " << v.refused << " refused; table: " << t.decoded << "/"
+                    << t.refused << "; graph: " << g.decoded << "/" << g.refused << "; file: " << f.decoded
+                    << "/" << f.refused << " in "
+                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+  CHECK(v.refused > 0);
+  CHECK(g.refused > 0);
+  CHECK(f.refused > 0);
+}
+
+TEST_CASE("the .shoal file reader refuses mutated files on disk") {
+  shoal::testing::RandomValues r(77);
+  auto path = std::filesystem::temp_directory_path() / ("shoal-fuzz-" + std::to_string(::getpid()) + ".shoal");
+  auto good = encode_data_file({r.table(20)});
+  Mutator m(9);
+  for (int i = 0; i < 500; ++i) {
+    auto bytes = m.mutate(good);
+    {
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      REQUIRE(f);
+      std::fwrite(bytes.data(), 1, bytes.size(), f);
+      std::fclose(f);
+    }
+    try {
+      (void)read_tables(path);
+    } catch (const DecodeError& e) {
+      CHECK(std::string(e.what()).find(path.string()) != std::string::npos);
+    }
+  }
+  std::filesystem::remove(path);
+}
