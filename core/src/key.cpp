@@ -36,12 +36,35 @@ std::uint64_t hash_bytes(const void* data, std::size_t n, std::uint64_t seed) no
   return mix64(h);
 }
 
+Key::Key(std::string name) : name_(std::make_shared<const std::string>(std::move(name))) { rehash(); }
+
 Key::Key(std::string name, std::initializer_list<std::int64_t> index)
     : Key(std::move(name), std::span<const std::int64_t>(index.begin(), index.size())) {}
 
-Key::Key(std::string name, std::span<const std::int64_t> index) : name_(std::move(name)) {
+Key::Key(std::string name, std::span<const std::int64_t> index)
+    : name_(std::make_shared<const std::string>(std::move(name))) {
+  set_index(index);
+}
+
+Key Key::with_index(std::initializer_list<std::int64_t> index) const {
+  return with_index(std::span<const std::int64_t>(index.begin(), index.size()));
+}
+
+Key Key::with_index(std::span<const std::int64_t> index) const {
+  Key k;
+  k.name_ = name_;
+  k.set_index(index);
+  return k;
+}
+
+const std::string& Key::empty_name() noexcept {
+  static const std::string kEmpty;
+  return kEmpty;
+}
+
+void Key::set_index(std::span<const std::int64_t> index) {
   if (index.size() > kMaxIndex) {
-    throw Error("key '" + name_ + "' has an index of rank " + std::to_string(index.size()) +
+    throw Error("key '" + name() + "' has an index of rank " + std::to_string(index.size()) +
                 "; at most " + std::to_string(kMaxIndex) + " is supported");
   }
   std::copy(index.begin(), index.end(), index_.begin());
@@ -50,26 +73,27 @@ Key::Key(std::string name, std::span<const std::int64_t> index) : name_(std::mov
 }
 
 void Key::rehash() noexcept {
-  std::uint64_t h = hash_bytes(name_.data(), name_.size(), rank_);
+  const std::string& name = this->name();
+  std::uint64_t h = hash_bytes(name.data(), name.size(), rank_);
   for (std::uint8_t i = 0; i < rank_; ++i) h = mix64(h + static_cast<std::uint64_t>(index_[i]));
   hash_ = static_cast<std::size_t>(h);
 }
 
 std::string_view Key::prefix() const noexcept {
-  std::string_view n = name_;
+  std::string_view n = name();
   auto dash = n.rfind('-');
   return dash == std::string_view::npos ? n : n.substr(0, dash);
 }
 
 std::string Key::str() const {
-  if (rank_ == 0) return name_;
-  std::string out = "(\"" + name_ + "\"";
+  if (rank_ == 0) return name();
+  std::string out = "(\"" + name() + "\"";
   for (std::uint8_t i = 0; i < rank_; ++i) out += ", " + std::to_string(index_[i]);
   return out + ")";
 }
 
 bool operator<(const Key& a, const Key& b) noexcept {
-  if (a.name_ != b.name_) return a.name_ < b.name_;
+  if (a.name_ != b.name_ && a.name() != b.name()) return a.name() < b.name();
   return std::lexicographical_compare(a.index_.begin(), a.index_.begin() + a.rank_,
                                       b.index_.begin(), b.index_.begin() + b.rank_);
 }

@@ -3,12 +3,16 @@
 // A key is a name that carries a token — a hash of the work's inputs, so the
 // same work gets the same key and is computed once — plus an index tuple
 // naming a partition or chunk: ("read-csv-9f2c41", 3) or ("zeros-1b2c", 0, 4).
-// Keys are cheap to copy, hash and compare; the hash is computed once.
+// Keys are cheap to copy, hash and compare: the name is shared between
+// copies (and between the keys made from one another with with_index()), and
+// the hash is computed once.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,12 +27,17 @@ class Key {
   static constexpr std::size_t kMaxIndex = 8;
 
   Key() { rehash(); }
-  explicit Key(std::string name) : name_(std::move(name)) { rehash(); }
+  explicit Key(std::string name);
   Key(std::string name, std::initializer_list<std::int64_t> index);
   /// Throws shoal::Error when the index has more than kMaxIndex entries.
   Key(std::string name, std::span<const std::int64_t> index);
 
-  const std::string& name() const noexcept { return name_; }
+  /// A key with this key's name (shared, not copied) and another index:
+  /// how builders make the keys of many partitions cheaply.
+  Key with_index(std::initializer_list<std::int64_t> index) const;
+  Key with_index(std::span<const std::int64_t> index) const;
+
+  const std::string& name() const noexcept { return name_ ? *name_ : empty_name(); }
   std::span<const std::int64_t> index() const noexcept { return {index_.data(), rank_}; }
   /// The name up to its token: "read-csv" for "read-csv-9f2c41ab".
   std::string_view prefix() const noexcept;
@@ -38,14 +47,17 @@ class Key {
   std::string str() const;
 
   friend bool operator==(const Key& a, const Key& b) noexcept {
-    return a.hash_ == b.hash_ && a.rank_ == b.rank_ && a.name_ == b.name_ &&
+    return a.hash_ == b.hash_ && a.rank_ == b.rank_ &&
+           (a.name_ == b.name_ || a.name() == b.name()) &&
            std::equal(a.index_.begin(), a.index_.begin() + a.rank_, b.index_.begin());
   }
   friend bool operator<(const Key& a, const Key& b) noexcept;
 
  private:
   void rehash() noexcept;
-  std::string name_;
+  void set_index(std::span<const std::int64_t> index);
+  static const std::string& empty_name() noexcept;
+  std::shared_ptr<const std::string> name_;
   std::array<std::int64_t, kMaxIndex> index_{};
   std::uint8_t rank_ = 0;
   std::size_t hash_ = 0;

@@ -1,0 +1,106 @@
+#include "shoal/local_cluster.h"
+
+#include <thread>
+
+#include "messages.h"
+
+namespace shoal {
+
+struct LocalCluster::Impl {
+  LocalClusterOptions options;
+  std::size_t threads = 1;
+  std::shared_ptr<actors::SharedCounters> counters = std::make_shared<actors::SharedCounters>();
+  caf::actor_system_config config;  // must outlive the system
+  std::unique_ptr<caf::actor_system> system;
+  caf::actor supervisor;
+  std::vector<caf::actor> workers;
+};
+
+namespace {
+
+LocalClusterOptions normalized(LocalClusterOptions o) {
+  if (o.workers == 0) o.workers = 1;
+  if (o.threads_per_worker == 0) {
+    std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
+    o.threads_per_worker = std::max<std::size_t>(1, hw / o.workers);
+  }
+  return o;
+}
+
+// Each worker may have this many tasks per thread in flight: enough to keep
+// its threads busy across the supervisor's round trip, few enough that the
+// priorities decide what runs and memory stays bounded.
+constexpr std::size_t kSlotsPerThread = 4;
+
+}  // namespace
+
+LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = normalized(options);
+  impl_->threads = impl_->options.workers * impl_->options.threads_per_worker;
+  // The sharing policy: work stealing walks a list when many fresh actors are
+  // queued (measured in DESIGN.md); sharing stays flat.
+  impl_->config.set("scheduler.max-threads", impl_->threads);
+  const char* policy = std::getenv("SHOAL_CAF_POLICY");
+  impl_->config.set("scheduler.policy", policy && std::string(policy) == "stealing"
+                                            ? caf::atom("stealing")
+                                            : caf::atom("sharing"));
+  impl_->system = std::make_unique<caf::actor_system>(impl_->config);
+  auto& sys = *impl_->system;
+  impl_->supervisor = sys.spawn(actors::supervisor_actor,
+                                impl_->options.threads_per_worker * kSlotsPerThread, impl_->counters);
+  for (std::size_t w = 0; w < impl_->options.workers; ++w) {
+    auto config = std::make_shared<actors::WorkerConfig>();
+    config->name = "worker-" + std::to_string(w);
+    config->supervisor = impl_->supervisor;
+    config->inline_limit = impl_->options.inline_limit;
+    config->counters = impl_->counters;
+    caf::actor worker = sys.spawn(actors::worker_actor, std::shared_ptr<const actors::WorkerConfig>(config));
+    caf::anon_send(impl_->supervisor, actors::join_atom::value, worker, config->name);
+    impl_->workers.push_back(std::move(worker));
+  }
+}
+
+LocalCluster::~LocalCluster() {
+  // Stop the long-lived actors explicitly: the system's destructor waits for
+  // every actor, and the supervisor fails any run still in progress.
+  caf::anon_send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
+  for (auto& w : impl_->workers) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  impl_->supervisor = caf::actor();
+  impl_->workers.clear();
+  impl_->system.reset();
+}
+
+std::vector<Value> LocalCluster::run(const Graph& graph, std::span<const Key> outputs,
+                                     const RunOptions& options) {
+  auto state = std::make_shared<actors::RunState>(graph, outputs, options);  // validates
+  auto result = state->done.get_future();
+  caf::anon_send(impl_->supervisor, actors::run_atom::value, std::move(state));
+  try {
+    return result.get();
+  } catch (const std::future_error&) {
+    throw Error("the LocalCluster is shut down; create a new one to run graphs");
+  }
+}
+
+std::string LocalCluster::name() const {
+  return "LocalCluster(workers=" + std::to_string(impl_->options.workers) +
+         ", threads_per_worker=" + std::to_string(impl_->options.threads_per_worker) + ")";
+}
+
+std::size_t LocalCluster::workers() const noexcept { return impl_->options.workers; }
+std::size_t LocalCluster::threads() const noexcept { return impl_->threads; }
+
+LocalClusterStats LocalCluster::stats() const {
+  const auto& c = *impl_->counters;
+  return {c.tasks_run.load(), c.partitions_spawned.load(), c.partitions_alive.load(),
+          c.last_run_peak_live.load(), c.last_run_live_at_end.load()};
+}
+
+namespace detail {
+bool make_local_cluster_default() {
+  set_default_executor_factory(+[]() -> std::unique_ptr<Executor> { return std::make_unique<LocalCluster>(); });
+  return true;
+}
+}  // namespace detail
+
+}  // namespace shoal

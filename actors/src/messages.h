@@ -1,0 +1,102 @@
+// The runtime's in-process messages and the state of one run. Internal to
+// actors/: includes CAF.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "shoal/error.h"
+#include "shoal/executor.h"
+#include "shoal/plan.h"
+
+namespace shoal::actors {
+
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using execute_atom = caf::atom_constant<caf::atom("execute")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
+using failed_atom = caf::atom_constant<caf::atom("failed")>;
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+using join_atom = caf::atom_constant<caf::atom("join")>;
+
+using Clock = std::chrono::steady_clock;
+
+/// Counters the actors update and LocalCluster::stats() reads.
+struct SharedCounters {
+  std::atomic<std::size_t> tasks_run{0};
+  std::atomic<std::size_t> partitions_spawned{0};
+  std::atomic<std::size_t> partitions_alive{0};
+  std::atomic<std::size_t> last_run_peak_live{0};
+  std::atomic<std::size_t> last_run_live_at_end{0};
+};
+
+/// One run of a graph. The supervisor owns everything here except `plan`
+/// (immutable) and the slots of `results` that task actors read: a slot is
+/// written before any task that reads it is dispatched and cleared only after
+/// all of them have reported, so task actors and the supervisor never touch
+/// the same slot at once.
+struct RunState {
+  RunState(const Graph& graph, std::span<const Key> outputs, const RunOptions& options)
+      : plan(graph, outputs), observers(options) {}
+
+  const Plan plan;
+  std::vector<Value> results;             // by task id; Null until done or once released
+  std::vector<caf::actor> partitions;     // by task id; set for results held by a partition actor
+  std::vector<std::uint32_t> waiting;     // unfinished dependencies
+  std::vector<std::uint32_t> holders;     // unfinished dependents
+  std::vector<std::uint16_t> worker_of;   // who runs it
+  using Entry = std::pair<std::uint32_t, Plan::Id>;  // priority, id
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
+  std::size_t remaining = 0;              // tasks not yet finished
+  std::size_t in_flight = 0;              // dispatched, not yet reported
+  std::size_t live = 0, peak_live = 0;    // results held
+  std::optional<TaskError> error;         // first failure; the run stops
+  RunObservers observers;
+  std::promise<std::vector<Value>> done;
+};
+using RunPtr = std::shared_ptr<RunState>;
+
+/// A task actor's report of a finished task.
+struct TaskDone {
+  Plan::Id id = 0;
+  Value value;
+  caf::actor partition;  // valid when the value is held by a partition actor
+  Clock::time_point start, stop;
+};
+
+/// A task actor's report of an op that threw.
+struct TaskFailed {
+  Plan::Id id = 0;
+  std::string message;
+  Clock::time_point start, stop;
+};
+
+struct WorkerConfig {
+  std::string name;
+  caf::actor supervisor;
+  std::size_t inline_limit = 0;
+  std::shared_ptr<SharedCounters> counters;
+};
+
+/// Schedules runs over the workers that joined it (join_atom, actor, name).
+caf::behavior supervisor_actor(caf::event_based_actor* self, std::size_t slots_per_worker,
+                               std::shared_ptr<SharedCounters> counters);
+caf::behavior worker_actor(caf::event_based_actor* self, std::shared_ptr<const WorkerConfig> config);
+void task_actor(caf::event_based_actor* self, RunPtr run, Plan::Id id,
+                std::shared_ptr<const WorkerConfig> config);
+caf::behavior partition_actor(caf::event_based_actor* self, Value value,
+                              std::shared_ptr<SharedCounters> counters);
+
+}  // namespace shoal::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::actors::RunPtr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::actors::TaskDone)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::actors::TaskFailed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::Value)
