@@ -1,6 +1,8 @@
 #include "shoal/tensor.h"
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 #include "shoal/error.h"
 #include "shoal/key.h"
@@ -48,8 +50,24 @@ std::size_t Tensor::nbytes() const noexcept {
 std::uint64_t Tensor::hash() const noexcept {
   std::uint64_t h = mix64(static_cast<std::uint64_t>(dtype()) + 0x7e);
   for (std::int64_t d : shape_) h = mix64(h ^ static_cast<std::uint64_t>(d));
-  return std::visit([&](const auto& v) { return hash_bytes(v.data(), v.size() * sizeof(v[0]), h); },
-                    data_);
+  return std::visit(
+      [&](const auto& v) -> std::uint64_t {
+        using T = std::decay_t<decltype(v[0])>;
+        if constexpr (std::is_floating_point_v<T>) {
+          // Equal tensors must hash equally: every NaN alike, -0 as 0.
+          std::uint64_t x = h ^ (v.size() * 0x9e3779b97f4a7c15ULL);
+          for (T e : v) {
+            double d = std::isnan(e) ? std::numeric_limits<double>::quiet_NaN() : e == 0 ? 0.0 : e;
+            std::uint64_t bits;
+            std::memcpy(&bits, &d, sizeof bits);
+            x = (x ^ mix64(bits)) * 0x9e3779b97f4a7c15ULL;
+          }
+          return mix64(x);
+        } else {
+          return hash_bytes(v.data(), v.size() * sizeof(v[0]), h);
+        }
+      },
+      data_);
 }
 
 bool operator==(const Tensor& a, const Tensor& b) {
