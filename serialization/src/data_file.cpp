@@ -129,7 +129,7 @@ std::vector<Table> read_tables(const std::filesystem::path& path, const DecodeLi
     std::error_code ec;
     auto file_size = std::filesystem::file_size(path, ec);
     if (ec) throw Error("cannot stat '" + path.string() + "': " + ec.message());
-    words.resize(file_size / 8 + 1);
+    detail::fill_large(words, file_size / 8 + 1, [&](auto& w) { w.resize(file_size / 8 + 1); });
     size = std::fread(words.data(), 1, file_size, f);
     bool more = std::fgetc(f) != EOF;
     if (size != file_size || more) throw Error("'" + path.string() + "' changed while being read");

@@ -1,6 +1,7 @@
 #include "message_io.h"
 
 #include <kj/exception.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
@@ -20,6 +21,8 @@ kj::ArrayPtr<capnp::word> VectorMessageBuilder::allocateSegment(unsigned minimum
   if (!first_given_) {
     first_given_ = true;
     std::size_t words = std::max<std::size_t>(first_words_, minimum_words);
+    out_.reserve(kWord + words * kWord);
+    advise_huge_pages(out_.data(), out_.capacity());
     out_.assign(kWord + words * kWord, std::byte{0});
     return {reinterpret_cast<capnp::word*>(out_.data() + kWord), words};
   }
@@ -78,6 +81,14 @@ void check_consumed(const capnp::FlatArrayMessageReader& reader, kj::ArrayPtr<co
   if (reader.getEnd() != words.end()) {
     fail(std::to_string((words.end() - reader.getEnd()) * kWord) + " trailing bytes after the message");
   }
+}
+
+void advise_huge_pages(const void* p, std::size_t n) noexcept {
+  constexpr std::size_t kMin = std::size_t{4} << 20, kPage = 4096;
+  if (n < kMin) return;
+  auto begin = (reinterpret_cast<std::uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
+  auto end = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(kPage - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
 void fail(std::string message) { throw DecodeError(std::move(message)); }

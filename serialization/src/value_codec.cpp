@@ -77,13 +77,15 @@ std::vector<T> vector_from(capnp::Data::Reader blob, std::size_t n) {
   std::vector<T> out;
   if (n == 0) return out;
   const auto* p = blob.begin();
-  if (reinterpret_cast<std::uintptr_t>(p) % alignof(T) == 0) {
-    const T* first = reinterpret_cast<const T*>(p);  // aligned: one copy, no zero fill
-    out.assign(first, first + n);
-  } else {
-    out.resize(n);
-    std::memcpy(out.data(), p, n * sizeof(T));
-  }
+  fill_large(out, n, [&](std::vector<T>& v) {
+    if (reinterpret_cast<std::uintptr_t>(p) % alignof(T) == 0) {
+      const T* first = reinterpret_cast<const T*>(p);  // aligned: one copy, no zero fill
+      v.assign(first, first + n);
+    } else {
+      v.resize(n);
+      std::memcpy(v.data(), p, n * sizeof(T));
+    }
+  });
   return out;
 }
 
@@ -115,7 +117,7 @@ StringData read_strings(schema::Column::Reader in, std::size_t rows, const std::
     fail(what + ": string offsets end at " + std::to_string(s.offsets[rows]) + " but there are " +
          std::to_string(chars.size()) + " characters");
   }
-  s.chars.assign(bytes_of(chars));
+  fill_large(s.chars, chars.size(), [&](std::string& c) { c.assign(bytes_of(chars)); });
   return s;
 }
 
@@ -125,7 +127,7 @@ Column::Storage read_storage(schema::Column::Reader in, DataType type, std::size
       auto d = in.getValues();
       check_size(d.size(), rows, 1, what);
       check_bools(d.begin(), rows, what);
-      return std::vector<std::uint8_t>(d.begin(), d.end());
+      return vector_from<std::uint8_t>(d, rows);
     }
     case DataType::kInt64:
     case DataType::kTimestamp: {
@@ -268,7 +270,7 @@ Tensor read_tensor(schema::Tensor::Reader in) {
     case DType::kInt64: return Tensor(std::move(shape), vector_from<std::int64_t>(data, count));
     case DType::kBool:
       check_bools(data.begin(), count, "bool tensor");
-      return Tensor(std::move(shape), std::vector<std::uint8_t>(data.begin(), data.end()));
+      return Tensor(std::move(shape), vector_from<std::uint8_t>(data, count));
   }
   fail("tensor: unknown dtype");
 }
