@@ -12,10 +12,11 @@ namespace shoal::detail {
 namespace {
 constexpr std::size_t kWord = sizeof(capnp::word);
 constexpr std::size_t kMinSegmentWords = 1024;
+constexpr std::size_t kMaxSegmentWords = (std::size_t{1} << 29) - 1;  // Cap'n Proto's segment limit
 }  // namespace
 
 VectorMessageBuilder::VectorMessageBuilder(std::size_t estimated_bytes)
-    : first_words_(std::max(kMinSegmentWords, estimated_bytes / kWord + 64)) {}
+    : first_words_(std::min(kMaxSegmentWords, std::max(kMinSegmentWords, estimated_bytes / kWord + 64))) {}
 
 kj::ArrayPtr<capnp::word> VectorMessageBuilder::allocateSegment(unsigned minimum_words) {
   if (!first_given_) {

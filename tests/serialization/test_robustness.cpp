@@ -5,7 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <algorithm>
+#include <new>
 #include <functional>
 #include <random>
 #include <unistd.h>
@@ -20,11 +23,30 @@
 using namespace shoal;
 
 namespace {
+extern thread_local bool counting;
+extern thread_local std::size_t allocated;
+}  // namespace
+
+// Counting replacements of the global allocation functions (this test binary
+// only): the robustness test checks what each decode allocates.
+void* operator new(std::size_t n) {
+  if (counting) allocated += n;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return ::operator new(n); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
 
 using Decoder = std::function<void(std::span<const std::byte>)>;
 
 struct Outcome {
   std::size_t decoded = 0, refused = 0;
+  double max_ratio = 0;  ///< Most bytes allocated per input byte.
 };
 
 class Mutator {
@@ -74,20 +96,44 @@ class Mutator {
   std::mt19937_64 rng_;
 };
 
+// Allocation accounting: while `counting`, every operator new adds to `allocated`.
+thread_local bool counting = false;
+thread_local std::size_t allocated = 0;
+
+/// What a decode may allocate: the documented bound (a small multiple of the
+/// input, see shoal/decode_error.h) with room for fixed overheads.
+constexpr std::size_t kAllocationFactor = 64;
+constexpr std::size_t kAllocationSlack = std::size_t{1} << 20;
+
 Outcome hammer(const std::vector<std::vector<std::byte>>& corpus, const Decoder& decode, int inputs, std::uint64_t seed) {
   Mutator m(seed);
   Outcome out;
   for (int i = 0; i < inputs; ++i) {
-    auto bytes = m.mutate(corpus[static_cast<std::size_t>(i) % corpus.size()]);
+    auto mutated = m.mutate(corpus[static_cast<std::size_t>(i) % corpus.size()]);
+    std::span<const std::byte> bytes(mutated);
+    std::vector<std::byte> shifted;
+    if (i % 4 == 3) {  // unaligned input: the readers copy it once
+      shifted.resize(mutated.size() + 3);
+      if (!mutated.empty()) std::memcpy(shifted.data() + 3, mutated.data(), mutated.size());
+      bytes = std::span<const std::byte>(shifted).subspan(3);
+    }
+    allocated = 0;
+    counting = true;
     try {
       decode(bytes);
+      counting = false;
       ++out.decoded;
     } catch (const DecodeError& e) {
+      counting = false;
       REQUIRE(std::strlen(e.what()) > 0);
       ++out.refused;
     } catch (const std::exception& e) {
+      counting = false;
       FAIL("input #" << i << " threw something other than DecodeError: " << e.what());
     }
+    REQUIRE_MESSAGE(allocated <= kAllocationFactor * bytes.size() + kAllocationSlack,
+                    "input #" << i << " of " << bytes.size() << " bytes allocated " << allocated);
+    out.max_ratio = std::max(out.max_ratio, static_cast<double>(allocated) / static_cast<double>(bytes.size() + 1));
   }
   return out;
 }
@@ -126,7 +172,8 @@ TEST_CASE("100,000+ random, truncated and mutated inputs: decode or DecodeError,
   MESSAGE("value: " << v.decoded << " decoded, " << v.refused << " refused; table: " << t.decoded << "/"
                     << t.refused << "; graph: " << g.decoded << "/" << g.refused << "; file: " << f.decoded
                     << "/" << f.refused << " in "
-                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s");
+                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s; "
+                    << "most allocated per input byte: " << std::max({v.max_ratio, t.max_ratio, g.max_ratio, f.max_ratio}));
   CHECK(v.refused > 0);
   CHECK(g.refused > 0);
   CHECK(f.refused > 0);

@@ -3,9 +3,11 @@
 //
 // Every reader in serialization/ (decode_value, decode_graph, read_table, ...)
 // either returns a fully validated object or throws DecodeError; it never
-// crashes, never loops without bound, and never allocates much more than the
-// input's size (at most max_message_bytes, and in total a small constant
-// times the bytes it was given).
+// crashes, never loops without bound, and allocates in all at most
+// 64 x the input's bytes + 1 MiB (Cap'n Proto's traversal limit bounds the
+// work even where pointers alias; tests/serialization/test_robustness.cpp
+// checks the bound on every hostile input). Inputs over max_message_bytes are
+// refused before anything is allocated.
 #pragma once
 
 #include <cstddef>
