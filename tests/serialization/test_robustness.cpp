@@ -200,3 +200,33 @@ TEST_CASE("the .shoal file reader refuses mutated files on disk") {
   }
   std::filesystem::remove(path);
 }
+
+TEST_CASE("crafted framing: huge segment counts and sizes, oversized claims") {
+  auto words = [](std::initializer_list<std::uint32_t> halves) {
+    std::vector<std::byte> b(halves.size() * 4);
+    std::size_t i = 0;
+    for (std::uint32_t h : halves) std::memcpy(b.data() + 4 * i++, &h, 4);
+    return b;
+  };
+  // Segment count 0xFFFFFFFF + 1 wraps to 0.
+  CHECK_THROWS_AS(decode_value(words({0xFFFFFFFF, 0, 0, 0})), DecodeError);
+  // One segment claiming 2^32 - 1 words.
+  CHECK_THROWS_AS(decode_value(words({0, 0xFFFFFFFF, 0, 0})), DecodeError);
+  // 512 segments in a 16-byte message.
+  CHECK_THROWS_AS(decode_graph(words({511, 1, 0, 0})), DecodeError);
+  // A valid value whose root pointer is overwritten with a far pointer to a
+  // segment that does not exist, and with a list of 2^29 - 1 zero-size structs.
+  auto good = encode_value(Value(List{Value(1), Value(2)}));
+  auto far = good;
+  std::uint64_t far_ptr = 2 | (std::uint64_t{7} << 32);
+  std::memcpy(far.data() + 8, &far_ptr, 8);
+  CHECK_THROWS_AS(decode_value(far), DecodeError);
+  auto inflated = good;
+  std::uint64_t list_ptr = 1 | (std::uint64_t{((1u << 29) - 1) << 3 | 7} << 32);  // composite list
+  std::memcpy(inflated.data() + 8, &list_ptr, 8);
+  CHECK_THROWS_AS(decode_value(inflated), DecodeError);
+  // Limits below the message size refuse before reading.
+  DecodeLimits tiny;
+  tiny.traversal_limit_words = 1;
+  CHECK_THROWS_AS(decode_value(encode_value(Value(List{Value("a"), Value("b")})), tiny), DecodeError);
+}
