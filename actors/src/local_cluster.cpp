@@ -1,10 +1,21 @@
 #include "shoal/local_cluster.h"
 
+#include <future>
 #include <thread>
 
 #include "messages.h"
 
 namespace shoal {
+
+// CAF remembers, per thread, the logger of the last actor system that thread
+// spawned in, and holds a reference to it. A caller's thread that kept it
+// would make the system's destructor wait for the logger forever when called
+// from another thread, and crash it at exit (the thread-local reference dies
+// first). Every entry point that touches CAF from a caller's thread forgets
+// it on the way out.
+struct ForgetCafThreadState {
+  ~ForgetCafThreadState() { caf::logger::set_current_actor_system(nullptr); }
+};
 
 struct LocalCluster::Impl {
   LocalClusterOptions options;
@@ -35,11 +46,12 @@ constexpr std::size_t kSlotsPerThread = 4;
 }  // namespace
 
 LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique<Impl>()) {
+  ForgetCafThreadState forget;
   impl_->options = normalized(options);
   impl_->threads = impl_->options.workers * impl_->options.threads_per_worker;
-  // The sharing policy: work stealing walks a list when many fresh actors are
-  // queued (measured in DESIGN.md); sharing stays flat.
   impl_->config.set("scheduler.max-threads", impl_->threads);
+  // Work stealing walks a list when many fresh actors are queued (DESIGN.md);
+  // sharing stays flat. SHOAL_CAF_POLICY=stealing to compare.
   const char* policy = std::getenv("SHOAL_CAF_POLICY");
   impl_->config.set("scheduler.policy", policy && std::string(policy) == "stealing"
                                             ? caf::atom("stealing")
@@ -61,12 +73,15 @@ LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique
 }
 
 LocalCluster::~LocalCluster() {
+  {
+    ForgetCafThreadState forget;
   // Stop the long-lived actors explicitly: the system's destructor waits for
   // every actor, and the supervisor fails any run still in progress.
   caf::anon_send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
   for (auto& w : impl_->workers) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
   impl_->supervisor = caf::actor();
   impl_->workers.clear();
+  }
   impl_->system.reset();
 }
 
@@ -74,7 +89,10 @@ std::vector<Value> LocalCluster::run(const Graph& graph, std::span<const Key> ou
                                      const RunOptions& options) {
   auto state = std::make_shared<actors::RunState>(graph, outputs, options);  // validates
   auto result = state->done.get_future();
-  caf::anon_send(impl_->supervisor, actors::run_atom::value, std::move(state));
+  {
+    ForgetCafThreadState forget;
+    caf::anon_send(impl_->supervisor, actors::run_atom::value, std::move(state));
+  }
   try {
     return result.get();
   } catch (const std::future_error&) {

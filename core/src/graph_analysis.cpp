@@ -124,9 +124,15 @@ void check_ops(GraphAnalysis& a) {
       continue;
     }
     if (t->op->local_only || !checked.insert(t->op.get()).second) continue;
-    if (registry.find(t->op->name) == nullptr) {
+    OpPtr registered = registry.find(t->op->name);
+    if (registered == nullptr) {
       a.problems.push_back("unknown op '" + t->op->name + "' in task " + t->key.str() +
                            ": register it or load the plugin that provides it");
+    } else if (registered.get() != t->op.get()) {
+      // Ops travel by name: another node would run the registered one.
+      a.problems.push_back("task " + t->key.str() + " uses an op named '" + t->op->name +
+                           "' that is not the registered op of that name; register it "
+                           "under a name of its own, or mark it local_only");
     }
   }
 }

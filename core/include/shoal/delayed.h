@@ -151,6 +151,7 @@ OpPtr register_function(std::string name, OpFunction fn);
 template <class F>
 class RegisteredFunction {
  public:
+  RegisteredFunction(const char* name, F fn) : RegisteredFunction(std::string(name), std::move(fn)) {}
   RegisteredFunction(std::string name, F fn)
       : fn_(fn),
         op_(detail::register_function(
@@ -168,6 +169,11 @@ class RegisteredFunction {
   F fn_;
   OpPtr op_;
 };
+
+template <class F>
+RegisteredFunction(const char*, F) -> RegisteredFunction<F>;
+template <class F>
+RegisteredFunction(std::string, F) -> RegisteredFunction<F>;
 
 /// The callable delayed() returns: calling it records a task.
 template <class F>
@@ -188,6 +194,9 @@ class DelayedFunction {
     node->task.op = op_ ? op_ : lambda_op<detail::unwrap_t<A>...>();
     Tokenizer token;
     token.add(node->task.op->name);
+    // Lambdas all share the op name "lambda": their type tells them apart,
+    // and a nonce tells apart instances that may capture different state.
+    if (!op_) token.add(typeid(F).name());
     if (nonce_) token.add(static_cast<std::int64_t>(nonce_));
     node->task.args.reserve(sizeof...(A));
     (add_arg(*node, token, std::forward<A>(args)), ...);
@@ -242,8 +251,9 @@ std::tuple<T...> compute(Executor& executor, const Delayed<T>&... ds) {
   Key keys[] = {ds.key()...};
   Graph graph = detail::collect_graph(roots);
   std::vector<Value> values = executor.run(graph, keys, detail::compute_options());
-  std::size_t i = 0;
-  return std::tuple<T...>{from_value<T>(values[i++])...};
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return std::tuple<T...>{from_value<T>(values[I])...};
+  }(std::index_sequence_for<T...>{});
 }
 template <class... T>
 std::tuple<T...> compute(const Delayed<T>&... ds) {
@@ -255,7 +265,5 @@ std::tuple<T...> compute(const Delayed<T>&... ds) {
 /// Defines `name` as a RegisteredFunction whose op is registered globally
 /// under "name". The callable must not be generic (its parameter types are
 /// what the op unpacks its arguments to).
-#define SHOAL_FUNCTION(name, ...)                                        \
-  inline const ::shoal::RegisteredFunction<decltype(__VA_ARGS__)> name { \
-    #name, __VA_ARGS__                                                   \
-  }
+#define SHOAL_FUNCTION(name, ...) \
+  inline const ::shoal::RegisteredFunction name { #name, __VA_ARGS__ }
