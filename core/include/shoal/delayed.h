@@ -91,11 +91,22 @@ template <class T>
 struct Unwrap<Delayed<T>> {
   using type = T;
 };
+/// A vector of Delayed values is one argument: the list of their results.
+template <class T>
+struct Unwrap<std::vector<Delayed<T>>> {
+  using type = std::vector<T>;
+};
 template <class A>
 using unwrap_t = typename Unwrap<std::decay_t<A>>::type;
 
 template <class A>
-constexpr bool is_delayed_v = !std::is_same_v<unwrap_t<A>, std::decay_t<A>>;
+struct IsDelayedList : std::false_type {};
+template <class T>
+struct IsDelayedList<std::vector<Delayed<T>>> : std::true_type {};
+template <class A>
+constexpr bool is_delayed_list_v = IsDelayedList<std::decay_t<A>>::value;
+template <class A>
+constexpr bool is_delayed_v = !std::is_same_v<unwrap_t<A>, std::decay_t<A>> && !is_delayed_list_v<A>;
 
 /// Calls fn with args unpacked to Ps... and wraps the result.
 template <class... Ps, class F, std::size_t... I>
@@ -221,6 +232,16 @@ class DelayedFunction {
       token.add(a.key());
       node.task.args.emplace_back(a.key());
       node.deps.push_back(a.node());
+    } else if constexpr (detail::is_delayed_list_v<A>) {
+      std::vector<Arg> items;
+      items.reserve(a.size());
+      token.add(static_cast<std::int64_t>(a.size()));
+      for (const auto& d : a) {
+        token.add(d.key());
+        items.emplace_back(d.key());
+        node.deps.push_back(d.node());
+      }
+      node.task.args.emplace_back(std::move(items));
     } else {
       Value v = to_value(std::forward<A>(a));
       token.add(v);
