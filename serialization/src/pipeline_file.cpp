@@ -1,0 +1,70 @@
+// Pipeline files on disk: written beside the target and renamed into place,
+// read whole with a size cap.
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "shoal/pipeline_file.h"
+
+namespace shoal {
+namespace {
+
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+std::string io_error(const std::filesystem::path& path, std::string_view doing) {
+  return "cannot " + std::string(doing) + " '" + path.string() + "': " + std::strerror(errno);
+}
+
+std::filesystem::path temp_name(const std::filesystem::path& path) {
+  static std::atomic<unsigned> counter{0};
+  std::filesystem::path tmp = path;
+  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  return tmp;
+}
+
+}  // namespace
+
+void save_pipeline(const std::filesystem::path& path, const Pipeline& pipeline) {
+  std::string json = encode_pipeline_json(pipeline);
+  std::filesystem::path tmp = temp_name(path);
+  {
+    File f(std::fopen(tmp.c_str(), "wb"), &std::fclose);
+    if (!f) throw Error(io_error(tmp, "create"));
+    bool ok = std::fwrite(json.data(), 1, json.size(), f.get()) == json.size();
+    ok = std::fflush(f.get()) == 0 && ok;
+    if (!ok) {
+      std::string message = io_error(path, "write");
+      std::remove(tmp.c_str());
+      throw Error(message);
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.c_str());
+    throw Error("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
+  }
+}
+
+Pipeline load_pipeline(const std::filesystem::path& path) {
+  File f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw Error(io_error(path, "open"));
+  std::string json;
+  char buffer[65536];
+  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, f.get())) {
+    json.append(buffer, n);
+    if (json.size() > kMaxPipelineFileBytes) {
+      throw DecodeError(path.string() + ": larger than a pipeline file may be (" +
+                        std::to_string(kMaxPipelineFileBytes) + " bytes)");
+    }
+  }
+  if (std::ferror(f.get())) throw Error(io_error(path, "read"));
+  return decode_pipeline_json(json, path.string());
+}
+
+}  // namespace shoal
