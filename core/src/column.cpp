@@ -65,8 +65,10 @@ Column::Column(DataType type, Storage storage, std::vector<std::uint8_t> validit
       throw Error("column validity bitmap has " + std::to_string(validity_.size()) +
                   " bytes, expected " + std::to_string((size_ + 7) / 8));
     }
+    // Whole bytes by popcount; the bits past size_ in the last byte are ignored.
     std::size_t valid = 0;
-    for (std::size_t i = 0; i < size_; ++i) valid += is_valid(i);
+    for (std::size_t b = 0; b < size_ / 8; ++b) valid += std::popcount(validity_[b]);
+    for (std::size_t i = size_ / 8 * 8; i < size_; ++i) valid += is_valid(i);
     null_count_ = size_ - valid;
   }
 }

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "builtin_ops.h"
+#include "dataframe_ops.h"
 #include "shoal/error.h"
 #include "shoal/op.h"
 
@@ -10,6 +11,7 @@ OpRegistry& OpRegistry::global() {
   static OpRegistry* registry = [] {
     auto* r = new OpRegistry();  // never destroyed: ops may run during exit
     detail::register_builtin_ops(*r);
+    detail::register_dataframe_ops(*r);
     return r;
   }();
   return *registry;

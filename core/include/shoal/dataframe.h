@@ -1,0 +1,152 @@
+// DataFrame: a lazy, partitioned table — a task graph whose output keys are
+// the partitions (one Table each), plus the schema they will have.
+//
+//   auto df = shoal::read_csv("trips.csv");
+//   auto big = df[df["x"] > 0.5].assign("z", df["x"] * 2);
+//   shoal::Table t = big.groupby({"key"}).agg({{"x", "mean"}, {"y", "sum"}}).compute();
+//
+// Every method returns a new DataFrame that shares its parent's graph and
+// adds tasks; nothing runs until compute() or persist(). Tasks name
+// registered ops ("dataframe.filter", ...) and carry expressions as data,
+// so the graph runs on any executor, remote workers included. Reductions
+// run as trees: a partial per partition, combines of up to 8 partials,
+// one finalize. Results of groupby are sorted by key, as pandas does, and
+// rows whose key is null are dropped (pandas' dropna=True).
+//
+// A DataFrame is immutable and may be shared between threads.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "shoal/executor.h"
+#include "shoal/expr.h"
+#include "shoal/graph.h"
+#include "shoal/schema.h"
+#include "shoal/table.h"
+
+namespace shoal {
+
+/// One reduction: `func` of `column`, output as `name` (the column's name
+/// when empty). func: sum, mean, count, min, max, var, std (ddof 1, as
+/// pandas), first, last (skipping nulls), size (rows, nulls included),
+/// nunique (distinct non-null values).
+struct Aggregation {
+  std::string column;
+  std::string func;
+  std::string name;
+};
+
+class GroupBy;
+
+class DataFrame {
+ public:
+  using Layers = std::vector<std::shared_ptr<const Graph>>;
+
+  /// A frame whose partitions are `keys` of the union of `layers`.
+  DataFrame(Layers layers, std::vector<Key> keys, Schema schema);
+  /// A frame of in-memory partitions (tests, small lookup tables).
+  static DataFrame from_tables(const std::vector<Table>& partitions);
+
+  const Schema& schema() const noexcept { return schema_; }
+  const std::vector<std::string>& columns() const noexcept { return schema_.names; }
+  std::size_t npartitions() const noexcept { return keys_.size(); }
+  const std::vector<Key>& keys() const noexcept { return keys_; }
+  const Layers& layers() const noexcept { return layers_; }
+  /// All tasks the partitions need, merged into one graph.
+  Graph graph() const;
+
+  /// The column `name` as an expression; throws shoal::Error when absent.
+  Expr operator[](const std::string& name) const;
+  Expr operator[](const char* name) const { return (*this)[std::string(name)]; }
+  /// Rows where mask is true.
+  DataFrame operator[](const Expr& mask) const { return filter(mask); }
+  DataFrame filter(const Expr& mask) const;
+  /// Adds or replaces columns, evaluated left to right.
+  DataFrame assign(std::vector<std::pair<std::string, Expr>> columns) const;
+  DataFrame assign(std::string name, Expr e) const { return assign({{std::move(name), std::move(e)}}); }
+  DataFrame select(std::vector<std::string> names) const;
+  DataFrame drop(const std::vector<std::string>& names) const;
+  DataFrame rename(const std::map<std::string, std::string>& names) const;
+
+  GroupBy groupby(std::vector<std::string> keys) const;
+  /// One-row frame of the aggregations over every row.
+  DataFrame agg(std::vector<Aggregation> aggs) const;
+  // One-row frames of one reduction of every column it applies to (numbers
+  // for sum/mean/var/std; every column for the others).
+  DataFrame sum() const { return reduce_all("sum"); }
+  DataFrame mean() const { return reduce_all("mean"); }
+  DataFrame count() const { return reduce_all("count"); }
+  DataFrame min() const { return reduce_all("min"); }
+  DataFrame max() const { return reduce_all("max"); }
+  DataFrame var() const { return reduce_all("var"); }
+  DataFrame std() const { return reduce_all("std"); }
+  DataFrame nunique() const { return reduce_all("nunique"); }
+  DataFrame first() const { return reduce_all("first"); }
+  DataFrame last() const { return reduce_all("last"); }
+  /// Distinct values of `column` and their counts ("count"), most frequent
+  /// first (ties by value).
+  DataFrame value_counts(const std::string& column) const;
+
+  /// The number of rows (runs the graph, as len() does in Dask).
+  std::int64_t size(Executor& executor) const;
+  std::int64_t size() const { return size(default_executor()); }
+  /// The first n rows, computing partitions one at a time, only as many as needed.
+  Table head(std::size_t n, Executor& executor) const;
+  Table head(std::size_t n = 5) const { return head(n, default_executor()); }
+
+  /// The partitions, concatenated.
+  Table compute(Executor& executor) const;
+  Table compute() const { return compute(default_executor()); }
+  /// The partitions, computed now and held, so later work reuses them.
+  DataFrame persist(Executor& executor) const;
+  DataFrame persist() const { return persist(default_executor()); }
+
+  /// A frame of one task per partition of `op` (a registered op taking a
+  /// table), with the given parameters and result schema. How DataFrame's
+  /// methods — and extensions — add per-partition work.
+  DataFrame map_partitions(const std::string& op, Params params, Schema schema) const;
+
+ private:
+  friend class GroupBy;
+  DataFrame reduce_all(const std::string& func) const;
+  DataFrame aggregate(const std::vector<std::string>& keys, std::vector<Aggregation> aggs,
+                      bool by_count) const;
+
+  Layers layers_;
+  std::vector<Key> keys_;
+  Schema schema_;
+};
+
+/// A DataFrame grouped by key columns; agg() makes the grouped frame.
+class GroupBy {
+ public:
+  GroupBy(DataFrame frame, std::vector<std::string> keys);
+  DataFrame agg(std::vector<Aggregation> aggs) const;
+  /// Column → func, e.g. {{"x", "mean"}, {"y", "sum"}}: outputs named by column.
+  DataFrame agg(std::initializer_list<std::pair<std::string, std::string>> aggs) const;
+  DataFrame sum() const { return all("sum"); }
+  DataFrame mean() const { return all("mean"); }
+  DataFrame count() const { return all("count"); }
+  DataFrame min() const { return all("min"); }
+  DataFrame max() const { return all("max"); }
+  DataFrame var() const { return all("var"); }
+  DataFrame std() const { return all("std"); }
+  DataFrame nunique() const { return all("nunique"); }
+  DataFrame first() const { return all("first"); }
+  DataFrame last() const { return all("last"); }
+  /// Rows per group, as column "size".
+  DataFrame size() const;
+
+ private:
+  DataFrame all(const std::string& func) const;
+  DataFrame frame_;
+  std::vector<std::string> keys_;
+};
+
+}  // namespace shoal

@@ -1,0 +1,310 @@
+// Block parsing and type inference for read_csv: one pass over the bytes,
+// numbers through std::from_chars / fast_float, no allocation per field.
+#include <fast_float/fast_float.h>
+
+#include <charconv>
+#include <memory>
+
+#include "csv_internal.h"
+#include "shoal/column_builder.h"
+#include "shoal/csv.h"
+#include "shoal/error.h"
+
+namespace shoal::detail {
+namespace {
+
+bool parse_int(std::string_view s, std::int64_t& v) {
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (b != e && *b == '+') ++b;
+  auto r = std::from_chars(b, e, v);
+  return r.ec == std::errc() && r.ptr == e && b != e;
+}
+
+bool parse_float(std::string_view s, double& v) {
+  const char* b = s.data();
+  const char* e = b + s.size();
+  if (b != e && *b == '+') ++b;
+  auto r = fast_float::from_chars(b, e, v);
+  return r.ec == std::errc() && r.ptr == e && b != e;
+}
+
+bool parse_bool(std::string_view s, bool& v) {
+  if (s == "True" || s == "true" || s == "TRUE") return v = true, true;
+  if (s == "False" || s == "false" || s == "FALSE") return v = false, true;
+  return false;
+}
+
+std::string quote_for_error(std::string_view s) {
+  std::string out(s.substr(0, 60));
+  if (s.size() > 60) out += "...";
+  return "'" + out + "'";
+}
+
+// What dtype would hold `value`: for the fix in a mismatch error.
+std::string_view widened_type(std::string_view value) {
+  double d;
+  return parse_float(value, d) ? "float64" : "string";
+}
+
+// Appends converted fields of kept columns; checks the field count.
+class BlockSink {
+ public:
+  BlockSink(const CsvFileSpec& spec, std::size_t reserve) : spec_(spec), na_(spec.na_values) {
+    for (const auto& k : spec.keep) {
+      builders_.push_back(k ? std::make_unique<ColumnBuilder>(*k, reserve) : nullptr);
+    }
+  }
+  void field(std::size_t col, std::string_view v, std::int64_t line) {
+    if (col >= builders_.size()) return;  // reported by end_record
+    ColumnBuilder* b = builders_[col].get();
+    if (!b) return;
+    if (na_.contains(v)) return b->append_null();
+    switch (b->type()) {
+      case DataType::kFloat64: {
+        double d;
+        if (!parse_float(v, d)) mismatch(col, v, line);
+        return b->append_float64(d);
+      }
+      case DataType::kInt64: {
+        std::int64_t i;
+        if (!parse_int(v, i)) mismatch(col, v, line);
+        return b->append_int64(i);
+      }
+      case DataType::kString: return b->append_string(v);
+      case DataType::kBool: {
+        bool x;
+        if (!parse_bool(v, x)) mismatch(col, v, line);
+        return b->append_bool(x);
+      }
+      case DataType::kTimestamp: {
+        std::int64_t ns;
+        if (!parse_iso_timestamp(v, ns)) mismatch(col, v, line);
+        return b->append_int64(ns);
+      }
+    }
+  }
+  void end_record(std::size_t fields, std::int64_t line) {
+    if (fields == builders_.size()) return;
+    throw Error("read_csv: " + spec_.path + ":" + std::to_string(line) + ": the row has " +
+                std::to_string(fields) + " fields, expected " + std::to_string(builders_.size()) +
+                " (as in the header); fix the file or quote fields that hold the delimiter");
+  }
+  [[noreturn]] void unterminated(std::int64_t line) {
+    throw Error("read_csv: " + spec_.path + ":" + std::to_string(line) +
+                ": unterminated quote: a field opened with " + std::string(1, spec_.dialect.quote) +
+                " never closes; close it, or pass another quotechar");
+  }
+  Table finish(const Schema& schema) {
+    std::vector<std::shared_ptr<const Column>> cols;
+    for (auto& b : builders_) {
+      if (b) cols.push_back(b->finish_shared());
+    }
+    return Table(schema.names, std::move(cols));
+  }
+
+ private:
+  [[noreturn]] void mismatch(std::size_t col, std::string_view v, std::int64_t line) {
+    const std::string& name = spec_.file_columns[col];
+    throw Error("read_csv: " + spec_.path + ":" + std::to_string(line) + ": column '" + name +
+                "': expected " + std::string(type_name(builders_[col]->type())) + ", found " +
+                quote_for_error(v) + "; the type was inferred from the head of the first file: pass dtypes={\"" +
+                name + "\": \"" + std::string(widened_type(v)) + "\"}");
+  }
+
+  const CsvFileSpec& spec_;
+  NaSet na_;
+  std::vector<std::unique_ptr<ColumnBuilder>> builders_;
+};
+
+// The narrowest type seen so far per column: none < bool | int64 < float64 < string.
+class InferSink {
+ public:
+  enum State : std::uint8_t { kNone, kBool, kInt, kFloat, kString };
+  InferSink(const CsvFileSpec& spec) : spec_(spec), na_(spec.na_values), state_(spec.keep.size(), kNone) {}
+  void field(std::size_t col, std::string_view v, std::int64_t) {
+    if (col >= state_.size() || state_[col] == kString || na_.contains(v)) return;
+    State& s = state_[col];
+    std::int64_t i;
+    double d;
+    bool b;
+    if (s != kBool && s <= kInt && parse_int(v, i)) s = kInt;
+    else if (s != kBool && s <= kFloat && parse_float(v, d)) s = kFloat;
+    else if ((s == kNone || s == kBool) && parse_bool(v, b)) s = kBool;
+    else s = kString;
+  }
+  void end_record(std::size_t fields, std::int64_t line) {
+    if (fields != state_.size()) BlockSink(spec_, 0).end_record(fields, line);
+  }
+  [[noreturn]] void unterminated(std::int64_t line) { BlockSink(spec_, 0).unterminated(line); }
+  std::vector<DataType> types() const {
+    std::vector<DataType> out;
+    for (State s : state_) {
+      out.push_back(s == kBool ? DataType::kBool
+                    : s == kInt ? DataType::kInt64
+                    : s == kString ? DataType::kString
+                                   : DataType::kFloat64);  // all-null columns: float64, as pandas
+    }
+    return out;
+  }
+
+ private:
+  const CsvFileSpec& spec_;
+  NaSet na_;
+  std::vector<State> state_;
+};
+
+// Collects the fields of the first record (the header).
+struct HeadSink {
+  std::vector<std::string> names;
+  const std::string* path;
+  void field(std::size_t, std::string_view v, std::int64_t) { names.emplace_back(v); }
+  void end_record(std::size_t, std::int64_t) {}
+  [[noreturn]] void unterminated(std::int64_t line) {
+    throw Error("read_csv: " + *path + ":" + std::to_string(line) + ": unterminated quote in the header");
+  }
+};
+
+}  // namespace
+
+NaSet::NaSet(std::vector<std::string> values) : values_(std::move(values)) {
+  for (const auto& v : values_) {
+    if (v.empty()) has_empty_ = true;
+    else first_[static_cast<unsigned char>(v[0])] = true;
+  }
+}
+
+CsvHead parse_csv_head(const char* data, std::size_t size, const std::string& path, CsvDialect d,
+                       bool header, const std::vector<std::string>& names) {
+  std::size_t start = (size >= 3 && std::memcmp(data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+  std::size_t first = start;
+  while (first < size && (data[first] == '\n' || data[first] == '\r')) ++first;
+  if (first >= size) {
+    throw Error("read_csv: " + path + " is empty: no columns to parse; remove it from the paths");
+  }
+  std::size_t end = next_record_start(data, size, first, false, d.quote);
+  HeadSink sink{{}, &path};
+  scan_csv(data + first, data + end, d, 1, sink);
+  CsvHead head;
+  head.data_line = 1 + std::count(data + start, data + end, '\n');
+  if (header) {
+    head.names = std::move(sink.names);
+    head.data_offset = end;
+  } else {
+    head.data_offset = start;
+    head.data_line = 1;
+    head.names = names;
+    for (std::size_t i = names.size(); i < sink.names.size(); ++i) head.names.push_back(std::to_string(i));
+  }
+  return head;
+}
+
+Table parse_csv_block(const char* begin, const char* end, std::int64_t line, const CsvFileSpec& spec) {
+  // Rows are about 1/16 of bytes or more: reserving avoids most regrowth.
+  BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24);
+  scan_csv(begin, end, spec.dialect, line, sink);
+  return sink.finish(spec.output_schema());
+}
+
+std::vector<DataType> infer_csv_types(const char* begin, const char* end, std::int64_t line,
+                                      const CsvFileSpec& spec) {
+  InferSink sink(spec);
+  scan_csv(begin, end, spec.dialect, line, sink);
+  return sink.types();
+}
+
+Schema CsvFileSpec::output_schema() const {
+  Schema s;
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i]) {
+      s.names.push_back(file_columns[i]);
+      s.types.push_back(*keep[i]);
+    }
+  }
+  return s;
+}
+
+Params CsvFileSpec::to_params() const {
+  List cols, types, na;
+  for (std::size_t i = 0; i < file_columns.size(); ++i) {
+    cols.emplace_back(file_columns[i]);
+    types.push_back(keep[i] ? Value(std::string(type_name(*keep[i]))) : Value());
+  }
+  for (const auto& v : na_values) na.emplace_back(v);
+  Params p;
+  p.set("path", path);
+  p.set("delimiter", std::string(1, dialect.delimiter));
+  p.set("quotechar", std::string(1, dialect.quote));
+  p.set("na_values", std::move(na));
+  p.set("columns", std::move(cols));
+  p.set("types", std::move(types));
+  return p;
+}
+
+CsvFileSpec CsvFileSpec::from_params(const Params& p) {
+  CsvFileSpec s;
+  s.path = p.at("path").as_string();
+  s.dialect.delimiter = p.at("delimiter").as_string().at(0);
+  s.dialect.quote = p.at("quotechar").as_string().at(0);
+  for (const Value& v : p.at("na_values").as_list()) s.na_values.push_back(v.as_string());
+  for (const Value& v : p.at("columns").as_list()) s.file_columns.push_back(v.as_string());
+  for (const Value& v : p.at("types").as_list()) {
+    s.keep.push_back(v.is_null() ? std::nullopt : std::optional(parse_type_name(v.as_string())));
+  }
+  return s;
+}
+
+}  // namespace shoal::detail
+
+namespace shoal {
+
+namespace {
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+}  // namespace
+
+bool parse_iso_timestamp(std::string_view s, std::int64_t& nanos) {
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
+    return false;
+  }
+  std::int64_t frac = 0;
+  std::size_t p = 10;
+  if (p < s.size() && (s[p] == 'T' || s[p] == ' ')) {
+    if (!digits(s, p + 1, 2, h) || p + 3 >= s.size() || s[p + 3] != ':' || !digits(s, p + 4, 2, mi)) return false;
+    p += 6;
+    if (p < s.size() && s[p] == ':') {
+      if (!digits(s, p + 1, 2, sec)) return false;
+      p += 3;
+      if (p < s.size() && s[p] == '.') {
+        std::int64_t scale = 100000000;
+        for (++p; p < s.size() && s[p] >= '0' && s[p] <= '9'; ++p, scale /= 10) frac += (s[p] - '0') * scale;
+      }
+    }
+  }
+  if (p < s.size() && s[p] == 'Z') ++p;
+  if (p != s.size() || h > 23 || mi > 59 || sec > 60) return false;
+  std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+                      h * 3600 + mi * 60 + sec;
+  nanos = secs * 1000000000 + frac;
+  return true;
+}
+
+}  // namespace shoal

@@ -1,0 +1,246 @@
+// read_csv: planning (paths, header, schema inference, byte ranges) and the
+// two ops its graphs run — csv_count (quote and newline counts of a byte
+// range) and csv_block (the records of a block, cut at quote-aware record
+// boundaries). See csv.h for the approach.
+#include <algorithm>
+#include <filesystem>
+#include <fnmatch.h>
+
+#include "csv_internal.h"
+#include "dataframe_ops.h"
+#include "mapped_file.h"
+#include "shoal/csv.h"
+#include "shoal/error.h"
+#include "shoal/op.h"
+
+namespace shoal {
+namespace fs = std::filesystem;
+
+const std::vector<std::string>& default_na_values() {
+  static const std::vector<std::string> v = {"",     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN",
+                                             "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",    "NA",       "NULL",
+                                             "NaN",  "None", "n/a",    "nan",  "null"};
+  return v;
+}
+
+std::vector<std::string> expand_csv_paths(const std::vector<std::string>& patterns) {
+  std::vector<std::string> out;
+  for (const auto& pat : patterns) {
+    if (pat.find_first_of("*?[") == std::string::npos) {
+      if (!fs::is_regular_file(pat)) throw Error("read_csv: no such file '" + pat + "'; check the path");
+      out.push_back(pat);
+      continue;
+    }
+    fs::path p(pat);
+    fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (e.is_regular_file() && ::fnmatch(p.filename().c_str(), e.path().filename().c_str(), 0) == 0) {
+        found.push_back((p.has_parent_path() ? e.path() : e.path().filename()).string());
+      }
+    }
+    if (found.empty()) throw Error("read_csv: no file matches '" + pat + "'; check the pattern");
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+namespace {
+
+struct CsvPlan {
+  std::vector<detail::CsvFileSpec> specs;  // one per file
+  std::vector<detail::CsvHead> heads;
+  std::vector<std::size_t> sizes;
+  std::vector<std::int64_t> mtimes;
+  Schema schema;
+};
+
+bool has_records(const char* b, const char* e) {
+  return std::any_of(b, e, [](char c) { return c != '\n' && c != '\r'; });
+}
+
+// The file columns to keep and their types: inferred, then overridden.
+std::vector<std::optional<DataType>> resolve_columns(const detail::CsvHead& head, const detail::MappedFile& f,
+                                                     detail::CsvFileSpec& spec, const CsvOptions& o) {
+  for (const auto& u : o.usecols) {
+    if (std::find(head.names.begin(), head.names.end(), u) == head.names.end()) {
+      throw Error("read_csv: usecols names '" + u + "', which is not a column of " + spec.path);
+    }
+  }
+  std::vector<std::optional<DataType>> keep;
+  for (const auto& n : head.names) {
+    bool used = o.usecols.empty() || std::find(o.usecols.begin(), o.usecols.end(), n) != o.usecols.end();
+    keep.push_back(used ? std::optional(DataType::kString) : std::nullopt);
+  }
+  spec.keep = keep;
+  std::size_t end = std::min(f.size(), head.data_offset + o.sample_bytes);
+  if (end < f.size()) {  // cut the sample at its last complete record
+    std::size_t last = head.data_offset;
+    for (std::size_t s = head.data_offset; (s = detail::next_record_start(f.data(), end, s, false, o.quotechar)) < end;) last = s;
+    end = last;
+  }
+  if (has_records(f.data() + head.data_offset, f.data() + end)) {
+    auto types = detail::infer_csv_types(f.data() + head.data_offset, f.data() + end, head.data_line, spec);
+    for (std::size_t i = 0; i < keep.size(); ++i) if (keep[i]) keep[i] = types[i];
+  }  // else: a header-only file: string columns, as pandas' object
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    if (!keep[i]) continue;
+    const auto& n = head.names[i];
+    if (std::find(o.parse_dates.begin(), o.parse_dates.end(), n) != o.parse_dates.end()) keep[i] = DataType::kTimestamp;
+    if (auto it = o.dtypes.find(n); it != o.dtypes.end()) keep[i] = it->second;
+  }
+  return keep;
+}
+
+CsvPlan plan_csv(const std::vector<std::string>& patterns, const CsvOptions& o) {
+  CsvPlan plan;
+  auto paths = expand_csv_paths(patterns);
+  detail::CsvDialect d{o.delimiter, o.quotechar};
+  for (const auto& path : paths) {
+    detail::MappedFile f(path);
+    detail::CsvHead head = detail::parse_csv_head(f.data(), f.size(), path, d, o.header, o.names);
+    detail::CsvFileSpec spec;
+    spec.path = path;
+    spec.dialect = d;
+    spec.na_values = o.na_values ? *o.na_values : default_na_values();
+    spec.file_columns = head.names;
+    if (plan.specs.empty()) {
+      spec.keep = resolve_columns(head, f, spec, o);
+      plan.schema = spec.output_schema();
+    } else {
+      if (head.names != plan.specs[0].file_columns) {
+        throw Error("read_csv: " + path + " has other columns than " + plan.specs[0].path +
+                    "; read the files separately");
+      }
+      spec.keep = plan.specs[0].keep;
+    }
+    plan.sizes.push_back(f.size());
+    plan.mtimes.push_back(static_cast<std::int64_t>(fs::last_write_time(path).time_since_epoch().count()));
+    plan.specs.push_back(std::move(spec));
+    plan.heads.push_back(std::move(head));
+  }
+  return plan;
+}
+
+Task make_task(Key key, const char* op, std::vector<Arg> args, std::shared_ptr<const Params> p) {
+  Task t;
+  t.key = std::move(key);
+  t.op = OpRegistry::global().get(op);
+  t.args = std::move(args);
+  t.params = std::move(p);
+  return t;
+}
+
+// The record boundary at or after nominal offset `at`, knowing whether
+// `at` lies inside quotes.
+std::size_t boundary(const detail::MappedFile& f, std::size_t at, std::size_t data_offset, bool in_quotes, char quote) {
+  if (at <= data_offset) return data_offset;
+  if (at >= f.size()) return f.size();
+  if (f.data()[at - 1] == '\n' && !in_quotes) return at;
+  return detail::next_record_start(f.data(), f.size(), at, in_quotes, quote);
+}
+
+Value csv_count_op(OpContext&, std::span<const Value>, const Params& p) {
+  detail::MappedFile f(p.at("path").as_string());
+  auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = std::min(f.size(), static_cast<std::size_t>(p.at("end").as_int()));
+  char quote = p.at("quotechar").as_string().at(0);
+  f.advise_sequential(b, e - b);
+  std::int64_t quotes = 0, newlines = 0;
+  for (const char* c = f.data() + b; c < f.data() + e; ++c) {
+    quotes += *c == quote;
+    newlines += *c == '\n';
+  }
+  return Value(List{Value(quotes), Value(newlines)});
+}
+
+Value csv_block_op(OpContext&, std::span<const Value> a, const Params& p) {
+  detail::CsvFileSpec spec = detail::CsvFileSpec::from_params(p);
+  detail::MappedFile f(spec.path);
+  const List& counts = a[0].as_list();  // blocks 0..k of this file
+  std::size_t k = counts.size() - 1;
+  std::int64_t quotes = 0, line = p.at("data_line").as_int();
+  for (std::size_t i = 0; i < k; ++i) {
+    quotes += counts[i].as_list().at(0).as_int();
+    line += counts[i].as_list().at(1).as_int();
+  }
+  auto data_offset = static_cast<std::size_t>(p.at("data_offset").as_int());
+  auto nominal_begin = static_cast<std::size_t>(p.at("begin").as_int());
+  auto nominal_end = static_cast<std::size_t>(p.at("end").as_int());
+  std::size_t begin = boundary(f, nominal_begin, data_offset, quotes % 2, spec.dialect.quote);
+  quotes += counts[k].as_list().at(0).as_int();
+  std::size_t end = boundary(f, nominal_end, data_offset, quotes % 2, spec.dialect.quote);
+  if (begin >= end) return Value(detail::parse_csv_block(f.data(), f.data(), line, spec));
+  line += std::count(f.data() + std::max(nominal_begin, data_offset), f.data() + begin, '\n');
+  f.advise_sequential(begin, end - begin);
+  return Value(detail::parse_csv_block(f.data() + begin, f.data() + end, line, spec));
+}
+
+}  // namespace
+
+Schema infer_csv_schema(const std::vector<std::string>& paths, const CsvOptions& options) {
+  return plan_csv(paths, options).schema;
+}
+
+DataFrame read_csv(const std::vector<std::string>& paths, const CsvOptions& o) {
+  if (o.blocksize == 0) throw Error("read_csv: blocksize must be positive");
+  CsvPlan plan = plan_csv(paths, o);
+  Tokenizer tok;
+  for (std::size_t i = 0; i < plan.specs.size(); ++i) {
+    for (const auto& [n, v] : plan.specs[i].to_params()) tok.add(n).add(v);
+    tok.add(static_cast<std::int64_t>(plan.sizes[i])).add(plan.mtimes[i]);
+  }
+  tok.add(static_cast<std::int64_t>(o.blocksize));
+  const std::string token = tok.hex();
+  Key count_key("read-csv-count-" + token), block_key("read-csv-" + token);
+  auto g = std::make_shared<Graph>();
+  std::vector<Key> keys;
+  for (std::size_t fi = 0; fi < plan.specs.size(); ++fi) {
+    const auto& head = plan.heads[fi];
+    Params base = plan.specs[fi].to_params();
+    base.set("data_offset", static_cast<std::int64_t>(head.data_offset));
+    base.set("data_line", head.data_line);
+    std::vector<Arg> counts;
+    std::size_t size = plan.sizes[fi];
+    for (std::size_t b = head.data_offset, k = 0; k == 0 || b < size; b += o.blocksize, ++k) {
+      std::size_t e = std::min(size, b + o.blocksize);
+      Params cp{{"path", plan.specs[fi].path}, {"begin", static_cast<std::int64_t>(b)},
+                {"end", static_cast<std::int64_t>(e)}, {"quotechar", std::string(1, o.quotechar)}};
+      Key ck = count_key.with_index({static_cast<std::int64_t>(fi), static_cast<std::int64_t>(k)});
+      g->add(make_task(ck, "dataframe.csv_count", {}, std::make_shared<const Params>(std::move(cp))));
+      counts.emplace_back(ck);
+      Params bp = base;
+      bp.set("begin", static_cast<std::int64_t>(b));
+      bp.set("end", static_cast<std::int64_t>(e));
+      keys.push_back(block_key.with_index({static_cast<std::int64_t>(keys.size())}));
+      g->add(make_task(keys.back(), "dataframe.csv_block", {Arg(counts)}, std::make_shared<const Params>(std::move(bp))));
+    }
+  }
+  return DataFrame({g}, std::move(keys), plan.schema);
+}
+
+DataFrame read_csv(const std::string& path, const CsvOptions& o) {
+  return read_csv(std::vector<std::string>{path}, o);
+}
+
+namespace detail {
+
+void register_csv_ops(OpRegistry& r) {
+  Op count;
+  count.name = "dataframe.csv_count";
+  count.doc = "Quote characters and newlines in bytes [begin, end) of `path`: where read_csv blocks may be cut.";
+  count.group = "DataFrame";
+  count.fn = csv_count_op;
+  r.add(std::move(count));
+  Op block;
+  block.name = "dataframe.csv_block";
+  block.doc = "The records of one read_csv block, given the counts of the blocks up to it.";
+  block.group = "DataFrame";
+  block.inputs = {PortSpec{"counts", "list"}};
+  block.fn = csv_block_op;
+  r.add(std::move(block));
+}
+
+}  // namespace detail
+}  // namespace shoal

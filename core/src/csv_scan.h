@@ -1,0 +1,89 @@
+// The CSV record scanner (private to core), shared by schema inference and
+// block parsing. A template over its sink so that the per-field call inlines.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace shoal::detail {
+
+struct CsvDialect {
+  char delimiter = ',';
+  char quote = '"';
+};
+
+/// Scans the records in [p, end), starting at physical line `line` (1-based).
+/// Calls sink.field(column, value, record_line) per field — value is
+/// unquoted, with doubled quotes collapsed — and sink.end_record(fields,
+/// record_line) per record; sink.unterminated(record_line) must throw.
+/// Blank lines are skipped. Returns the line after the last record.
+template <class Sink>
+std::int64_t scan_csv(const char* p, const char* end, CsvDialect d, std::int64_t line, Sink& sink) {
+  std::string scratch;
+  while (p < end) {
+    if (*p == '\n' || *p == '\r') {  // a blank line
+      p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
+      ++line;
+      continue;
+    }
+    const std::int64_t record_line = line;
+    std::size_t col = 0;
+    for (;;) {
+      std::string_view field;
+      if (p < end && *p == d.quote) {
+        ++p;
+        scratch.clear();
+        for (;;) {
+          const char* q = static_cast<const char*>(std::memchr(p, d.quote, static_cast<std::size_t>(end - p)));
+          if (!q) sink.unterminated(record_line);
+          line += std::count(p, q, '\n');
+          if (q + 1 < end && q[1] == d.quote) {  // "" is one quote
+            scratch.append(p, static_cast<std::size_t>(q + 1 - p));
+            p = q + 2;
+            continue;
+          }
+          scratch.append(p, static_cast<std::size_t>(q - p));
+          p = q + 1;
+          break;
+        }
+        // Text between the closing quote and the delimiter is kept, as pandas does.
+        const char* s = p;
+        while (p < end && *p != d.delimiter && *p != '\n' && *p != '\r') ++p;
+        scratch.append(s, static_cast<std::size_t>(p - s));
+        field = scratch;
+      } else {
+        const char* s = p;
+        while (p < end && *p != d.delimiter && *p != '\n' && *p != '\r') ++p;
+        field = std::string_view(s, static_cast<std::size_t>(p - s));
+      }
+      sink.field(col++, field, record_line);
+      if (p < end && *p == d.delimiter) {
+        ++p;
+        continue;
+      }
+      if (p < end && *p == '\r') ++p;
+      if (p < end && *p == '\n') ++p;
+      ++line;
+      sink.end_record(col, record_line);
+      break;
+    }
+  }
+  return line;
+}
+
+/// The offset just after the first '\n' at or after `from` that lies outside
+/// quotes, given whether `from` is inside quotes; `size` when there is none.
+inline std::size_t next_record_start(const char* data, std::size_t size, std::size_t from,
+                                     bool in_quotes, char quote) {
+  for (std::size_t i = from; i < size; ++i) {
+    char c = data[i];
+    if (c == quote) in_quotes = !in_quotes;
+    else if (c == '\n' && !in_quotes) return i + 1;
+  }
+  return size;
+}
+
+}  // namespace shoal::detail

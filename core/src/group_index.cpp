@@ -1,0 +1,105 @@
+#include "group_index.h"
+
+#include <bit>
+
+#include "shoal/key.h"
+#include "shoal/table_ops.h"
+
+namespace shoal::detail {
+namespace {
+
+// Groups by one string column: the benchmark's and the common case, kept
+// free of per-row type dispatch.
+GroupIndex group_strings(const Column& c, std::size_t rows) {
+  GroupIndex g;
+  g.group_of_row.resize(rows);
+  const StringData& s = c.strings();
+  std::size_t cap = 1024;
+  std::vector<std::int32_t> slots(cap, -1);
+  std::vector<std::uint64_t> hashes;
+  auto at = [&](std::int64_t r) {
+    return std::string_view(s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
+  };
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (!c.is_valid(r)) { g.group_of_row[r] = -1; continue; }
+    std::string_view v = at(static_cast<std::int64_t>(r));
+    std::uint64_t h = hash_bytes(v.data(), v.size());
+    std::size_t i = h & (cap - 1);
+    for (;; i = (i + 1) & (cap - 1)) {
+      std::int32_t k = slots[i];
+      if (k < 0) {
+        k = static_cast<std::int32_t>(g.first_row.size());
+        slots[i] = k;
+        g.first_row.push_back(static_cast<std::int64_t>(r));
+        hashes.push_back(h);
+        g.group_of_row[r] = k;
+        break;
+      }
+      if (hashes[k] == h && at(g.first_row[k]) == v) { g.group_of_row[r] = k; break; }
+    }
+    if (g.first_row.size() * 2 > cap) {  // grow: rehash the groups
+      cap *= 2;
+      slots.assign(cap, -1);
+      for (std::size_t k = 0; k < hashes.size(); ++k) {
+        std::size_t j = hashes[k] & (cap - 1);
+        while (slots[j] >= 0) j = (j + 1) & (cap - 1);
+        slots[j] = static_cast<std::int32_t>(k);
+      }
+    }
+  }
+  return g;
+}
+
+}  // namespace
+
+GroupIndex group_rows(const std::vector<const Column*>& keys, std::size_t rows) {
+  if (keys.empty()) {
+    GroupIndex g;
+    g.group_of_row.assign(rows, 0);
+    g.first_row.push_back(0);
+    return g;
+  }
+  if (keys.size() == 1 && keys[0]->type() == DataType::kString) return group_strings(*keys[0], rows);
+  GroupIndex g;
+  g.group_of_row.resize(rows);
+  std::vector<std::uint64_t> h(rows, 0x243f6a8885a308d3ULL);
+  for (const Column* c : keys) hash_column(*c, h);
+  std::size_t cap = 1024;
+  std::vector<std::int32_t> slots(cap, -1);
+  auto equal = [&](std::int64_t a, std::int64_t b) {
+    for (const Column* c : keys) {
+      if (!values_equal(*c, a, *c, b)) return false;
+    }
+    return true;
+  };
+  for (std::size_t r = 0; r < rows; ++r) {
+    bool null_key = false;
+    for (const Column* c : keys) null_key |= !c->is_valid(r);
+    if (null_key) { g.group_of_row[r] = -1; continue; }
+    std::size_t i = h[r] & (cap - 1);
+    for (;; i = (i + 1) & (cap - 1)) {
+      std::int32_t k = slots[i];
+      if (k < 0) {
+        k = static_cast<std::int32_t>(g.first_row.size());
+        slots[i] = k;
+        g.first_row.push_back(static_cast<std::int64_t>(r));
+        g.group_of_row[r] = k;
+        break;
+      }
+      std::int64_t f = g.first_row[k];
+      if (h[f] == h[r] && equal(f, static_cast<std::int64_t>(r))) { g.group_of_row[r] = k; break; }
+    }
+    if (g.first_row.size() * 2 > cap) {
+      cap *= 2;
+      slots.assign(cap, -1);
+      for (std::size_t k = 0; k < g.first_row.size(); ++k) {
+        std::size_t j = h[g.first_row[k]] & (cap - 1);
+        while (slots[j] >= 0) j = (j + 1) & (cap - 1);
+        slots[j] = static_cast<std::int32_t>(k);
+      }
+    }
+  }
+  return g;
+}
+
+}  // namespace shoal::detail
