@@ -1,0 +1,26 @@
+// The commands of the `shoal` executable. Each add_* registers one
+// subcommand on the application; when it runs, it stores its exit code in
+// `exit_code`:
+//   0  done (the pipeline is valid)
+//   1  the pipeline has problems (each printed with the node it concerns)
+//   2  a file could not be read or written, or is not a pipeline
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace shoal::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInvalid = 1;
+inline constexpr int kExitUnreadable = 2;
+
+/// `shoal validate FILE`: prints every problem of a pipeline file.
+void add_validate_command(CLI::App& app, int& exit_code);
+/// `shoal graph FILE -o OUT [--tasks]`: draws a pipeline (or its task graph).
+void add_graph_command(CLI::App& app, int& exit_code);
+/// `shoal ops`: lists the registered ops with their ports and parameters.
+void add_ops_command(CLI::App& app, int& exit_code);
+
+}  // namespace shoal::cli
