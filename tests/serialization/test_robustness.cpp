@@ -18,6 +18,8 @@
 #include "random_values.h"
 #include "shoal/data_file.h"
 #include "shoal/graph_codec.h"
+#include "shoal/pipeline_file.h"
+#include "shoal/wire.h"
 #include "shoal/value_codec.h"
 
 using namespace shoal;
@@ -152,7 +154,63 @@ Graph sample_graph(shoal::testing::RandomValues& r) {
   return g;
 }
 
+std::vector<std::vector<std::byte>> wire_corpus(shoal::testing::RandomValues& r) {
+  std::vector<std::vector<std::byte>> out;
+  for (int i = 0; i < 4; ++i) {
+    Graph g = sample_graph(r);
+    out.push_back(encode_wire(wire::RunGraph{1, g, {Key("t-4", {4, 2})}}));
+    out.push_back(encode_wire(wire::AssignTask{2, g.tasks().back(), 3, {{Key("t-3", {3, 2}), "w1"}}}));
+    out.push_back(encode_wire(wire::TaskDone{3, Key("t-1", {1}), "w1", 100, 5, true, r.value(3)}));
+    out.push_back(encode_wire(wire::TaskFailed{4, Key("t-1", {1}), "inc", "boom", "w2"}));
+    out.push_back(encode_wire(wire::FetchRequest{5, {Key("a", {1}), Key("b")}}));
+    out.push_back(encode_wire(wire::FetchReply{5, {{Key("a", {1}), r.value(2)}, {Key("t"), Value(r.table(8))}}, {Key("b")}}));
+    out.push_back(encode_wire(wire::Heartbeat{"w1", 1, 2, 3, 4, 5, 6}));
+    out.push_back(encode_wire(wire::RegisterWorker{"w1", "127.0.0.1", 80, 2, 0, {"add", "inc", "sum"}}));
+  }
+  return out;
+}
+
+std::vector<std::byte> as_bytes(const std::string& s) {
+  std::vector<std::byte> out(s.size());
+  if (!s.empty()) std::memcpy(out.data(), s.data(), s.size());
+  return out;
+}
+
+std::vector<std::vector<std::byte>> pipeline_corpus(shoal::testing::RandomValues& r) {
+  std::vector<std::vector<std::byte>> out;
+  for (int n = 1; n <= 8; ++n) {
+    Pipeline p;
+    p.metadata = {"fuzz " + std::to_string(n), "a pipeline to mutate"};
+    for (int i = 0; i < n; ++i) {
+      Value v = i % 2 ? Value(List{Value(i), Value("s"), Value(0.5), Value(true), Value()}) : Value(i * 1000);
+      p.add_node({"n" + std::to_string(i), i ? "inc" : "value", {{"value", v}}, 10.0 * i, -2.5 * i, i % 3 ? "" : "L"});
+      if (i) p.connect({"n" + std::to_string(i - 1), "out"}, {"n" + std::to_string(i), "x"});
+    }
+    (void)r;
+    out.push_back(as_bytes(encode_pipeline_json(p)));
+  }
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("100,000+ hostile inputs to the wire decoder and the pipeline JSON reader") {
+  auto start = std::chrono::steady_clock::now();
+  shoal::testing::RandomValues r(171717);
+  auto wires = wire_corpus(r);
+  auto pipelines = pipeline_corpus(r);
+  DecodeLimits limits;
+  auto w = hammer(wires, [&](auto b) { (void)decode_wire(b, limits); }, 60000, 5);
+  auto p = hammer(pipelines, [&](auto b) {
+    (void)decode_pipeline_json(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), "fuzz.shoal.json");
+  }, 50000, 6);
+  MESSAGE("wire: " << w.decoded << " decoded, " << w.refused << " refused; pipeline JSON: " << p.decoded << "/"
+                   << p.refused << " in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                   << " s; most allocated per input byte: " << std::max(w.max_ratio, p.max_ratio));
+  CHECK(w.refused > 0);
+  CHECK(p.refused > 0);
+  CHECK(p.decoded > 0);
+}
 
 TEST_CASE("100,000+ random, truncated and mutated inputs: decode or DecodeError, nothing else") {
   auto start = std::chrono::steady_clock::now();

@@ -1,0 +1,203 @@
+// The runtime's messages to Cap'n Proto (schema/wire.capnp) and back.
+#include "shoal/wire.h"
+
+#include "graph_capnp.h"
+#include "wire.capnp.h"
+
+namespace shoal::detail {
+namespace {
+
+using schema::WireMessage;
+
+std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+void write_keys(capnp::List<schema::Key>::Builder out, const std::vector<Key>& keys) {
+  for (std::size_t i = 0; i < keys.size(); ++i) write_key(out[i], keys[i]);
+}
+
+// ---- writers, one per message ----
+
+struct Writer {
+  WireMessage::Builder out;
+
+  void operator()(const wire::RunGraph& m) {
+    auto b = out.initRunGraph();
+    b.setRunId(m.run_id);
+    auto tasks = b.initGraph().initTasks(static_cast<unsigned>(m.graph.size()));
+    for (std::size_t i = 0; i < m.graph.size(); ++i) write_task(tasks[i], m.graph.tasks()[i]);
+    write_keys(b.initOutputs(static_cast<unsigned>(m.outputs.size())), m.outputs);
+  }
+  void operator()(const wire::AssignTask& m) {
+    auto b = out.initAssignTask();
+    b.setRunId(m.run_id);
+    write_task(b.initTask(), m.task);
+    b.setPriority(m.priority);
+    auto inputs = b.initInputs(static_cast<unsigned>(m.inputs.size()));
+    for (std::size_t i = 0; i < m.inputs.size(); ++i) {
+      write_key(inputs[i].initKey(), m.inputs[i].key);
+      inputs[i].setWorker(m.inputs[i].worker);
+    }
+  }
+  void operator()(const wire::TaskDone& m) {
+    auto b = out.initTaskDone();
+    b.setRunId(m.run_id);
+    write_key(b.initKey(), m.key);
+    b.setWorker(m.worker);
+    b.setNbytes(m.nbytes);
+    b.setDurationNs(m.duration_ns);
+    b.setHasValue(m.has_value);
+    if (m.has_value) write_value(b.initValue(), m.value);
+  }
+  void operator()(const wire::TaskFailed& m) {
+    auto b = out.initTaskFailed();
+    b.setRunId(m.run_id);
+    write_key(b.initKey(), m.key);
+    b.setOp(m.op);
+    b.setMessage(m.message);
+    b.setWorker(m.worker);
+  }
+  void operator()(const wire::FetchRequest& m) {
+    auto b = out.initFetchRequest();
+    b.setRequestId(m.request_id);
+    write_keys(b.initKeys(static_cast<unsigned>(m.keys.size())), m.keys);
+  }
+  void operator()(const wire::FetchReply& m) {
+    auto b = out.initFetchReply();
+    b.setRequestId(m.request_id);
+    auto values = b.initValues(static_cast<unsigned>(m.values.size()));
+    for (std::size_t i = 0; i < m.values.size(); ++i) {
+      write_key(values[i].initKey(), m.values[i].first);
+      write_value(values[i].initValue(), m.values[i].second);
+    }
+    write_keys(b.initMissing(static_cast<unsigned>(m.missing.size())), m.missing);
+  }
+  void operator()(const wire::Heartbeat& m) {
+    auto b = out.initHeartbeat();
+    b.setWorker(m.worker);
+    b.setRunning(m.running);
+    b.setQueued(m.queued);
+    b.setMemoryBytes(m.memory_bytes);
+    b.setMemoryLimit(m.memory_limit);
+    b.setSpilledBytes(m.spilled_bytes);
+    b.setSentAtNs(m.sent_at_ns);
+  }
+  void operator()(const wire::RegisterWorker& m) {
+    auto b = out.initRegisterWorker();
+    b.setName(m.name);
+    b.setHost(m.host);
+    b.setPort(m.port);
+    b.setThreads(m.threads);
+    b.setMemoryLimit(m.memory_limit);
+    auto ops = b.initOps(static_cast<unsigned>(m.ops.size()));
+    for (std::size_t i = 0; i < m.ops.size(); ++i) ops.set(static_cast<unsigned>(i), m.ops[i]);
+  }
+};
+
+// ---- estimates, to size the first segment ----
+
+std::size_t estimate(const wire::Message& message) {
+  std::size_t n = 256;
+  std::visit([&](const auto& m) {
+    using T = std::decay_t<decltype(m)>;
+    if constexpr (std::is_same_v<T, wire::RunGraph>) {
+      for (const Task& t : m.graph.tasks()) n += estimate_task(t);
+      n += 64 * m.outputs.size();
+    } else if constexpr (std::is_same_v<T, wire::AssignTask>) {
+      n += estimate_task(m.task) + 96 * m.inputs.size();
+    } else if constexpr (std::is_same_v<T, wire::TaskDone>) {
+      n += m.has_value ? estimate_bytes(m.value) : 0;
+    } else if constexpr (std::is_same_v<T, wire::FetchReply>) {
+      for (const auto& [k, v] : m.values) n += 96 + estimate_bytes(v);
+      n += 64 * m.missing.size();
+    } else if constexpr (std::is_same_v<T, wire::FetchRequest>) {
+      n += 64 * m.keys.size();
+    } else if constexpr (std::is_same_v<T, wire::RegisterWorker>) {
+      for (const auto& op : m.ops) n += 16 + op.size();
+    }
+  }, message);
+  return n;
+}
+
+// ---- readers ----
+
+std::vector<Key> read_keys(GraphReader& r, capnp::List<schema::Key>::Reader in) {
+  std::vector<Key> keys;
+  keys.reserve(in.size());
+  for (auto k : in) keys.push_back(r.key(k));
+  return keys;
+}
+
+wire::Message read(GraphReader& r, WireMessage::Reader in) {
+  switch (in.which()) {
+    case WireMessage::RUN_GRAPH: {
+      auto m = in.getRunGraph();
+      wire::RunGraph out{m.getRunId(), {}, read_keys(r, m.getOutputs())};
+      auto tasks = m.getGraph().getTasks();
+      out.graph.reserve(tasks.size());
+      for (auto t : tasks) out.graph.add(r.task(t, 0));
+      return out;
+    }
+    case WireMessage::ASSIGN_TASK: {
+      auto m = in.getAssignTask();
+      wire::AssignTask out{m.getRunId(), r.task(m.getTask(), 0), m.getPriority(), {}};
+      for (auto i : m.getInputs()) out.inputs.push_back({r.key(i.getKey()), text(i.getWorker())});
+      return out;
+    }
+    case WireMessage::TASK_DONE: {
+      auto m = in.getTaskDone();
+      wire::TaskDone out{m.getRunId(), r.key(m.getKey()), text(m.getWorker()), m.getNbytes(), m.getDurationNs(),
+                         m.getHasValue(), Value()};
+      if (out.has_value) out.value = read_value(m.getValue(), 0, r.max_nesting);
+      return out;
+    }
+    case WireMessage::TASK_FAILED: {
+      auto m = in.getTaskFailed();
+      return wire::TaskFailed{m.getRunId(), r.key(m.getKey()), text(m.getOp()), text(m.getMessage()),
+                              text(m.getWorker())};
+    }
+    case WireMessage::FETCH_REQUEST: {
+      auto m = in.getFetchRequest();
+      return wire::FetchRequest{m.getRequestId(), read_keys(r, m.getKeys())};
+    }
+    case WireMessage::FETCH_REPLY: {
+      auto m = in.getFetchReply();
+      wire::FetchReply out{m.getRequestId(), {}, read_keys(r, m.getMissing())};
+      for (auto kv : m.getValues()) out.values.emplace_back(r.key(kv.getKey()), read_value(kv.getValue(), 0, r.max_nesting));
+      return out;
+    }
+    case WireMessage::HEARTBEAT: {
+      auto m = in.getHeartbeat();
+      return wire::Heartbeat{text(m.getWorker()), m.getRunning(), m.getQueued(), m.getMemoryBytes(),
+                             m.getMemoryLimit(), m.getSpilledBytes(), m.getSentAtNs()};
+    }
+    case WireMessage::REGISTER_WORKER: {
+      auto m = in.getRegisterWorker();
+      wire::RegisterWorker out{text(m.getName()), text(m.getHost()), m.getPort(), m.getThreads(),
+                               m.getMemoryLimit(), {}};
+      for (auto op : m.getOps()) out.ops.push_back(text(op));
+      return out;
+    }
+  }
+  fail("unknown wire message tag " + std::to_string(static_cast<unsigned>(in.which())));
+}
+
+}  // namespace
+}  // namespace shoal::detail
+
+namespace shoal {
+
+std::vector<std::byte> encode_wire(const wire::Message& message) {
+  detail::VectorMessageBuilder builder(detail::estimate(message));
+  std::visit(detail::Writer{builder.initRoot<schema::WireMessage>()}, message);
+  return builder.finish();
+}
+
+wire::Message decode_wire(std::span<const std::byte> bytes, const DecodeLimits& limits) {
+  // Pointer hops per level as for graphs (tasks and values inside).
+  return detail::read_message(bytes, limits, "decode_wire", 6, [&](capnp::MessageReader& reader) {
+    detail::GraphReader r{limits.max_nesting, {}};
+    return detail::read(r, reader.getRoot<schema::WireMessage>());
+  });
+}
+
+}  // namespace shoal
