@@ -10,6 +10,7 @@
 #include "shoal/inline_executor.h"
 #include "shoal/local_cluster.h"
 #include "support/graphs.h"
+#include "support/ops.h"
 
 using namespace shoal;
 
@@ -19,35 +20,23 @@ Task task_of(Key key, const char* op, std::vector<Arg> args) {
   return testing::make_task(std::move(key), OpRegistry::global().get(op), std::move(args));
 }
 
-// A local-only op making a float64 tensor of n elements: big results.
+// A float64 tensor of n ones: a big result.
 OpPtr big_tensor_op() {
-  static OpPtr op = [] {
-    auto o = std::make_shared<Op>();
-    o->name = "test.big_tensor";
-    o->local_only = true;
-    o->fn = [](OpContext&, std::span<const Value> a, const Params&) {
-      auto n = a[0].as_int();
-      return Value(Tensor({n}, std::vector<double>(static_cast<std::size_t>(n), 1.0)));
-    };
-    return OpPtr(o);
-  }();
+  static OpPtr op = testing::local_op("test.big_tensor", [](OpContext&, std::span<const Value> a, const Params&) {
+    auto n = a[0].as_int();
+    return Value(Tensor({n}, std::vector<double>(static_cast<std::size_t>(n), 1.0)));
+  });
   return op;
 }
 
 OpPtr tensor_sum_op() {
-  static OpPtr op = [] {
-    auto o = std::make_shared<Op>();
-    o->name = "test.tensor_sum";
-    o->local_only = true;
-    o->fn = [](OpContext&, std::span<const Value> a, const Params&) {
-      double s = 0;
-      for (const Value& v : a) {
-        for (double x : v.as_tensor().values<double>()) s += x;
-      }
-      return Value(s);
-    };
-    return OpPtr(o);
-  }();
+  static OpPtr op = testing::local_op("test.tensor_sum", [](OpContext&, std::span<const Value> a, const Params&) {
+    double s = 0;
+    for (const Value& v : a) {
+      for (double x : v.as_tensor().values<double>()) s += x;
+    }
+    return Value(s);
+  });
   return op;
 }
 

@@ -9,6 +9,7 @@
 #include "shoal/error.h"
 #include "shoal/local_cluster.h"
 #include "support/graphs.h"
+#include "support/ops.h"
 
 using namespace shoal;
 
@@ -16,31 +17,20 @@ namespace {
 
 std::atomic<int> g_ran{0};
 
+// Counts its calls and takes a little time, like real work.
 OpPtr counting_op() {
-  static OpPtr op = [] {
-    auto o = std::make_shared<Op>();
-    o->name = "test.count";
-    o->local_only = true;
-    o->fn = [](OpContext&, std::span<const Value> a, const Params&) {
-      ++g_ran;
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-      return a.empty() ? Value(1) : a[0];
-    };
-    return OpPtr(o);
-  }();
+  static OpPtr op = testing::local_op("test.count", [](OpContext&, std::span<const Value> a, const Params&) {
+    ++g_ran;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    return a.empty() ? Value(1) : a[0];
+  });
   return op;
 }
 
 OpPtr failing_op() {
-  static OpPtr op = [] {
-    auto o = std::make_shared<Op>();
-    o->name = "test.fail";
-    o->local_only = true;
-    o->fn = [](OpContext&, std::span<const Value>, const Params&) -> Value {
-      throw std::runtime_error("disk on fire");
-    };
-    return OpPtr(o);
-  }();
+  static OpPtr op = testing::local_op("test.fail", [](OpContext&, std::span<const Value>, const Params&) -> Value {
+    throw std::runtime_error("disk on fire");
+  });
   return op;
 }
 
