@@ -1,6 +1,7 @@
 #include "shoal/graph.h"
 
 #include <algorithm>
+#include <iterator>
 #include <unordered_set>
 
 #include "graph_analysis.h"
@@ -70,7 +71,7 @@ void append_flattened(std::vector<Task>& chain, const Task& t) {
 
 }  // namespace
 
-Graph Graph::fuse(std::span<const Key> keep) const {
+Graph Graph::fuse(std::span<const Key> keep, const FuseOptions& options) const {
   detail::GraphAnalysis a = detail::analyze(*this, {}, /*whole=*/true);
   if (!a.problems.empty()) validate();
   std::unordered_set<Key, KeyHash> kept(keep.begin(), keep.end());
@@ -88,14 +89,26 @@ Graph Graph::fuse(std::span<const Key> keep) const {
       if (--pending[o] == 0) topo.push_back(o);
     }
   }
+  auto fused_size = [&](std::uint32_t d) {
+    const Task& t = *a.tasks[d];
+    return chains[d].size() + (t.prelude ? t.prelude->size() : 0) + 1;
+  };
   for (std::uint32_t v : topo) {
     auto deps = a.deps(v);
-    if (deps.size() != 1) continue;
-    std::uint32_t d = deps[0];
-    if (a.dependents(d).size() != 1 || kept.count(a.tasks[d]->key)) continue;
-    absorbed[d] = 1;
-    chains[v] = std::move(chains[d]);
-    append_flattened(chains[v], *a.tasks[d]);
+    if (deps.empty() || deps.size() > options.max_width) continue;
+    std::size_t total = fused_size(v);
+    bool absorbable = true;
+    for (std::uint32_t d : deps) {
+      absorbable = absorbable && a.dependents(d).size() == 1 && !kept.count(a.tasks[d]->key);
+      total += fused_size(d);
+    }
+    if (!absorbable || total > options.max_tasks) continue;
+    for (std::uint32_t d : deps) {  // each dependency's own chain runs before it
+      absorbed[d] = 1;
+      std::move(chains[d].begin(), chains[d].end(), std::back_inserter(chains[v]));
+      chains[d].clear();
+      append_flattened(chains[v], *a.tasks[d]);
+    }
   }
   Graph out;
   out.reserve(n);

@@ -52,14 +52,13 @@ class Resolver {
  private:
   Value lookup(const Key& key) {
     if (task_.prelude) {
+      // Newest first: in a fused chain a task usually reads the one before.
       const auto& prelude = *task_.prelude;
-      for (std::size_t j = 0; j < prelude.size(); ++j) {
-        if (prelude[j].key == key) {
-          if (j >= prelude_values_.size()) {
-            throw Error("fused task " + task_.key.str() + " refers to " + key.str() + " before it runs");
-          }
-          return prelude_values_[j];
-        }
+      for (std::size_t j = prelude_values_.size(); j-- > 0;) {
+        if (prelude[j].key == key) return prelude_values_[j];
+      }
+      if (detail::prelude_produces(task_, key)) {
+        throw Error("fused task " + task_.key.str() + " refers to " + key.str() + " before it runs");
       }
     }
     if (next_ >= refs_.size()) {

@@ -209,6 +209,28 @@ TEST_CASE("fuse() merges a linear chain into one task") {
   CHECK(run_int(twice, chain.root) == 10);
 }
 
+TEST_CASE("fuse() with a width fuses the leaves of a tree into their parents, within max_tasks") {
+  auto tree = shoal::testing::tree_sum_graph(512, 8);  // 512 + 64 + 8 + 1 tasks
+  REQUIRE(tree.graph.size() == 585);
+  Graph fused = tree.graph.fuse({}, FuseOptions{.max_width = 8, .max_tasks = 64});
+  // Each first-level sum absorbs its 8 leaves (9 tasks). A second-level sum
+  // would make 1 + 8 * 9 = 73 > 64 tasks, so it stays; the root absorbs the
+  // 8 second-level sums (9 tasks).
+  CHECK(fused.size() == 64 + 1);
+  for (const Task& t : fused.tasks()) {
+    REQUIRE(t.prelude);
+    CHECK(t.prelude->size() == 8);
+  }
+  CHECK(run_int(fused, tree.root) == tree.expected);
+  // Width 1 leaves a tree alone: no task there has a single dependency.
+  CHECK(tree.graph.fuse().size() == tree.graph.size());
+  // A chain longer than max_tasks is cut into pieces of at most max_tasks.
+  auto chain = shoal::testing::chain_graph(200);
+  Graph pieces = chain.graph.fuse({}, FuseOptions{.max_width = 1, .max_tasks = 64});
+  CHECK(pieces.size() == 4);  // 64 + 64 + 64 + 8
+  CHECK(run_int(pieces, chain.root) == 200);
+}
+
 TEST_CASE("fuse() never fuses away a key in keep") {
   auto chain = shoal::testing::chain_graph(10);
   Key middle = chain.graph.tasks()[4].key;

@@ -21,6 +21,17 @@
 
 namespace shoal {
 
+/// How far Graph::fuse() merges.
+struct FuseOptions {
+  /// A task absorbs its dependencies when it has at most this many and each
+  /// has no other dependent. 1 fuses linear chains only; larger values also
+  /// fuse small fan-ins (the leaves of a tree reduction into their parent),
+  /// as Dask's `ave_width` does.
+  std::size_t max_width = 1;
+  /// No fused task runs more than this many tasks.
+  std::size_t max_tasks = 64;
+};
+
 class Graph {
  public:
   Graph() = default;
@@ -51,10 +62,12 @@ class Graph {
 
   /// The tasks the outputs need, and nothing else.
   Graph cull(std::span<const Key> outputs) const;
-  /// Merges linear chains (a task whose only dependent has no other
-  /// dependency) into single tasks; the chain keeps its last key. Keys in
-  /// `keep` are never fused away. Requires a valid graph.
-  Graph fuse(std::span<const Key> keep = {}) const;
+  /// Merges a task with dependencies that nothing else needs into one task
+  /// that runs them first (its prelude), which keeps its key: by default
+  /// linear chains, and with options.max_width > 1 small fan-ins too. Keys
+  /// in `keep` are never fused away. Fewer, larger tasks cost less to
+  /// schedule. Requires a valid graph.
+  Graph fuse(std::span<const Key> keep = {}, const FuseOptions& options = {}) const;
   /// A priority per task, aligned with tasks(): lower runs first. Following
   /// it depth-first finishes one branch before starting the next, and visits
   /// the most demanding branch first (Sethi–Ullman), which keeps the number
