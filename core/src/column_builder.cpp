@@ -10,7 +10,10 @@ ColumnBuilder::ColumnBuilder(DataType type, std::size_t reserve) : type_(type) {
     case DataType::kInt64:
     case DataType::kTimestamp: i64_.reserve(reserve); break;
     case DataType::kFloat64: f64_.reserve(reserve); break;
-    case DataType::kString: str_.offsets.reserve(reserve + 1); break;
+    case DataType::kString:
+      str_.offsets.reserve(reserve + 1);
+      str_.chars.reserve(reserve * 8);  // short strings are the common case
+      break;
   }
 }
 
