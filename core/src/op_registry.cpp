@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "array_ops.h"
 #include "builtin_ops.h"
 #include "dataframe_ops.h"
 #include "shoal/error.h"
@@ -12,6 +13,7 @@ OpRegistry& OpRegistry::global() {
     auto* r = new OpRegistry();  // never destroyed: ops may run during exit
     detail::register_builtin_ops(*r);
     detail::register_dataframe_ops(*r);
+    detail::register_array_ops(*r);
     return r;
   }();
   return *registry;
