@@ -21,8 +21,9 @@ Chunks chunks_for(const Shape& shape, const Shape& chunk_shape, const std::strin
   return out;
 }
 
-/// [offset list, shape list] of every chunk, row-major.
-std::vector<std::vector<Arg>> chunk_args(const Chunks& chunks) {
+}  // namespace
+
+std::vector<std::vector<Arg>> detail::chunk_args(const Chunks& chunks) {
   Shape nb = detail::numblocks_of(chunks);
   std::vector<std::vector<std::int64_t>> offs;
   for (const auto& c : chunks) offs.push_back(detail::offsets(c));
@@ -34,6 +35,9 @@ std::vector<std::vector<Arg>> chunk_args(const Chunks& chunks) {
   }
   return args;
 }
+
+namespace {
+using detail::chunk_args;
 
 Value dtype_value(DType d) { return Value(std::string(dtype_name(d))); }
 

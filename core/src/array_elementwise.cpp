@@ -1,5 +1,6 @@
 // Elementwise kernels: NumPy dtype promotion and broadcasting over up to
 // three operands (tensors or scalars).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -121,17 +122,37 @@ Operand<C> make_operand(const Value& v, const Shape& out) {
   return op;
 }
 
+/// out[i] = f(a[i], b[i], c[i]) for i in [0, n), operands indexed flat
+/// (stride 1) or broadcast (stride 0).
 template <class R, class C, class F>
-void run_flat(R* out, std::int64_t n, std::array<Operand<C>, 3>& ops, F&& f) {
-  const C* a = ops[0].data; const C* b = ops[1].data; const C* c = ops[2].data;
+void run_tile(R* out, std::int64_t i0, std::int64_t n, std::array<Operand<C>, 3>& ops, F& f) {
   std::int64_t sa = ops[0].full, sb = ops[1].full, sc = ops[2].full;
-  // Two full operands (x + y) is the hot case: a loop without strides vectorizes.
+  const C* a = ops[0].data + i0 * sa; const C* b = ops[1].data + i0 * sb; const C* c = ops[2].data + i0 * sc;
+  // Two full operands (x + y) and x op scalar are the hot cases: loops
+  // without strides vectorize.
   if (sa == 1 && sb == 1 && sc == 0) {
     C z = c[0];
     for (std::int64_t i = 0; i < n; ++i) out[i] = static_cast<R>(f(a[i], b[i], z));
-    return;
+  } else if (sa == 1 && sb == 0 && sc == 0) {
+    C y = b[0], z = c[0];
+    for (std::int64_t i = 0; i < n; ++i) out[i] = static_cast<R>(f(a[i], y, z));
+  } else {
+    for (std::int64_t i = 0; i < n; ++i) out[i] = static_cast<R>(f(a[i * sa], b[i * sb], c[i * sc]));
   }
-  for (std::int64_t i = 0; i < n; ++i) out[i] = static_cast<R>(f(a[i * sa], b[i * sb], c[i * sc]));
+}
+
+/// Appends the results tile by tile through a small buffer, so that the
+/// output's memory is written once rather than zero-filled first.
+template <class R, class C, class F>
+void run_flat(std::vector<R>& out, std::int64_t n, std::array<Operand<C>, 3>& ops, F&& f) {
+  constexpr std::int64_t kTile = 1024;
+  R buf[kTile];
+  out.reserve(static_cast<std::size_t>(n));
+  for (std::int64_t i0 = 0; i0 < n; i0 += kTile) {
+    std::int64_t len = std::min(kTile, n - i0);
+    run_tile(buf, i0, len, ops, f);
+    out.insert(out.end(), buf, buf + len);
+  }
 }
 
 template <class R, class C, class F>
@@ -163,7 +184,7 @@ Tensor compute(Fn f, std::span<const Value> vals, const Shape& shape) {
   for (std::size_t k = 0; k < 3; ++k) ops[k] = make_operand<C>(k < vals.size() ? vals[k] : Value(0), shape);
   std::int64_t n = 1;
   for (std::int64_t d : shape) n *= d;
-  std::vector<R> out(static_cast<std::size_t>(n));
+  std::vector<R> out;
   bool flat = true;
   for (std::size_t k = 0; k < vals.size(); ++k) {
     flat &= ops[k].full || !vals[k].is_tensor() || vals[k].as_tensor().size() == 1;
@@ -173,13 +194,14 @@ Tensor compute(Fn f, std::span<const Value> vals, const Shape& shape) {
   // the compiler vectorize it.
   if (flat || shape.empty()) {
     switch (f) {
-      case Fn::kAdd: run_flat(out.data(), n, ops, [](C a, C b, C) { return a + b; }); break;
-      case Fn::kSub: run_flat(out.data(), n, ops, [](C a, C b, C) { return a - b; }); break;
-      case Fn::kMul: run_flat(out.data(), n, ops, [](C a, C b, C) { return a * b; }); break;
-      case Fn::kDiv: run_flat(out.data(), n, ops, [](C a, C b, C) { return a / b; }); break;
-      default: run_flat(out.data(), n, ops, fn);
+      case Fn::kAdd: run_flat(out, n, ops, [](C a, C b, C) { return a + b; }); break;
+      case Fn::kSub: run_flat(out, n, ops, [](C a, C b, C) { return a - b; }); break;
+      case Fn::kMul: run_flat(out, n, ops, [](C a, C b, C) { return a * b; }); break;
+      case Fn::kDiv: run_flat(out, n, ops, [](C a, C b, C) { return a / b; }); break;
+      default: run_flat(out, n, ops, fn);
     }
   } else {
+    out.resize(static_cast<std::size_t>(n));
     run_strided(out.data(), shape, ops, fn);
   }
   return Tensor(shape, std::move(out));

@@ -78,6 +78,10 @@ struct Layer {
 /// keyed name-<token of op, params and args> with the chunk's grid index.
 Layer make_layer(std::string_view name, const std::string& op, Params params,
                  std::vector<std::vector<Arg>> args, const Chunks& chunks);
+/// [offset list, shape list] of every chunk, row-major: the arguments of
+/// source ops (array.full, array.random, array.range).
+std::vector<std::vector<Arg>> chunk_args(const Chunks& chunks);
+
 /// An array of a new layer over the layers of its inputs.
 inline Array layer_array(const std::vector<const Array*>& inputs, std::string_view name,
                          const std::string& op, Params params, DType dtype,

@@ -70,7 +70,8 @@ DType reduce_dtype(const std::string& func, DType input);
 
 /// Counter-based random numbers: element i of the array with this seed,
 /// independent of chunking. dist is "uniform" (in [low, high)) or "normal".
+/// With axes (a permutation, or empty) the block is of that transpose.
 Tensor random_block(const std::string& dist, std::uint64_t seed, double a, double b,
-                    const Shape& global_shape, const Shape& offset, const Shape& shape);
+                    const Shape& global_shape, const Shape& axes, const Shape& offset, const Shape& shape);
 
 }  // namespace shoal::detail

@@ -67,7 +67,7 @@ Value range_op(OpContext&, std::span<const Value> a, const Params& p) {
 Value random_op(OpContext&, std::span<const Value> a, const Params& p) {
   return Value(random_block(p.at("dist").as_string(), static_cast<std::uint64_t>(p.at("seed").as_int()),
                             p.at("a").as_float(), p.at("b").as_float(), shape_of(p.at("shape")),
-                            shape_of(a[0]), shape_of(a[1])));
+                            shape_of(p.get_or("axes", Value(List{}))), shape_of(a[0]), shape_of(a[1])));
 }
 
 Value block_op(OpContext&, std::span<const Value> a, const Params&) {
@@ -116,7 +116,7 @@ void register_array_ops(OpRegistry& r) {
   r.add(array_op("array.range", "Elements start + i * step for the chunk's global indices i (`last` is `stop`).",
                  {off, shape}, range_op));
   r.add(array_op("array.random", "Counter-based random numbers (`dist` uniform or normal, `seed`, `a`, `b`, "
-                 "global `shape`): the same whatever the chunking.", {off, shape}, random_op));
+                 "global `shape`, optional transpose `axes`): the same whatever the chunking.", {off, shape}, random_op));
   r.add(array_op("array.block", "The box at offset of the given shape of a tensor.", {{"tensor", "tensor"}, off, shape}, block_op));
   r.add(array_op("array.getitem", "chunk[start::step] of count elements per axis; flagged axes dropped.",
                  {chunk, {"start", "list"}, {"step", "list"}, {"count", "list"}, {"drop", "list"}}, getitem_op));

@@ -1,6 +1,7 @@
 // Counter-based random numbers for arrays: element i of an array with seed s
 // is a pure function of (s, i), so any chunking of the same array gives the
 // same numbers and a chunk recomputed after a failure is identical.
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -22,19 +23,31 @@ inline std::uint64_t splitmix(std::uint64_t state, std::uint64_t i) noexcept {
 /// A double in [0, 1) from the top 53 bits.
 inline double unit(std::uint64_t bits) noexcept { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
+/// Appends f(i) for the global indices of the chunk, row by row. Numbers are
+/// made in a small buffer and appended, so the chunk's memory is written
+/// once (a zero-filled vector would be written twice).
 template <class F>
-void fill_rows(std::vector<double>& out, const Shape& global_shape, const Shape& offset,
-               const Shape& shape, F&& f) {
+void fill_rows(std::vector<double>& out, std::size_t n, const Shape& global_shape, const Shape& axes,
+               const Shape& offset, const Shape& shape, F&& f) {
   std::size_t r = shape.size();
-  Shape gst(r, 1), idx(r, 0);
-  for (std::size_t d = r; d-- > 1;) gst[d - 1] = gst[d] * global_shape[d];
-  if (out.empty()) return;
+  Shape src(r, 1), gst(r, 1), idx(r, 0);
+  for (std::size_t d = r; d-- > 1;) src[d - 1] = src[d] * global_shape[d];
+  // Output axis d walks source axis axes[d]: a transposed array is made
+  // transposed rather than made and then transposed.
+  for (std::size_t d = 0; d < r; ++d) gst[d] = src[axes.empty() ? d : axes[d]];
+  out.reserve(n);
+  if (n == 0) return;
   std::int64_t inner = r ? shape[r - 1] : 1;
-  for (std::size_t pos = 0; pos < out.size(); pos += static_cast<std::size_t>(inner)) {
-    std::int64_t g = 0;
+  constexpr std::int64_t kTile = 512;
+  double buf[kTile];
+  for (std::size_t pos = 0; pos < n; pos += static_cast<std::size_t>(inner)) {
+    std::int64_t g = 0, step = r ? gst[r - 1] : 1;
     for (std::size_t d = 0; d < r; ++d) g += (offset[d] + idx[d]) * gst[d];
-    double* o = out.data() + pos;
-    for (std::int64_t j = 0; j < inner; ++j) o[j] = f(static_cast<std::uint64_t>(g + j));
+    for (std::int64_t j0 = 0; j0 < inner; j0 += kTile) {
+      std::int64_t len = std::min(kTile, inner - j0);
+      for (std::int64_t j = 0; j < len; ++j) buf[j] = f(static_cast<std::uint64_t>(g + (j0 + j) * step));
+      out.insert(out.end(), buf, buf + len);
+    }
     for (std::size_t d = r - 1; r && d-- > 0;) {
       if (++idx[d] < shape[d]) break;
       idx[d] = 0;
@@ -45,17 +58,17 @@ void fill_rows(std::vector<double>& out, const Shape& global_shape, const Shape&
 }  // namespace
 
 Tensor random_block(const std::string& dist, std::uint64_t seed, double a, double b,
-                    const Shape& global_shape, const Shape& offset, const Shape& shape) {
+                    const Shape& global_shape, const Shape& axes, const Shape& offset, const Shape& shape) {
   std::size_t n = 1;
   for (std::int64_t d : shape) n *= static_cast<std::size_t>(d);
-  std::vector<double> out(n);
+  std::vector<double> out;
   std::uint64_t state = splitmix(seed, 0x5eed);
   if (dist == "uniform") {
     double scale = b - a;
-    fill_rows(out, global_shape, offset, shape, [&](std::uint64_t i) { return a + scale * unit(splitmix(state, i)); });
+    fill_rows(out, n, global_shape, axes, offset, shape, [&](std::uint64_t i) { return a + scale * unit(splitmix(state, i)); });
   } else if (dist == "normal") {
     // Box–Muller on two independent uniforms per element.
-    fill_rows(out, global_shape, offset, shape, [&](std::uint64_t i) {
+    fill_rows(out, n, global_shape, axes, offset, shape, [&](std::uint64_t i) {
       double u1 = 1.0 - unit(splitmix(state, 2 * i)), u2 = unit(splitmix(state, 2 * i + 1));
       return a + b * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
     });

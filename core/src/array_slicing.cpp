@@ -2,6 +2,7 @@
 // rechunk, concatenate, stack and the blocked matmul (which rechunks).
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include "array_internal.h"
 #include "array_kernels.h"
@@ -52,6 +53,24 @@ std::vector<Run> integer_run(std::int64_t i, const std::vector<std::int64_t>& ch
   }
   auto c = std::upper_bound(off.begin(), off.end(), g) - off.begin() - 1;
   return {{c, g - off[c], 1}};
+}
+
+/// A random array's transpose, generated transposed (so no chunk is made
+/// and then held for its transposed partner, as x + x.T would); nullopt
+/// when the array is not straight from array.random.
+std::optional<Array> transposed_random(const Array& a, const Shape& perm, const Chunks& out_chunks) {
+  if (a.layers().size() != 1 || a.layers()[0]->size() != a.keys().size()) return std::nullopt;
+  const Task& t = a.layers()[0]->tasks()[0];
+  if (t.op_name() != "array.random" || !t.params) return std::nullopt;
+  Params p = *t.params;
+  Shape old(perm.size());
+  std::iota(old.begin(), old.end(), 0);
+  if (p.contains("axes")) old = detail::shape_of(p.at("axes"));
+  Shape axes(perm.size());
+  for (std::size_t d = 0; d < perm.size(); ++d) axes[d] = old[perm[d]];
+  p.set("axes", Value(detail::shape_list(axes)));
+  return detail::layer_array({}, "random-transposed", "array.random", std::move(p), a.dtype(),
+                             detail::chunk_args(out_chunks), out_chunks);
 }
 
 }  // namespace
@@ -108,6 +127,7 @@ Array Array::transpose(std::vector<int> axes) const {
     perm.push_back(d);
     out_chunks.push_back(chunks_[d]);
   }
+  if (auto generated = transposed_random(*this, perm, out_chunks)) return *generated;
   Shape out_nb = detail::numblocks_of(out_chunks), nb = numblocks();
   std::vector<std::vector<Arg>> args;
   for (std::size_t i = 0; i < detail::grid_size(out_nb); ++i) {

@@ -186,6 +186,11 @@ TEST_CASE("array: random numbers do not depend on the chunking") {
   CHECK(*std::max_element(v.begin(), v.end()) < 1.0);
   Tensor n1 = random::normal({100, 100}, {100, 100}, 3).compute(inline_executor);
   CHECK(n1 == random::normal({100, 100}, {7, 13}, 3).compute(inline_executor));
+  // A random array's transpose is generated transposed: same numbers.
+  Array r = random::uniform({7, 5, 3}, {3, 2, 2}, 1);
+  Array whole = from_tensor(r.compute(inline_executor), {7, 5, 3});
+  CHECK(r.T().compute(inline_executor) == whole.T().compute(inline_executor));
+  CHECK(r.transpose({1, 2, 0}).T().compute(inline_executor) == whole.transpose({1, 2, 0}).T().compute(inline_executor));
   Tensor stats = Array(random::normal({200, 200}, {50, 50}, 3)).std().compute(inline_executor);
   CHECK(std::abs(stats.values<double>()[0] - 1.0) < 0.02);
 }
