@@ -1,0 +1,89 @@
+// WireValue / WireEnvelope: Cap'n Proto payloads inside CAF messages.
+#include "wire_value.h"
+
+#include <caf/binary_deserializer.hpp>
+#include <caf/sec.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "shoal/value_codec.h"
+
+namespace shoal::actors {
+namespace {
+
+caf::error save_bytes(caf::serializer& f, std::vector<std::byte>& bytes) {
+  std::uint64_t n = bytes.size();
+  if (auto err = f(n)) return err;
+  return n ? f.apply_raw(bytes.size(), bytes.data()) : caf::error{};
+}
+
+// Reads a length and that many bytes, refusing lengths over the cap or over
+// what the buffer holds, before allocating.
+caf::error load_bytes(caf::deserializer& f, std::vector<std::byte>& bytes) {
+  std::uint64_t n = 0;
+  if (auto err = f(n)) return err;
+  auto* binary = dynamic_cast<caf::binary_deserializer*>(&f);
+  if (n > kMaxWirePayloadBytes || (binary && n > binary->remaining())) {
+    return caf::make_error(caf::sec::invalid_argument,
+                           "shoal payload claims " + std::to_string(n) + " bytes, more than the message holds or the cap");
+  }
+  bytes.resize(static_cast<std::size_t>(n));
+  return n ? f.apply_raw(bytes.size(), bytes.data()) : caf::error{};
+}
+
+template <class Encode>
+caf::error save_with(caf::serializer& f, Encode&& encode) {
+  std::vector<std::byte> bytes;
+  try {
+    bytes = encode();
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::invalid_argument, std::string("cannot send to another node: ") + e.what());
+  }
+  return save_bytes(f, bytes);
+}
+
+template <class Decode>
+caf::error load_with(caf::deserializer& f, Decode&& decode) {
+  std::vector<std::byte> bytes;
+  if (auto err = load_bytes(f, bytes)) return err;
+  try {
+    decode(bytes);
+  } catch (const std::exception& e) {
+    return caf::make_error(caf::sec::invalid_argument, std::string("dropped a malformed message: ") + e.what());
+  }
+  return {};
+}
+
+}  // namespace
+
+caf::error save_payload(caf::serializer& f, const WireValue& x) {
+  return save_with(f, [&] { return encode_value(x.value); });
+}
+
+caf::error load_payload(caf::deserializer& f, WireValue& x) {
+  return load_with(f, [&](const std::vector<std::byte>& b) { x.value = decode_value(b); });
+}
+
+caf::error save_payload(caf::serializer& f, const WireEnvelope& x) {
+  return save_with(f, [&] { return encode_wire(x.message); });
+}
+
+caf::error load_payload(caf::deserializer& f, WireEnvelope& x) {
+  return load_with(f, [&](const std::vector<std::byte>& b) { x.message = decode_wire(b); });
+}
+
+std::string describe(const WireValue& x) { return x.value.repr(); }
+
+std::string describe(const WireEnvelope& x) {
+  static constexpr const char* kNames[] = {"run-graph", "assign-task", "task-done", "task-failed",
+                                           "fetch-request", "fetch-reply", "heartbeat", "register-worker"};
+  return std::string("wire ") + kNames[x.message.index()];
+}
+
+void add_wire_types(caf::actor_system_config& config) {
+  config.add_message_type<WireValue>("shoal::WireValue");
+  config.add_message_type<WireEnvelope>("shoal::WireEnvelope");
+}
+
+}  // namespace shoal::actors
