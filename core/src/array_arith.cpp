@@ -8,9 +8,9 @@ namespace {
 
 using Operand = std::variant<Array, Value>;
 
-/// The output's chunks: on each axis, those of an operand that is not
-/// broadcast there; checks the others agree.
-Chunks output_chunks(const std::vector<Operand>& ops, const Shape& shape, const std::string& where) {
+/// The output's chunks: on each axis, those of the first operand that is
+/// not broadcast there.
+Chunks output_chunks(const std::vector<Operand>& ops, const Shape& shape) {
   Chunks out(shape.size());
   std::vector<bool> set(shape.size(), false);
   for (const Operand& o : ops) {
@@ -18,13 +18,7 @@ Chunks output_chunks(const std::vector<Operand>& ops, const Shape& shape, const 
     const Array& a = std::get<Array>(o);
     std::size_t off = shape.size() - a.ndim();
     for (std::size_t d = 0; d < a.ndim(); ++d) {
-      std::size_t od = off + d;
-      if (a.shape()[d] != shape[od]) continue;
-      if (!set[od]) out[od] = a.chunks()[d], set[od] = true;
-      else if (out[od] != a.chunks()[d]) {
-        throw Error(where + ": operands are chunked differently along axis " + std::to_string(od) +
-                    "; rechunk one of them to the other's chunks first");
-      }
+      if (a.shape()[d] == shape[off + d] && !set[off + d]) out[off + d] = a.chunks()[d], set[off + d] = true;
     }
   }
   for (std::size_t d = 0; d < shape.size(); ++d) {
@@ -33,23 +27,40 @@ Chunks output_chunks(const std::vector<Operand>& ops, const Shape& shape, const 
   return out;
 }
 
+/// Operands chunked otherwise than the output (on the axes they share with
+/// it; broadcast axes as one chunk) are rechunked to match, as Dask's
+/// unify_chunks does (here: to the first operand's chunks).
+void align_chunks(std::vector<Operand>& ops, const Chunks& out) {
+  for (Operand& o : ops) {
+    Array* a = std::get_if<Array>(&o);
+    if (!a) continue;
+    std::size_t off = out.size() - a->ndim();
+    Chunks want;
+    for (std::size_t d = 0; d < a->ndim(); ++d) {
+      bool broadcast = a->shape()[d] == 1 && out[off + d] != std::vector<std::int64_t>{1};
+      want.push_back(broadcast ? std::vector<std::int64_t>{1} : out[off + d]);
+    }
+    if (want != a->chunks()) *a = a->rechunk(want);
+  }
+}
+
 /// The key of an operand's chunk for output chunk idx (broadcast axes use
 /// the operand's only chunk).
-Key operand_key(const Array& a, const Shape& idx, const std::string& where) {
+Key operand_key(const Array& a, const Shape& idx) {
   std::size_t off = idx.size() - a.ndim();
   Shape own(a.ndim());
   Shape nb = a.numblocks();
   for (std::size_t d = 0; d < a.ndim(); ++d) {
     if (nb[d] == 1) own[d] = 0;
     else own[d] = idx[off + d];
-    if (a.shape()[d] == 1 && nb[d] != 1) throw Error(where + ": a size-1 axis must be one chunk");
   }
   return a.keys()[detail::flat_index(own, nb)];
 }
 
 }  // namespace
 
-Array elementwise(const std::string& fn, const std::vector<Operand>& ops) {
+Array elementwise(const std::string& fn, const std::vector<Operand>& operands) {
+  std::vector<Operand> ops = operands;
   std::string where = "Array." + fn;
   if (static_cast<int>(ops.size()) != detail::elementwise_arity(fn)) {
     throw Error(where + ": takes " + std::to_string(detail::elementwise_arity(fn)) + " operands, got " +
@@ -71,13 +82,16 @@ Array elementwise(const std::string& fn, const std::vector<Operand>& ops) {
   }
   if (arrays.empty()) throw Error(where + ": needs at least one Array operand");
   DType dtype = detail::elementwise_dtype(fn, dtypes, scalars);
-  Chunks chunks = output_chunks(ops, shape, where);
+  Chunks chunks = output_chunks(ops, shape);
+  align_chunks(ops, chunks);
+  arrays.clear();
+  for (const Operand& o : ops) if (const Array* a = std::get_if<Array>(&o)) arrays.push_back(a);
   Shape nb = detail::numblocks_of(chunks);
   std::vector<std::vector<Arg>> args(detail::grid_size(nb));
   for (std::size_t i = 0; i < args.size(); ++i) {
     Shape idx = detail::grid_index(i, nb);
     for (const Operand& o : ops) {
-      if (const Array* a = std::get_if<Array>(&o)) args[i].emplace_back(operand_key(*a, idx, where));
+      if (const Array* a = std::get_if<Array>(&o)) args[i].emplace_back(operand_key(*a, idx));
       else args[i].emplace_back(std::get<Value>(o));
     }
   }

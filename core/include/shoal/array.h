@@ -91,8 +91,8 @@ class Array {
   Array persist(Executor& executor) const;
 
   // Elementwise, NumPy broadcasting (trailing axes aligned; axes of size 1
-  // stretch). Array operands must have equal chunks on the axes they share
-  // with the result, or a single chunk of size 1 there.
+  // stretch). Operands chunked otherwise than the first are rechunked to
+  // match it.
   Array elementwise(const std::string& fn, const std::vector<Value>& scalars_after = {}) const;
   Array operator-() const;
 
