@@ -79,8 +79,9 @@ def parse_slice(s):
     return slice(a, b, c)
 for line in open(f"{d}/cases.txt"):
     f = line.split()
-    kind, cid, shape = f[0], f[1], tuple(int(x) for x in f[2].split(',') if x)
+    kind, cid, shape = f[0][0], f[1], tuple(int(x) for x in f[2].split(',') if x)
     x = load(cid + ".a", shape)
+    if f[0].endswith('i'): x = (x * 4).astype(np.int64)
     if kind == 'R':
         func, axes, keep, ddof = f[3], f[4], f[5] == '1', int(f[6])
         ax = None if axes == 'none' else tuple(int(a) for a in axes.split(','))
@@ -108,9 +109,10 @@ for line in open(f"{d}/cases.txt"):
         r = x[tuple(parse_slice(s) for s in f[3].split(';'))]
     elif kind == 'T':
         r = x.T
+    dtype = np.asarray(r).dtype.name
     r = np.asarray(r, dtype=np.float64)
     with open(f"{d}/{cid}.shape", "w") as out:
-        out.write(",".join(str(v) for v in r.shape))
+        out.write(",".join(str(v) for v in r.shape) + "\n" + dtype + "\n")
     r.tofile(f"{d}/{cid}.out")
 )PY";
 
@@ -153,10 +155,14 @@ void compare_with_numpy(const std::filesystem::path& dir, std::vector<Case>& cas
     Shape shape;
     std::stringstream ss(text);
     for (std::string part; std::getline(ss, part, ',');) shape.push_back(std::stoll(part));
+    std::string dtype;
+    std::getline(sf, dtype);
+    Tensor got = c.result.compute(inline_executor);
+    CHECK_MESSAGE(dtype_name(got.dtype()) == dtype, c.line);
     std::ifstream df(dir / (c.id + ".out"), std::ios::binary);
     std::vector<double> want(std::filesystem::file_size(dir / (c.id + ".out")) / 8);
     df.read(reinterpret_cast<char*>(want.data()), static_cast<std::streamsize>(want.size() * 8));
-    check_equal(c.result.compute(inline_executor), shape, want, c.line);
+    check_equal(got, shape, want, c.line);
   }
 }
 
@@ -227,6 +233,9 @@ TEST_CASE("array: randomized results equal NumPy's") {
     std::string id = "c" + std::to_string(i);
     write_tensor(dir / (id + ".a"), t);
     int kind = i % 4;
+    // Every other reduction, slice and transpose is of int64 elements.
+    std::string as_int;
+    if (kind != 2 && rng() % 2) x = (x * 4.0).astype(DType::kInt64), as_int = "i";
     if (kind == 0 || kind == 1) {
       std::string func = funcs[std::uniform_int_distribution<int>(0, 7)(rng)];
       Reduce r;
@@ -251,7 +260,7 @@ TEST_CASE("array: randomized results equal NumPy's") {
         for (std::size_t d = 0; d < nd; ++d) if (r.axis.empty() || std::count(r.axis.begin(), r.axis.end(), d)) n *= shape[d];
         if (n < 2) r.ddof = 0;
       }
-      cases.push_back({"R " + id + " " + join(shape) + " " + func + " " + axes + " " + (r.keepdims ? "1" : "0") + " " +
+      cases.push_back({"R" + as_int + " " + id + " " + join(shape) + " " + func + " " + axes + " " + (r.keepdims ? "1" : "0") + " " +
                            std::to_string(r.ddof), x.reduce(func, r), id});
     } else if (kind == 2) {
       std::string fn = fns[std::uniform_int_distribution<int>(0, 14)(rng)];
@@ -296,9 +305,9 @@ TEST_CASE("array: randomized results equal NumPy's") {
         spec += (d ? ";" : "") + str(s.start) + ":" + str(s.stop) + ":" + std::to_string(s.step);
       }
       if (rng() % 3 == 0) {
-        cases.push_back({"T " + id + " " + join(shape), x.T(), id});
+        cases.push_back({"T" + as_int + " " + id + " " + join(shape), x.T(), id});
       } else {
-        cases.push_back({"S " + id + " " + join(shape) + " " + spec, x[index], id});
+        cases.push_back({"S" + as_int + " " + id + " " + join(shape) + " " + spec, x[index], id});
       }
     }
   }
