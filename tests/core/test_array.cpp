@@ -336,6 +336,16 @@ TEST_CASE("array: rechunk, concatenate, stack, matmul, astype") {
       for (int j = 0; j < 3; ++j) want[i * 3 + j] += tv[i * 5 + k] * bv[k * 3 + j];
   check_equal(m, {7, 3}, want, "matmul");
   CHECK(x.astype(DType::kInt64).compute(inline_executor).dtype() == DType::kInt64);
+  // reshape keeps row-major order, whatever the chunks.
+  Tensor r = random_tensor({6, 4, 5}, rng);
+  Array z = from_tensor(r, {4, 3, 2});
+  for (const Shape& s : {Shape{120}, Shape{10, 12}, Shape{3, -1, 5}, Shape{24, 5}, Shape{2, 3, 4, 5}}) {
+    Tensor got = z.reshape(s).compute(inline_executor);
+    CHECK(got.values<double>().size() == 120);
+    CHECK(std::equal(got.values<double>().begin(), got.values<double>().end(), r.values<double>().begin()));
+  }
+  CHECK(z.reshape({-1}).shape() == Shape{120});
+  CHECK_THROWS_WITH_AS(z.reshape({7, 7}), doctest::Contains("Array.reshape: cannot reshape"), Error);
   CHECK(x.map_blocks("array.astype", Params{{"dtype", Value("int64")}}, DType::kInt64).compute(inline_executor) ==
         x.astype(DType::kInt64).compute(inline_executor));
   // Differently chunked operands are rechunked to the first one's chunks.

@@ -120,6 +120,10 @@ class Array {
   Array rechunk(Chunks chunks) const;
   /// Uniform chunk sizes per axis (the last chunk may be smaller).
   Array rechunk(const Shape& chunk_shape) const;
+  /// The same elements (row-major order) in another shape; one entry may be
+  /// -1. Rechunks first so that each chunk holds whole rows of both shapes,
+  /// as Dask does; throws shoal::Error when the sizes differ.
+  Array reshape(Shape shape) const;
   /// Converts every element.
   Array astype(DType dtype) const;
   /// One task per chunk of the registered op `op` taking the chunk and
