@@ -195,6 +195,9 @@ Array stack(const std::vector<Array>& arrays, int axis = 0);
 /// 2-d matrix product by blocks; b is rechunked to match a's column chunks.
 Array matmul(const Array& a, const Array& b);
 
+/// matmul's other name, as in NumPy.
+inline Array dot(const Array& a, const Array& b) { return matmul(a, b); }
+
 /// Uniform chunk sizes of an axis of length n: n / c chunks of c and a rest.
 std::vector<std::int64_t> uniform_chunks(std::int64_t n, std::int64_t c);
 
