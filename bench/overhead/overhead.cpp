@@ -64,25 +64,32 @@ int main(int argc, char** argv) {
       {"chain", [] { return shoal::testing::TestGraph(shoal::testing::chain_graph(10000)); }},
       {"independent", [] { return shoal::testing::independent_graph(100000); }},
   };
-  shoal::InlineExecutor inline_ex;
-  shoal::LocalCluster local1({.workers = 1, .threads_per_worker = 1});
-  shoal::LocalCluster local2({.workers = 1, .threads_per_worker = 2});
-  for (const Shape& s : shapes) {
+  std::vector<shoal::testing::TestGraph> graphs(shapes.size());
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
     double build = 1e30;
-    shoal::testing::TestGraph g;
     for (int r = 0; r < reps; ++r) {
-      g = {};  // free the previous graph outside the timed part
+      graphs[i] = {};  // free the previous graph outside the timed part
       auto t0 = Clock::now();
-      g = s.build();
+      graphs[i] = shapes[i].build();
       build = std::min(build, seconds_since(t0));
     }
-    double n = static_cast<double>(g.graph.size());
-    std::printf("shoal_%s_tasks: %.0f\n", s.name.c_str(), n);
-    std::printf("shoal_build_%s_us_per_task: %.3f\n", s.name.c_str(), build * 1e6 / n);
-    std::printf("inline_%s_us_per_task: %.3f\n", s.name.c_str(), time_run(inline_ex, g, reps));
-    std::printf("local1_%s_us_per_task: %.3f\n", s.name.c_str(), time_run(local1, g, reps));
-    std::printf("local_%s_us_per_task: %.3f\n", s.name.c_str(), time_run(local2, g, reps));
-    std::printf("local_fused_%s_us_per_task: %.3f\n", s.name.c_str(), time_fused_run(local2, g, reps));
-    std::fflush(stdout);
+    double n = static_cast<double>(graphs[i].graph.size());
+    std::printf("shoal_%s_tasks: %.0f\n", shapes[i].name.c_str(), n);
+    std::printf("shoal_build_%s_us_per_task: %.3f\n", shapes[i].name.c_str(), build * 1e6 / n);
   }
+  auto report = [&](const char* label, shoal::Executor& ex, auto timer) {
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+      std::printf("%s_%s_us_per_task: %.3f\n", label, shapes[i].name.c_str(), timer(ex, graphs[i], reps));
+      std::fflush(stdout);
+    }
+  };
+  shoal::InlineExecutor inline_ex;
+  report("inline", inline_ex, time_run);
+  {  // one actor system at a time: an idle one still competes for the cores
+    shoal::LocalCluster local1({.workers = 1, .threads_per_worker = 1});
+    report("local1", local1, time_run);
+  }
+  shoal::LocalCluster local2({.workers = 1, .threads_per_worker = 2});
+  report("local", local2, time_run);
+  report("local_fused", local2, time_fused_run);
 }
