@@ -14,6 +14,7 @@
 #include <string>
 
 #include "graphviz.h"
+#include "shoal/atomic_file.h"
 #include "shoal/error.h"
 
 namespace shoal {
@@ -41,34 +42,6 @@ std::string format_for(const std::string& path) {
               "; use one of " + std::string(kSupportedExtensions));
 }
 
-/// A name beside path that no other writer in this process or another uses.
-std::string temporary_name(const std::string& path) {
-  static std::atomic<unsigned> counter{0};
-  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-  const std::string temp = temporary_name(path);
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (out) out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (out) out.close();
-    if (!out) {
-      const std::string reason = std::strerror(errno);
-      std::error_code ignored;
-      std::filesystem::remove(temp, ignored);
-      throw Error("render: cannot write \"" + path + "\": " + reason +
-                  "; check that its directory exists and is writable");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
-    throw Error("render: cannot write \"" + path + "\": " + ec.message());
-  }
-}
 
 }  // namespace
 
@@ -83,13 +56,13 @@ std::string render_dot(std::string_view dot, std::string_view format, std::strin
 
 void write_dot_file(std::string_view dot, const std::string& path) {
   const std::string format = format_for(path);
-  write_file(path, render_dot(dot, format));
+  write_file_atomically(path, render_dot(dot, format));
 }
 
 void write_graph_file(const Graph& graph, const std::string& path) {
   const std::string format = format_for(path);  // before the graph is converted
   const std::string title = std::filesystem::path(path).stem().string();
-  write_file(path, render_dot(graph.to_dot(title), format));
+  write_file_atomically(path, render_dot(graph.to_dot(title), format));
 }
 
 Layout layout_dot(std::string_view dot, std::string_view engine) {

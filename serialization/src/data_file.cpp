@@ -11,6 +11,7 @@
 #include <string>
 
 #include "message_io.h"
+#include "shoal/atomic_file.h"
 #include "shoal/value_codec.h"
 
 namespace shoal {
@@ -98,24 +99,7 @@ std::vector<Table> decode_data_file(std::span<const std::byte> bytes, std::strin
 
 void write_tables(const std::filesystem::path& path, const std::vector<Table>& tables) {
   auto bytes = encode_data_file(tables);
-  static std::atomic<unsigned> counter{0};
-  auto tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw Error(io_error(tmp, "create"));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok) {
-    std::string msg = io_error(tmp, "write");
-    std::remove(tmp.c_str());
-    throw Error(msg);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
-  }
+  write_file_atomically(path, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
 }
 
 void write_table(const std::filesystem::path& path, const Table& table) { write_tables(path, {table}); }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "shoal/atomic_file.h"
 #include "shoal/pipeline_file.h"
 
 namespace shoal {
@@ -20,35 +21,11 @@ std::string io_error(const std::filesystem::path& path, std::string_view doing) 
   return "cannot " + std::string(doing) + " '" + path.string() + "': " + std::strerror(errno);
 }
 
-std::filesystem::path temp_name(const std::filesystem::path& path) {
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::path tmp = path;
-  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  return tmp;
-}
 
 }  // namespace
 
 void save_pipeline(const std::filesystem::path& path, const Pipeline& pipeline) {
-  std::string json = encode_pipeline_json(pipeline);
-  std::filesystem::path tmp = temp_name(path);
-  {
-    File f(std::fopen(tmp.c_str(), "wb"), &std::fclose);
-    if (!f) throw Error(io_error(tmp, "create"));
-    bool ok = std::fwrite(json.data(), 1, json.size(), f.get()) == json.size();
-    ok = std::fflush(f.get()) == 0 && ok;
-    if (!ok) {
-      std::string message = io_error(path, "write");
-      std::remove(tmp.c_str());
-      throw Error(message);
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    throw Error("cannot rename '" + tmp.string() + "' to '" + path.string() + "': " + ec.message());
-  }
+  write_file_atomically(path, encode_pipeline_json(pipeline));
 }
 
 Pipeline load_pipeline(const std::filesystem::path& path) {
