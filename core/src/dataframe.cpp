@@ -4,6 +4,7 @@
 #include <set>
 
 #include "aggregate.h"
+#include "dataframe_graph.h"
 #include "shoal/error.h"
 #include "shoal/table_ops.h"
 
@@ -11,29 +12,9 @@ namespace shoal {
 namespace {
 
 constexpr std::size_t kFanIn = 8;
-
-Task make_task(Key key, const std::string& op, std::vector<Arg> args, std::shared_ptr<const Params> params) {
-  Task t;
-  t.key = std::move(key);
-  t.op = OpRegistry::global().get(op);
-  t.args = std::move(args);
-  t.params = std::move(params);
-  return t;
-}
-
-std::string token_of(const std::string& op, const Params& p, const std::vector<Key>& parents) {
-  Tokenizer t;
-  t.add(op);
-  for (const auto& [name, v] : p) t.add(name).add(v);
-  for (const Key& k : parents) t.add(k);
-  return t.hex();
-}
-
-List names_value(const std::vector<std::string>& names) {
-  List l;
-  for (const auto& n : names) l.emplace_back(n);
-  return l;
-}
+using detail::make_task;
+using detail::names_value;
+using detail::token_of;
 
 }  // namespace
 
@@ -157,8 +138,14 @@ DataFrame DataFrame::value_counts(const std::string& column) const {
   return aggregate({column}, {{column, "size", "count"}}, true);
 }
 
+DataFrame DataFrame::with_layer(std::shared_ptr<Graph> g, std::vector<Key> keys, Schema schema) const {
+  Layers layers = layers_;
+  layers.push_back(std::move(g));
+  return DataFrame(std::move(layers), std::move(keys), std::move(schema));
+}
+
 DataFrame DataFrame::aggregate(const std::vector<std::string>& keys, std::vector<Aggregation> aggs,
-                               bool by_count) const {
+                               bool by_count, std::size_t split_out) const {
   Schema out;
   for (const auto& k : keys) out.names.push_back(k), out.types.push_back(schema_.type_of(k));
   for (auto& a : aggs) {
@@ -169,6 +156,7 @@ DataFrame DataFrame::aggregate(const std::vector<std::string>& keys, std::vector
                                          : detail::agg_result_type(a.func, schema_.type_of(a.column), a.column));
   }
   Params p{{"keys", names_value(keys)}, {"aggs", detail::aggs_to_value(aggs)}, {"by_count", by_count}};
+  if (split_out > 1 && !keys.empty()) return aggregate_shuffled(keys, p, split_out, std::move(out));
   std::string token = token_of("dataframe.aggregate", p, keys_);
   auto params = std::make_shared<const Params>(std::move(p));
   auto g = std::make_shared<Graph>();
@@ -190,9 +178,31 @@ DataFrame DataFrame::aggregate(const std::vector<std::string>& keys, std::vector
   }
   Key final_key("agg-" + token, {0});
   g->add(make_task(final_key, "dataframe.agg_finalize", {Arg(level.at(0))}, params));
-  Layers layers = layers_;
-  layers.push_back(std::move(g));
-  return DataFrame(std::move(layers), {final_key}, std::move(out));
+  return with_layer(std::move(g), {final_key}, std::move(out));
+}
+
+// Partials per partition, shuffled by key into split_out partitions, each
+// combined and finalized on its own.
+DataFrame DataFrame::aggregate_shuffled(const std::vector<std::string>& keys, const Params& p,
+                                        std::size_t split_out, Schema out) const {
+  auto params = std::make_shared<const Params>(p);
+  // The partial states' schema is private (see aggregate.h); only the key
+  // columns, which the shuffle reads, are declared.
+  Schema key_schema;
+  for (const auto& k : keys) key_schema.names.push_back(k), key_schema.types.push_back(schema_.type_of(k));
+  DataFrame partials = map_partitions("dataframe.agg_partial", p, std::move(key_schema));
+  DataFrame gathered = partials.shuffle(keys, split_out);
+  std::string token = token_of("dataframe.aggregate_shuffled", p, gathered.keys_);
+  auto g = std::make_shared<Graph>();
+  Key combine("agg-combine-" + token), final_base("agg-" + token);
+  std::vector<Key> finals;
+  for (std::size_t j = 0; j < gathered.keys_.size(); ++j) {
+    auto idx = static_cast<std::int64_t>(j);
+    g->add(make_task(combine.with_index({idx}), "dataframe.agg_combine", {Arg(gathered.keys_[j])}, params));
+    finals.push_back(final_base.with_index({idx}));
+    g->add(make_task(finals.back(), "dataframe.agg_finalize", {Arg(combine.with_index({idx}))}, params));
+  }
+  return gathered.with_layer(std::move(g), std::move(finals), std::move(out));
 }
 
 std::int64_t DataFrame::size(Executor& executor) const {
@@ -235,6 +245,10 @@ GroupBy::GroupBy(DataFrame frame, std::vector<std::string> keys) : frame_(std::m
 }
 
 DataFrame GroupBy::agg(std::vector<Aggregation> aggs) const { return frame_.aggregate(keys_, std::move(aggs), false); }
+
+DataFrame GroupBy::agg(std::vector<Aggregation> aggs, std::size_t split_out) const {
+  return frame_.aggregate(keys_, std::move(aggs), false, split_out);
+}
 
 DataFrame GroupBy::agg(std::initializer_list<std::pair<std::string, std::string>> aggs) const {
   std::vector<Aggregation> v;

@@ -100,6 +100,7 @@ void register_dataframe_ops(OpRegistry& r) {
                    return Value(concat(tables));
                  }, true));
   register_csv_ops(r);
+  register_shuffle_ops(r);
 }
 
 }  // namespace shoal::detail

@@ -7,5 +7,6 @@ class OpRegistry;
 namespace detail {
 void register_dataframe_ops(OpRegistry& registry);
 void register_csv_ops(OpRegistry& registry);
+void register_shuffle_ops(OpRegistry& registry);
 }  // namespace detail
 }  // namespace shoal

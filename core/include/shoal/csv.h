@@ -80,6 +80,13 @@ Schema infer_csv_schema(const std::vector<std::string>& paths, const CsvOptions&
 DataFrame read_csv(const std::vector<std::string>& paths_or_globs, const CsvOptions& options = {});
 DataFrame read_csv(const std::string& path_or_glob, const CsvOptions& options = {});
 
+/// The table as CSV text, as pandas' `to_csv(index=False)` writes it: a
+/// header, then one record a row ending in '\n'; a field holding the
+/// delimiter, a quote, '\r' or '\n' is quoted (quotes doubled); nulls are
+/// empty; floats in Python's repr (shortest round-trip: 0.1, 1.0, 1e-05);
+/// bools True/False; timestamps "YYYY-MM-DD HH:MM:SS[.fraction]".
+std::string format_csv(const Table& table, char delimiter = ',');
+
 /// Nanoseconds since 1970 for an ISO date or date-time; false when `s` is
 /// not one.
 bool parse_iso_timestamp(std::string_view s, std::int64_t& nanos);

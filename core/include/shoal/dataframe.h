@@ -27,8 +27,10 @@
 #include "shoal/executor.h"
 #include "shoal/expr.h"
 #include "shoal/graph.h"
+#include "shoal/join.h"
 #include "shoal/schema.h"
 #include "shoal/table.h"
+#include "shoal/table_ops.h"
 
 namespace shoal {
 
@@ -43,6 +45,23 @@ struct Aggregation {
 };
 
 class GroupBy;
+class DataFrame;
+
+/// How merge() joins. `broadcast_threshold`: a side of at most this many
+/// partitions is concatenated once and joined against every partition of
+/// the other side (no shuffle); 0 never broadcasts. Larger sides are both
+/// hash-shuffled on `on` into `npartitions` (0: the larger side's count).
+struct MergeOptions {
+  std::vector<std::string> on;
+  JoinHow how = JoinHow::kInner;
+  std::pair<std::string, std::string> suffixes{"_x", "_y"};
+  std::size_t broadcast_threshold = 4;
+  std::size_t npartitions = 0;
+};
+
+/// pandas' merge on partitions (see join.h for the row semantics). Lazy.
+/// Throws shoal::Error now when a key is missing or its types differ.
+DataFrame merge(const DataFrame& left, const DataFrame& right, const MergeOptions& options);
 
 class DataFrame {
  public:
@@ -112,15 +131,71 @@ class DataFrame {
   /// methods — and extensions — add per-partition work.
   DataFrame map_partitions(const std::string& op, Params params, Schema schema) const;
 
+  // Shuffles and layout (dataframe_shuffle.cpp). A shuffle is one graph
+  // pattern: each input partition is split into n pieces (by hash or by
+  // value range), and output partition j concatenates piece j of every
+  // input. Its cost is n × inputs small tables, paid in memory only while
+  // the pieces wait for their readers.
+
+  /// The rows moved so that equal values of `on` share a partition:
+  /// `npartitions` partitions (0: as many as now). Lazy.
+  DataFrame shuffle(std::vector<std::string> on, std::size_t npartitions = 0) const;
+  /// The same rows in `npartitions` partitions, in order: fewer by
+  /// concatenating neighbours, more by cutting partitions into equal
+  /// slices. Lazy.
+  DataFrame repartition(std::size_t npartitions) const;
+  /// The rows sorted by `by` (stable; nulls last, as pandas). Like Dask,
+  /// this runs the graph once now to sample the first key and choose the
+  /// partition boundaries (quantiles), then returns a lazy frame whose
+  /// partition i holds values below partition i + 1's.
+  DataFrame sort_values(std::vector<SortKey> by, Executor& executor) const;
+  DataFrame sort_values(const std::string& by, bool ascending = true) const {
+    return sort_values({SortKey{by, ascending}}, default_executor());
+  }
+  /// Sorted by `column`, which becomes the frame's index: it moves to the
+  /// first position and divisions() tells which values each partition
+  /// holds (partition i: divisions[i-1] <= value < divisions[i]).
+  DataFrame set_index(const std::string& column, Executor& executor) const;
+  DataFrame set_index(const std::string& column) const { return set_index(column, default_executor()); }
+  /// The index column's name; empty when the frame has no index.
+  const std::string& index_name() const noexcept { return index_; }
+  /// The sorted boundaries between partitions of a frame made by
+  /// set_index (npartitions() - 1 values); null otherwise.
+  std::shared_ptr<const Column> divisions() const noexcept { return divisions_; }
+
+  /// count, mean, std, min, 25%, 50%, 75%, max of every numeric column, as
+  /// pandas' describe(): a "stat" column, then one float64 column each.
+  /// Quantiles are exact (linear interpolation): the last task holds the
+  /// numeric columns' values, 8 bytes a row each.
+  DataFrame describe() const;
+
+  /// Writes one CSV file per partition, `*` in `pattern` replaced by the
+  /// partition number (required when there are several). Each file is
+  /// written to a temporary name and renamed, so a failure leaves no
+  /// partial file. Returns the paths written.
+  std::vector<std::string> to_csv(const std::string& pattern, Executor& executor) const;
+  std::vector<std::string> to_csv(const std::string& pattern) const { return to_csv(pattern, default_executor()); }
+
  private:
   friend class GroupBy;
+  friend DataFrame merge(const DataFrame&, const DataFrame&, const MergeOptions&);
   DataFrame reduce_all(const std::string& func) const;
-  DataFrame aggregate(const std::vector<std::string>& keys, std::vector<Aggregation> aggs,
-                      bool by_count) const;
+  DataFrame aggregate(const std::vector<std::string>& keys, std::vector<Aggregation> aggs, bool by_count,
+                      std::size_t split_out = 1) const;
+  DataFrame aggregate_shuffled(const std::vector<std::string>& keys, const Params& p, std::size_t split_out,
+                               Schema out) const;
+  /// The frame with `g` added and its partitions replaced by `keys`.
+  DataFrame with_layer(std::shared_ptr<Graph> g, std::vector<Key> keys, Schema schema) const;
+  /// Input partitions split by `split_op` (a list of n tables each), then
+  /// gathered: output j concatenates piece j of every input.
+  DataFrame exchange(const std::string& split_op, Params params, std::size_t n, Schema schema,
+                     std::vector<Arg> extra_args = {}) const;
 
   Layers layers_;
   std::vector<Key> keys_;
   Schema schema_;
+  std::string index_;
+  std::shared_ptr<const Column> divisions_;
 };
 
 /// A DataFrame grouped by key columns; agg() makes the grouped frame.
@@ -128,6 +203,10 @@ class GroupBy {
  public:
   GroupBy(DataFrame frame, std::vector<std::string> keys);
   DataFrame agg(std::vector<Aggregation> aggs) const;
+  /// With many groups: the partial results are hash-shuffled by key into
+  /// `split_out` partitions, each combined and finalized on its own (each
+  /// sorted by key; no order across partitions, as Dask's split_out).
+  DataFrame agg(std::vector<Aggregation> aggs, std::size_t split_out) const;
   /// Column → func, e.g. {{"x", "mean"}, {"y", "sum"}}: outputs named by column.
   DataFrame agg(std::initializer_list<std::pair<std::string, std::string>> aggs) const;
   DataFrame sum() const { return all("sum"); }
