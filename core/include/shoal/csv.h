@@ -69,7 +69,8 @@ struct CsvOptions {
 const std::vector<std::string>& default_na_values();
 
 /// The files a path or glob names (`*` and `?` in the last component),
-/// sorted. Throws shoal::Error when nothing matches or a file is missing.
+/// in natural order (digits compare as numbers: part-9 before part-10).
+/// Throws shoal::Error when nothing matches or a file is missing.
 std::vector<std::string> expand_csv_paths(const std::vector<std::string>& patterns);
 
 /// The schema read_csv would use for these files (usecols applied).
