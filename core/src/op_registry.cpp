@@ -4,6 +4,7 @@
 #include "builtin_ops.h"
 #include "dataframe_ops.h"
 #include "shoal/error.h"
+#include "table_ops_pipeline.h"
 #include "shoal/op.h"
 
 namespace shoal {
@@ -14,6 +15,7 @@ OpRegistry& OpRegistry::global() {
     detail::register_builtin_ops(*r);
     detail::register_dataframe_ops(*r);
     detail::register_array_ops(*r);
+    detail::register_table_ops(*r);
     return r;
   }();
   return *registry;

@@ -1,5 +1,6 @@
 // lower(): a pipeline to a task graph, a task per node.
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <unordered_map>
 
@@ -39,18 +40,24 @@ std::vector<std::string> topological(const Pipeline& p) {
   return order;
 }
 
-Params effective_params(const PipelineNode& n, const Op& op) {
+Params effective_params(const PipelineNode& n, const Op& op, const std::filesystem::path& base_dir) {
   Params params = n.params;
   for (const ParamSpec& spec : op.params) {
     const Value* v = params.find(spec.name);
     if ((!v || v->is_null()) && !spec.default_value.is_null()) params.set(spec.name, spec.default_value);
+    v = params.find(spec.name);
+    if (spec.type == ParamSpec::Type::kPath && v && v->is_string() && !base_dir.empty() &&
+        std::filesystem::path(v->as_string()).is_relative()) {
+      params.set(spec.name, (base_dir / v->as_string()).lexically_normal().string());
+    }
   }
   return params;
 }
 
 class Lowerer {
  public:
-  Lowerer(const Pipeline& p, const OpRegistry& r) : p_(p), registry_(r) {}
+  Lowerer(const Pipeline& p, const OpRegistry& r, std::filesystem::path base_dir)
+      : p_(p), registry_(r), base_dir_(std::move(base_dir)) {}
 
   LoweredPipeline run() {
     for (const PipelineNode& n : p_.nodes) info_[n.id] = {&n, registry_.get(n.op), {}, 0};
@@ -103,7 +110,7 @@ class Lowerer {
 
   void lower_node(const NodeInfo& info) {
     const PipelineNode& n = *info.node;
-    auto params = std::make_shared<const Params>(effective_params(n, *info.op));
+    auto params = std::make_shared<const Params>(effective_params(n, *info.op, base_dir_));
     std::vector<Arg> args = arguments(info);
     Tokenizer t;
     t.add(n.op);
@@ -116,16 +123,17 @@ class Lowerer {
 
   const Pipeline& p_;
   const OpRegistry& registry_;
+  std::filesystem::path base_dir_;
   std::unordered_map<std::string, NodeInfo> info_;
   LoweredPipeline out_;
 };
 
 }  // namespace
 
-LoweredPipeline lower(const Pipeline& pipeline, const OpRegistry& registry) {
+LoweredPipeline lower(const Pipeline& pipeline, const OpRegistry& registry, const std::string& base_dir) {
   std::vector<PipelineProblem> problems = pipeline.problems(registry);
   if (!problems.empty()) throw PipelineError(std::move(problems));
-  return Lowerer(pipeline, registry).run();
+  return Lowerer(pipeline, registry, base_dir).run();
 }
 
 }  // namespace shoal

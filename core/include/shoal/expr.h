@@ -77,6 +77,17 @@ class Expr {
 /// when they do not fit, e.g. a string added to a number.
 std::shared_ptr<const Column> evaluate(const Expr& e, const Table& t);
 
+/// An expression written as text, in the syntax of pandas' `query()`:
+///   x > 0.5 and not is_null(y)        key == "Zürich" | `odd name` * 2 <= 3
+/// Columns are bare names (or `back-quoted`); literals are numbers, 'text'
+/// or "text", True, False; operators, loosest first: or |, and &, not ~,
+/// comparisons (== != < <= > >=), + -, * /, unary -. Functions: is_null(e),
+/// fill_null(e, v), contains(e, "s"), starts_with(e, "s"), len(e),
+/// lower(e), cast(e, "float64"). Throws shoal::Error naming the position
+/// and what was expected. How pipeline files and the studio carry
+/// expressions.
+Expr parse_expr(std::string_view text);
+
 /// The type evaluate() would give over a table of this schema.
 DataType result_type(const Expr& e, const Schema& schema);
 

@@ -149,7 +149,11 @@ struct LoweredPipeline {
 /// those not set. Keys are tokenized from the op, the parameters and the
 /// inputs, so equal work gets equal keys. An edge from output port i > 0 of
 /// an op with several outputs reads item i of its (list) result through a
-/// `getitem` task. Throws PipelineError when problems(registry) is not empty.
-LoweredPipeline lower(const Pipeline& pipeline, const OpRegistry& registry = OpRegistry::global());
+/// `getitem` task. A relative path in a kPath parameter is resolved against
+/// `base_dir` when it is given (the directory of the pipeline's file, so a
+/// file and its data move together). Throws PipelineError when
+/// problems(registry) is not empty.
+LoweredPipeline lower(const Pipeline& pipeline, const OpRegistry& registry = OpRegistry::global(),
+                      const std::string& base_dir = {});
 
 }  // namespace shoal
