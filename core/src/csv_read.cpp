@@ -179,6 +179,7 @@ Value csv_count_op(OpContext&, std::span<const Value>, const Params& p) {
   auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = std::min(f.size(), static_cast<std::size_t>(p.at("end").as_int()));
   char quote = p.at("quotechar").as_string().at(0);
   std::int64_t quotes = 0;
+  if (b < e) f.advise_sequential(b, e - b);
   const char* end = f.data() + e;
   for (const char* c = f.data() + b; c < end; ++c, ++quotes) {
     c = static_cast<const char*>(std::memchr(c, quote, static_cast<std::size_t>(end - c)));

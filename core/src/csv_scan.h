@@ -7,6 +7,9 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace shoal::detail {
 
@@ -14,6 +17,23 @@ struct CsvDialect {
   char delimiter = ',';
   char quote = '"';
 };
+
+/// The first delimiter, '\n' or '\r' at or after p, or end. Fields are
+/// short, so this is the scanner's inner loop: 16 bytes per step where SSE2
+/// is available (every x86-64), a byte at a time for the tail.
+inline const char* find_field_end(const char* p, const char* end, char delimiter) {
+#if defined(__SSE2__)
+  const __m128i d = _mm_set1_epi8(delimiter), n = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r');
+  while (end - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, d), _mm_cmpeq_epi8(x, n)), _mm_cmpeq_epi8(x, r));
+    if (int mask = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  while (p < end && *p != delimiter && *p != '\n' && *p != '\r') ++p;
+  return p;
+}
 
 /// Scans the records in [p, end), starting at physical line `line` (1-based).
 /// Calls sink.field(column, value, record_line) per field — value is
@@ -51,12 +71,12 @@ std::int64_t scan_csv(const char* p, const char* end, CsvDialect d, std::int64_t
         }
         // Text between the closing quote and the delimiter is kept, as pandas does.
         const char* s = p;
-        while (p < end && *p != d.delimiter && *p != '\n' && *p != '\r') ++p;
+        p = find_field_end(p, end, d.delimiter);
         scratch.append(s, static_cast<std::size_t>(p - s));
         field = scratch;
       } else {
         const char* s = p;
-        while (p < end && *p != d.delimiter && *p != '\n' && *p != '\r') ++p;
+        p = find_field_end(p, end, d.delimiter);
         field = std::string_view(s, static_cast<std::size_t>(p - s));
       }
       sink.field(col++, field, record_line);

@@ -1,12 +1,45 @@
 #include "group_index.h"
 
 #include <bit>
+#include <cstring>
+#include <string_view>
 
 #include "shoal/key.h"
 #include "shoal/table_ops.h"
 
 namespace shoal::detail {
 namespace {
+
+// A hash for grouping within one partition: it never leaves the process,
+// so unlike hash_bytes it need not be stable, only fast on short keys (one
+// multiply per 8 bytes, one final mix).
+inline std::uint64_t local_hash(const char* p, std::size_t n) noexcept {
+  std::uint64_t h = n * 0x9e3779b97f4a7c15ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+  }
+  if (i < n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + i, n - i);
+    h = (h ^ w) * 0x94d049bb133111ebULL;
+  }
+  return mix64(h);
+}
+
+// Equal bytes; short keys (the common case) without a call to memcmp.
+inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  if (a.size() <= 8) {
+    std::uint64_t x = 0, y = 0;
+    std::memcpy(&x, a.data(), a.size());
+    std::memcpy(&y, b.data(), b.size());
+    return x == y;
+  }
+  return std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 // Groups by one string column: the benchmark's and the common case, kept
 // free of per-row type dispatch.
@@ -23,7 +56,7 @@ GroupIndex group_strings(const Column& c, std::size_t rows) {
   for (std::size_t r = 0; r < rows; ++r) {
     if (!c.is_valid(r)) { g.group_of_row[r] = -1; continue; }
     std::string_view v = at(static_cast<std::int64_t>(r));
-    std::uint64_t h = hash_bytes(v.data(), v.size());
+    std::uint64_t h = local_hash(v.data(), v.size());
     std::size_t i = h & (cap - 1);
     for (;; i = (i + 1) & (cap - 1)) {
       std::int32_t k = slots[i];
@@ -35,7 +68,7 @@ GroupIndex group_strings(const Column& c, std::size_t rows) {
         g.group_of_row[r] = k;
         break;
       }
-      if (hashes[k] == h && at(g.first_row[k]) == v) { g.group_of_row[r] = k; break; }
+      if (hashes[k] == h && same_bytes(at(g.first_row[k]), v)) { g.group_of_row[r] = k; break; }
     }
     if (g.first_row.size() * 2 > cap) {  // grow: rehash the groups
       cap *= 2;

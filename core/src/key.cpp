@@ -8,15 +8,6 @@
 
 namespace shoal {
 
-std::uint64_t mix64(std::uint64_t x) noexcept {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
-
 std::uint64_t hash_bytes(const void* data, std::size_t n, std::uint64_t seed) noexcept {
   // Eight bytes a step, mixed; the tail is padded. Stable on little-endian
   // machines, which is every machine Shoal runs on.

@@ -18,7 +18,8 @@ class MappedFile {
 
   const char* data() const noexcept { return data_; }
   std::size_t size() const noexcept { return size_; }
-  /// Hints that [offset, offset + n) will be read in order.
+  /// Hints that [offset, offset + n) will be read in order, and maps its
+  /// pages now, in one call.
   void advise_sequential(std::size_t offset, std::size_t n) const noexcept;
 
  private:

@@ -94,8 +94,16 @@ std::string tokenize(const Parts&... parts) {
   return t.hex();
 }
 
-/// Mixes 64 bits (the murmur3 finalizer); stable across platforms.
-std::uint64_t mix64(std::uint64_t x) noexcept;
+/// Mixes 64 bits (the murmur3 finalizer); stable across platforms. Inline:
+/// kernels call it once per row.
+inline std::uint64_t mix64(std::uint64_t x) noexcept {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
 /// A stable hash of bytes.
 std::uint64_t hash_bytes(const void* data, std::size_t n, std::uint64_t seed = 0) noexcept;
 
