@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "array_ops.h"
+#include "bag_ops.h"
 #include "builtin_ops.h"
 #include "dataframe_ops.h"
 #include "shoal/error.h"
@@ -14,6 +15,7 @@ OpRegistry& OpRegistry::global() {
     detail::register_builtin_ops(*r);
     detail::register_dataframe_ops(*r);
     detail::register_array_ops(*r);
+    detail::register_bag_ops(*r);
     return r;
   }();
   return *registry;

@@ -1,0 +1,112 @@
+// What Bag's ops share (private to core): element functions by name, the
+// fused per-partition pipeline (stages pushing elements to a sink), the
+// sinks that reduce a partition, and their combine/finalize steps.
+//
+// An element flows either as text — a string_view into a block of a file
+// or into a string Value, valid only during the push — or as a Value. Text
+// stays text through functions with text fast paths; the first function
+// without one makes a string Value of it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shoal/op.h"
+#include "shoal/params.h"
+#include "shoal/value.h"
+
+namespace shoal::detail {
+
+/// Receives the parts a text splitter cuts.
+using TextEmit = void (*)(void* ctx, std::string_view part);
+
+/// A built-in element function. `unary` is the general form; the text
+/// forms are optional fast paths that must agree with it.
+struct ElementFunction {
+  std::string name;
+  std::string doc;
+  Value (*unary)(const Value& x, const Value& arg) = nullptr;
+  Value (*binary)(const Value& acc, const Value& x) = nullptr;   ///< For fold/foldby.
+  Value (*sequence)(const List& xs) = nullptr;                    ///< For reduction.
+  bool (*text_test)(std::string_view x, const Value& arg) = nullptr;             ///< Truthiness of unary.
+  std::string_view (*text_view)(std::string_view x, const Value& arg) = nullptr;  ///< unary as a sub-view.
+  void (*text_split)(std::string_view x, const Value& arg, TextEmit emit, void* ctx) = nullptr;  ///< unary's list items.
+};
+
+/// A function resolved by name: a built-in, else a registered op.
+class Function {
+ public:
+  enum class Arity { kUnary, kBinary, kSequence };
+  /// Throws shoal::Error naming the function (and `where`) when no built-in
+  /// of that arity nor any op has the name.
+  Function(const std::string& name, Value arg, Arity arity, const std::string& where);
+  Function() = default;
+
+  const std::string& name() const noexcept { return name_; }
+  const ElementFunction* builtin() const noexcept { return builtin_; }
+  const Value& arg() const noexcept { return arg_; }
+  Value operator()(const Value& x) const;                  ///< Unary.
+  Value operator()(const Value& acc, const Value& x) const;  ///< Binary.
+  Value over(const List& xs) const;                        ///< Sequence.
+
+ private:
+  std::string name_;
+  Value arg_;
+  const ElementFunction* builtin_ = nullptr;
+  OpPtr op_;
+};
+
+/// The built-in element functions, by name (nullptr when absent).
+const ElementFunction* find_element_function(std::string_view name);
+const std::vector<ElementFunction>& element_functions();
+/// JSON text to a Value (objects become Records) and back; in bag_json.cpp.
+Value parse_json(std::string_view text);
+std::string dump_json(const Value& v);
+
+/// Hashes Values for unordered containers (Value::hash, stable across processes).
+struct ValueHash {
+  std::size_t operator()(const Value& v) const { return v.hash(); }
+};
+
+/// Python's truthiness: false for null, false, 0, 0.0, "" and empty
+/// bytes, lists and records.
+bool truthy(const Value& v) noexcept;
+/// A total order: numbers by value (int64 and float64 compared), then by
+/// kind; strings, bytes and lists lexicographically. <0, 0, >0.
+int compare_values(const Value& a, const Value& b);
+
+/// A stage of a fused pipeline (or its final sink).
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual void push(std::string_view text) { push(Value(text)); }
+  virtual void push(const Value& v) = 0;
+};
+
+/// The end of a pipeline: reduces what it is pushed to one Value.
+class Sink : public Stage {
+ public:
+  virtual Value finish() = 0;
+};
+
+/// A sink as the `bag.apply` parameters describe it ("sink" names it).
+std::unique_ptr<Sink> make_sink(const Params& p);
+/// Merges partials of the sink `p` names (a level of the tree); with the
+/// parameter "final" true, the reduction's result.
+Value combine_partials(std::span<const Value> partials, const Params& p);
+
+/// The stages of `steps` ([kind, name, arg] each) in front of `sink`;
+/// `owned` keeps them alive. Returns the first stage.
+Stage* build_pipeline(const List& steps, Sink& sink, std::vector<std::unique_ptr<Stage>>& owned);
+
+/// Pushes the lines of a text block ([path, begin, end, gzip, mtime]) into
+/// `first`; errors name the file and line.
+void push_text_block(const Value& spec, Stage& first);
+/// Writes `text` to path (gzip when it ends in .gz), atomically.
+void write_text_file(const std::string& path, const std::string& text);
+
+}  // namespace shoal::detail
