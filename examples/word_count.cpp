@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 #include <vector>
+#include <unistd.h>
 
 #include "shoal/bag.h"
 #include "shoal/local_cluster.h"
@@ -18,7 +19,7 @@ namespace {
 std::string write_sample() {
   const char* words[] = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "it",
                          "as", "was", "with", "be", "by", "on", "not", "he", "this", "are"};
-  auto path = std::filesystem::temp_directory_path() / "shoal-word-count-sample.txt";
+  auto path = std::filesystem::temp_directory_path() / ("shoal-word-count-" + std::to_string(::getpid()) + ".txt");
   std::ofstream out(path);
   std::uint64_t state = 2026;
   for (int line = 0; line < 20000; ++line) {
@@ -40,7 +41,8 @@ std::string write_sample() {
 
 int main(int argc, char** argv) {
   std::vector<std::string> paths(argv + 1, argv + argc);
-  if (paths.empty()) paths.push_back(write_sample());
+  bool sample = paths.empty();
+  if (sample) paths.push_back(write_sample());
   shoal::Bag lines = shoal::Bag::read_text(paths, {.blocksize = 256 << 10});
   // Nothing runs until compute(): map, flat_map and frequencies' partial
   // counts run in one task per block; the counts then merge in a tree.
@@ -49,5 +51,6 @@ int main(int argc, char** argv) {
     std::printf("%-6s %lld\n", pair.as_list()[0].as_string().c_str(),
                 static_cast<long long>(pair.as_list()[1].as_int()));
   }
+  if (sample) std::filesystem::remove(paths[0]);
   return 0;
 }

@@ -2,6 +2,7 @@
 // a built-in first, then any registered op (SHOAL_FUNCTION), so user
 // functions travel by name like ops do.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -15,20 +16,11 @@
 namespace shoal::detail {
 namespace {
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
-
 // ---- text fast paths ----
 
 void split_text(std::string_view s, const Value& sep, TextEmit emit, void* ctx) {
   if (sep.is_null()) {  // Python's str.split(): runs of whitespace, no empty parts
-    const char* p = s.data();
-    const char* end = p + s.size();
-    while (p < end) {
-      while (p < end && is_space(*p)) ++p;
-      const char* b = p;
-      while (p < end && !is_space(*p)) ++p;
-      if (p > b) emit(ctx, std::string_view(b, static_cast<std::size_t>(p - b)));
-    }
+    for_each_word(s, [&](std::string_view w) { emit(ctx, w); });
     return;
   }
   const std::string& d = sep.as_string();

@@ -8,6 +8,7 @@
 // without one makes a string Value of it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -15,11 +16,76 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "shoal/op.h"
 #include "shoal/params.h"
 #include "shoal/value.h"
 
 namespace shoal::detail {
+
+/// ASCII whitespace as Python's str.split() knows it, by table lookup.
+inline constexpr std::array<bool, 256> kSpace = [] {
+  std::array<bool, 256> t{};
+  for (unsigned char c : {' ', '\n', '\t', '\r', '\f', '\v', '\x1c', '\x1d', '\x1e', '\x1f'}) t[c] = true;
+  return t;
+}();
+inline bool is_space(char c) noexcept { return kSpace[static_cast<unsigned char>(c)]; }
+
+#if defined(__SSE2__)
+/// Bit j set when byte j of p[0, 64) is whitespace (kSpace), 16 bytes a step.
+inline std::uint64_t space_mask64(const char* p) noexcept {
+  std::uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    __m128i space = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+    __m128i y = _mm_sub_epi8(x, _mm_set1_epi8(9));  // 9..13: \t \n \v \f \r
+    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(y, _mm_set1_epi8(4)), y);
+    __m128i z = _mm_sub_epi8(x, _mm_set1_epi8(0x1c));  // 0x1c..0x1f: separators
+    __m128i sep = _mm_cmpeq_epi8(_mm_min_epu8(z, _mm_set1_epi8(3)), z);
+    auto bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(space, _mm_or_si128(ctl, sep))));
+    mask |= static_cast<std::uint64_t>(bits) << (16 * k);
+  }
+  return mask;
+}
+#endif
+
+/// Calls f(word) for each run of non-whitespace in text, in order. Finds
+/// the words' edges 64 bytes at a time from a whitespace bitmask, so the
+/// cost is per word, not a branch per byte.
+template <class F>
+void for_each_word(std::string_view text, F&& f) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  std::size_t start = 0;
+  bool in_word = false;
+#if defined(__SSE2__)
+  for (; i + 64 <= n; i += 64) {
+    std::uint64_t ws = space_mask64(p + i);
+    std::uint64_t before = (ws << 1) | (in_word ? 0 : 1);  // whether the previous byte is whitespace
+    std::uint64_t edges = (~ws & before) | (ws & ~before);  // word starts and word ends, alternating
+    while (edges) {
+      std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(edges));
+      edges &= edges - 1;
+      if (!in_word) {
+        start = at;
+      } else {
+        f(std::string_view(p + start, at - start));
+      }
+      in_word = !in_word;
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    bool space = is_space(p[i]);
+    if (!in_word && !space) start = i, in_word = true;
+    else if (in_word && space) f(std::string_view(p + start, i - start)), in_word = false;
+  }
+  if (in_word) f(std::string_view(p + start, n - start));
+}
 
 /// Receives the parts a text splitter cuts.
 using TextEmit = void (*)(void* ctx, std::string_view part);
@@ -85,6 +151,11 @@ class Stage {
   virtual ~Stage() = default;
   virtual void push(std::string_view text) { push(Value(text)); }
   virtual void push(const Value& v) = 0;
+  /// Pushes the words of text (split on whitespace) one by one; stages that
+  /// can take them in a batch (frequencies, distinct, count) override it.
+  virtual void push_words(std::string_view text) {
+    for_each_word(text, [this](std::string_view w) { push(w); });
+  }
 };
 
 /// The end of a pipeline: reduces what it is pushed to one Value.
@@ -104,8 +175,10 @@ Value combine_partials(std::span<const Value> partials, const Params& p);
 Stage* build_pipeline(const List& steps, Sink& sink, std::vector<std::unique_ptr<Stage>>& owned);
 
 /// Pushes the lines of a text block ([path, begin, end, gzip, mtime]) into
-/// `first`; errors name the file and line.
-void push_text_block(const Value& spec, Stage& first);
+/// `first`; errors name the file and line. With `whole`, pushes the block's
+/// lines as one text instead: for a first step that splits on whitespace,
+/// which newlines are, the words are the same and the per-line work goes.
+void push_text_block(const Value& spec, Stage& first, bool whole = false);
 /// Writes `text` to path (gzip when it ends in .gz), atomically.
 void write_text_file(const std::string& path, const std::string& text);
 

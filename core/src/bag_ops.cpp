@@ -24,12 +24,31 @@ Op bag_op(std::string name, std::string doc, std::vector<PortSpec> inputs, OpFun
   return op;
 }
 
+// Whether the first step is flat_map(str.split) on whitespace: then a text
+// block may go to it whole (see push_text_block).
+bool splits_on_whitespace(const List& steps) {
+  if (steps.empty()) return false;
+  const List& s = steps[0].as_list();
+  return s[0].as_string() == "flat_map" && s[1].as_string() == "str.split" && s[2].is_null();
+}
+
 Value apply_op(OpContext&, std::span<const Value> a, const Params& p) {
   std::unique_ptr<Sink> sink = make_sink(p);
   std::vector<std::unique_ptr<Stage>> owned;
   Stage* first = build_pipeline(p.at("steps").as_list(), *sink, owned);
   if (const Value* text = p.find("text")) {
-    push_text_block(*text, *first);
+    bool whole = splits_on_whitespace(p.at("steps").as_list());
+    try {
+      push_text_block(*text, *first, whole);
+    } catch (const std::exception&) {
+      if (!whole) throw;
+      // A later step failed on a word: run again line by line, from a fresh
+      // sink, to name the line (ops are pure, so this is the same work).
+      owned.clear();
+      sink = make_sink(p);
+      first = build_pipeline(p.at("steps").as_list(), *sink, owned);
+      push_text_block(*text, *first, false);
+    }
   } else {
     if (a.empty()) throw Error("bag.apply: give the partition (a list) or a text block parameter");
     const List& items = a[0].as_list();

@@ -32,6 +32,9 @@ class CollectSink : public Sink {
 class CountSink : public Sink {
  public:
   void push(std::string_view) override { ++n_; }
+  void push_words(std::string_view text) override {
+    for_each_word(text, [this](std::string_view) { ++n_; });
+  }
   void push(const Value&) override { ++n_; }
   Value finish() override { return Value(n_); }
 
@@ -44,10 +47,24 @@ class CountSink : public Sink {
 class TallySink : public Sink {
  public:
   explicit TallySink(bool counts) : counts_(counts) {}
-  void push(std::string_view text) override {
-    auto [i, fresh] = text_.insert(text);
-    if (fresh) order_.push_back({true, i}), text_counts_.push_back(0);
-    ++text_counts_[i];
+  void push(std::string_view text) override { count(text, text_hash(text)); }
+  // Words are hashed a batch ahead of their lookups, with their slots
+  // prefetched, so that the cache misses of the rare words overlap.
+  void push_words(std::string_view text) override {
+    constexpr std::size_t kBatch = 16;
+    std::string_view words[kBatch];
+    std::uint64_t hashes[kBatch];
+    std::size_t n = 0;
+    for_each_word(text, [&](std::string_view w) {
+      hashes[n] = text_hash(w);
+      text_.prefetch(hashes[n]);
+      words[n] = w;
+      if (++n == kBatch) {
+        for (std::size_t i = 0; i < n; ++i) count(words[i], hashes[i]);
+        n = 0;
+      }
+    });
+    for (std::size_t i = 0; i < n; ++i) count(words[i], hashes[i]);
   }
   void push(const Value& v) override {
     if (v.is_string()) return push(std::string_view(v.as_string()));
@@ -67,6 +84,11 @@ class TallySink : public Sink {
   }
 
  private:
+  void count(std::string_view text, std::uint64_t hash) {
+    auto [i, fresh] = text_.insert(text, hash);
+    if (fresh) order_.push_back({true, i}), text_counts_.push_back(0);
+    ++text_counts_[i];
+  }
   bool counts_;
   TextTable text_;
   std::vector<std::int64_t> text_counts_;
@@ -266,21 +288,35 @@ class TableSink : public Sink {
 
 // ---- merging partials ----
 
+// Strings merge through a TextTable (no Value hashing), others through a
+// hash map; the first Value seen of each key is kept, shared, not copied.
 Value merge_tally(std::span<const Value> partials, bool counts) {
+  TextTable text;
+  std::vector<std::size_t> text_slot;  // TextTable number → position in keys
   ValueIndex index;
-  List out;
+  List keys;
+  std::vector<std::int64_t> n;
   for (const Value& p : partials) {
     for (const Value& e : p.as_list()) {
       const Value& key = counts ? e.as_list()[0] : e;
-      auto [it, fresh] = index.try_emplace(key, out.size());
-      if (fresh) {
-        out.push_back(e);
-      } else if (counts) {
-        const List& have = out[it->second].as_list();
-        out[it->second] = Value(List{have[0], Value(have[1].as_int() + e.as_list()[1].as_int())});
+      std::size_t at;
+      bool fresh;
+      if (key.is_string()) {
+        auto [i, f] = text.insert(key.as_string());
+        if (f) text_slot.push_back(keys.size());
+        at = text_slot[i], fresh = f;
+      } else {
+        auto [it, f] = index.try_emplace(key, keys.size());
+        at = it->second, fresh = f;
       }
+      if (fresh) keys.push_back(key), n.push_back(0);
+      if (counts) n[at] += e.as_list()[1].as_int();
     }
   }
+  if (!counts) return Value(std::move(keys));
+  List out;
+  out.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) out.push_back(Value(List{std::move(keys[i]), Value(n[i])}));
   return Value(std::move(out));
 }
 

@@ -1,7 +1,12 @@
 // The fused element-wise steps of a Bag partition (map, filter, flat_map,
 // flatten) and the text source that feeds them the lines of a file block.
-#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
+
+#include <cstring>
+#include <functional>
+#include <memory>
 
 #include "bag_internal.h"
 #include "mapped_file.h"
@@ -51,9 +56,12 @@ void push_items(const Value& list, Stage& next, const char* what) {
 
 class FlatMapStage : public Stage {
  public:
-  FlatMapStage(Function f, Stage& next) : f_(std::move(f)), next_(next) {}
+  FlatMapStage(Function f, Stage& next)
+      : f_(std::move(f)), next_(next), splits_words_(f_.name() == "str.split" && f_.builtin() && f_.arg().is_null()) {}
   void push(std::string_view text) override {
-    if (f_.builtin() && f_.builtin()->text_split) {
+    if (splits_words_) {
+      next_.push_words(text);
+    } else if (f_.builtin() && f_.builtin()->text_split) {
       f_.builtin()->text_split(text, f_.arg(), [](void* ctx, std::string_view part) {
         static_cast<Stage*>(ctx)->push(part);
       }, &next_);
@@ -69,6 +77,7 @@ class FlatMapStage : public Stage {
  private:
   Function f_;
   Stage& next_;
+  bool splits_words_;  // str.split on whitespace: the next stage takes the words
 };
 
 class FlattenStage : public Stage {
@@ -142,7 +151,35 @@ std::int64_t count_lines(const char* data, std::size_t n) {
   return lines;
 }
 
-void push_lines(const char* data, std::size_t b, std::size_t e, const std::string& path, Stage& first) {
+// Reads [offset, offset + n) of path into a buffer kept per thread: tasks
+// that follow reuse its pages instead of faulting in fresh ones.
+std::string_view read_range(const std::string& path, std::size_t offset, std::size_t n) {
+  thread_local std::unique_ptr<char[]> buffer;
+  thread_local std::size_t capacity = 0;
+  if (capacity < n || capacity > 4 * n + (64 << 20)) {  // grow, or give back what a huge block took
+    capacity = n + n / 8;  // blocks of one blocksize differ by a line or so: no regrowth
+    buffer.reset(new char[capacity]);
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error("read_text: cannot open '" + path + "': " + std::strerror(errno));
+  std::size_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, buffer.get() + got, n - got, static_cast<off_t>(offset + got));
+    if (r <= 0) {
+      int err = errno;
+      ::close(fd);
+      throw Error("read_text: cannot read '" + path + "': " + (r == 0 ? std::string("file shrank") : std::strerror(err)));
+    }
+    got += static_cast<std::size_t>(r);
+  }
+  ::close(fd);
+  return {buffer.get(), n};
+}
+
+// `lines_before`: the lines of the file before data (for error messages);
+// a function so that it is only counted when a line fails.
+void push_lines(const char* data, std::size_t b, std::size_t e, const std::string& path, Stage& first,
+                std::function<std::int64_t()> lines_before = {}) {
   std::size_t pos = b;
   std::int64_t line = 0;  // within the block, counted only when an error needs it
   while (pos < e) {
@@ -153,7 +190,7 @@ void push_lines(const char* data, std::size_t b, std::size_t e, const std::strin
     try {
       first.push(std::string_view(data + pos, len));
     } catch (const std::exception& ex) {
-      line = count_lines(data, pos) + 1;
+      line = count_lines(data, pos) + 1 + (lines_before ? lines_before() : 0);
       throw Error(path + ":" + std::to_string(line) + ": " + ex.what());
     }
     pos = stop + 1;
@@ -181,18 +218,22 @@ Stage* build_pipeline(const List& steps, Sink& sink, std::vector<std::unique_ptr
   return next;
 }
 
-void push_text_block(const Value& spec, Stage& first) {
+void push_text_block(const Value& spec, Stage& first, bool whole) {
   Block blk = block_of(spec);
   if (blk.gzip) {
     std::string text = gunzip(blk.path);
-    push_lines(text.data(), 0, text.size(), blk.path, first);
+    if (whole) first.push(std::string_view(text));
+    else push_lines(text.data(), 0, text.size(), blk.path, first);
     return;
   }
   MappedFile file(blk.path);
   if (blk.begin >= file.size() && blk.begin > 0) return;
   auto [b, e] = line_range(file.data(), file.size(), blk.begin, std::min(blk.end, file.size()));
-  file.advise_sequential(b, e - b);
-  push_lines(file.data(), b, e, blk.path, first);
+  // The block's lines are read with one pread rather than through the map:
+  // a copy from the page cache costs less than a page fault per few pages.
+  std::string_view bytes = read_range(blk.path, b, e - b);
+  if (whole) return first.push(bytes);
+  push_lines(bytes.data(), 0, bytes.size(), blk.path, first, [&] { return count_lines(file.data(), b); });
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
