@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <unordered_map>
 #include <zlib.h>
 
 #include "shoal/bag.h"
@@ -85,12 +86,17 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 // Frequencies in order of first appearance, as [value, count] pairs.
 List reference_frequencies(const List& xs) {
-  List out;
+  std::unordered_map<std::string, std::size_t> at;  // by kind and content
+  List values;
+  std::vector<std::int64_t> counts;
   for (const Value& x : xs) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const Value& p) { return p.as_list()[0] == x; });
-    if (it == out.end()) out.push_back(Value(List{x, Value(1)}));
-    else *it = Value(List{x, Value(it->as_list()[1].as_int() + 1)});
+    std::string id = x.is_string() ? "s" + x.as_string() : "v" + x.repr();
+    auto [it, fresh] = at.try_emplace(id, values.size());
+    if (fresh) values.push_back(x), counts.push_back(0);
+    ++counts[it->second];
   }
+  List out;
+  for (std::size_t i = 0; i < values.size(); ++i) out.push_back(Value(List{values[i], Value(counts[i])}));
   return out;
 }
 
@@ -216,7 +222,7 @@ TEST_CASE("read_text: lines without terminators, blocks cut at line boundaries, 
   std::vector<std::string> expected_lines = lines_of(text);
   List lines;
   for (const auto& l : expected_lines) lines.emplace_back(l);
-  for (std::size_t blocksize : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{100}, std::size_t{1} << 20}) {
+  for (std::size_t blocksize : {std::size_t{0}, std::size_t{5}, std::size_t{100}, std::size_t{1} << 20}) {
     TextOptions o;
     o.blocksize = blocksize;
     Bag t = Bag::read_text(a, o);
@@ -331,4 +337,51 @@ TEST_CASE("map_partitions runs a registered op on each partition's list; persist
   Bag kept = b.persist(ex);
   CHECK(kept.compute(ex) == b.compute(ex));
   CHECK(kept.graph().size() == 4);
+}
+
+TEST_CASE("word splitting and counting: odd bytes, long and many distinct words, against a naive reference") {
+  // Python's str.split() whitespace: \t \n \v \f \r, \x1c-\x1f and space.
+  auto is_ws = [](char c) { return c == ' ' || (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x1f); };
+  const char alphabet[] = {'a', 'b', 'c', ' ', '\t', '\n', '\x01', '\x1c', '\x1f', '\xe9', '\v', '\0', 'Z'};
+  std::string text;
+  std::uint64_t s = 7;
+  for (int i = 0; i < 20000; ++i) {
+    s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+    text += alphabet[(s >> 33) % sizeof alphabet];
+    if (i % 997 == 0) text += std::string(20 + i % 50, 'q');  // words longer than 8 bytes
+  }
+  text += std::string(30000, 'L') + " " + std::string(30000, 'L') + " tail";  // arena-sized words
+  for (int w = 0; w < 30000; ++w) text += " d" + std::to_string(w * 7919 % 40000);  // many distinct: the table grows
+  List words;
+  std::string cur;
+  for (char c : text) {
+    if (is_ws(c)) {
+      if (!cur.empty()) words.emplace_back(cur), cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) words.emplace_back(cur);
+  TempDir dir;
+  std::string p = dir.write("odd.txt", text);
+  for (std::size_t blocksize : {std::size_t{0}, std::size_t{4096}}) {
+    Bag lines = Bag::read_text(p, {.blocksize = blocksize});
+    // Whole blocks go to the word splitter: the same words as line by line.
+    CHECK(lines.flat_map("str.split").compute(ex) == words);
+    CHECK(lines.flat_map("str.split").count().compute(ex).as_int() == static_cast<std::int64_t>(words.size()));
+    CHECK(lines.flat_map("str.split").frequencies().compute(ex) == reference_frequencies(words));
+    List distinct;
+    for (const Value& f : reference_frequencies(words)) distinct.push_back(f.as_list()[0]);
+    CHECK(lines.flat_map("str.split").distinct().compute(ex) == distinct);
+  }
+  CHECK(Bag::from_sequence(List{Value(text)}).map("str.split").flatten().compute(ex) == words);
+}
+
+TEST_CASE("a step after the word splitter that fails still names the file and line") {
+  TempDir dir;
+  std::string p = dir.write("nums.txt", "1 2 3\n4 5\n6 seven 8\n9\n");
+  CHECK_THROWS_WITH_AS(Bag::read_text(p).flat_map("str.split").map("int").fold("add", Value(0)).compute(ex),
+                       doctest::Contains((p + ":3: int: 'seven' is not an integer").c_str()), Error);
+  std::string good = dir.write("good.txt", "1 2 3\n4 5\n6 7 8\n9\n");
+  CHECK(Bag::read_text(good).flat_map("str.split").map("int").fold("add", Value(0)).compute(ex) == Value(45));
 }
