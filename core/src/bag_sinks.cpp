@@ -42,6 +42,16 @@ class CountSink : public Sink {
   std::int64_t n_ = 0;
 };
 
+// A partial of frequencies or distinct whose keys are all strings: a table
+// ("value", and "count" for frequencies) — a few allocations, where a list
+// of pairs would take three per distinct word.
+Value text_partial(const TextTable& keys, const std::vector<std::int64_t>& n, bool counts) {
+  ColumnBuilder values(DataType::kString, keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) values.append_string(keys.key(i));
+  if (!counts) return Value(Table({"value"}, {values.finish_shared()}));
+  return Value(Table({"value", "count"}, {values.finish_shared(), std::make_shared<const Column>(Column::from_int64(n))}));
+}
+
 // Distinct elements, first appearance first, with their counts. Strings
 // (text or Values) count in a TextTable; other values in a hash map.
 class TallySink : public Sink {
@@ -73,6 +83,7 @@ class TallySink : public Sink {
     ++value_counts_[it->second];
   }
   Value finish() override {
+    if (value_list_.empty()) return text_partial(text_, text_counts_, counts_);
     List out;
     out.reserve(order_.size());
     for (auto [is_text, i] : order_) {
@@ -289,34 +300,47 @@ class TableSink : public Sink {
 // ---- merging partials ----
 
 // Strings merge through a TextTable (no Value hashing), others through a
-// hash map; the first Value seen of each key is kept, shared, not copied.
-Value merge_tally(std::span<const Value> partials, bool counts) {
+// hash map; partials are tables of strings (see text_partial) or lists.
+// While every key is a string and this is not the final merge, the merged
+// partial is a table again.
+Value merge_tally(std::span<const Value> partials, bool counts, bool final) {
   TextTable text;
-  std::vector<std::size_t> text_slot;  // TextTable number → position in keys
+  std::vector<std::int64_t> text_n;
   ValueIndex index;
-  List keys;
-  std::vector<std::int64_t> n;
+  List values;
+  std::vector<std::int64_t> value_n;
+  std::vector<std::pair<bool, std::size_t>> order;
+  auto add_text = [&](std::string_view key, std::int64_t n) {
+    auto [i, fresh] = text.insert(key);
+    if (fresh) order.push_back({true, i}), text_n.push_back(0);
+    text_n[i] += n;
+  };
   for (const Value& p : partials) {
+    if (p.is_table()) {
+      const Table& t = p.as_table();
+      const Column& keys = t.column(0);
+      for (std::size_t r = 0; r < t.num_rows(); ++r) add_text(keys.string_at(r), counts ? t.column(1).int64s()[r] : 1);
+      continue;
+    }
     for (const Value& e : p.as_list()) {
       const Value& key = counts ? e.as_list()[0] : e;
-      std::size_t at;
-      bool fresh;
+      std::int64_t n = counts ? e.as_list()[1].as_int() : 1;
       if (key.is_string()) {
-        auto [i, f] = text.insert(key.as_string());
-        if (f) text_slot.push_back(keys.size());
-        at = text_slot[i], fresh = f;
-      } else {
-        auto [it, f] = index.try_emplace(key, keys.size());
-        at = it->second, fresh = f;
+        add_text(key.as_string(), n);
+        continue;
       }
-      if (fresh) keys.push_back(key), n.push_back(0);
-      if (counts) n[at] += e.as_list()[1].as_int();
+      auto [it, fresh] = index.try_emplace(key, values.size());
+      if (fresh) order.push_back({false, values.size()}), values.push_back(key), value_n.push_back(0);
+      value_n[it->second] += n;
     }
   }
-  if (!counts) return Value(std::move(keys));
+  if (values.empty() && !final) return text_partial(text, text_n, counts);
   List out;
-  out.reserve(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) out.push_back(Value(List{std::move(keys[i]), Value(n[i])}));
+  out.reserve(order.size());
+  for (auto [is_text, i] : order) {
+    Value v = is_text ? Value(text.key(i)) : values[i];
+    out.push_back(counts ? Value(List{std::move(v), Value(is_text ? text_n[i] : value_n[i])}) : std::move(v));
+  }
   return Value(std::move(out));
 }
 
@@ -394,8 +418,8 @@ Value combine_partials(std::span<const Value> partials, const Params& p) {
     for (const Value& v : partials) n += v.as_int();
     return Value(n);
   }
-  if (s == "frequencies") return merge_tally(partials, true);
-  if (s == "distinct") return merge_tally(partials, false);
+  if (s == "frequencies") return merge_tally(partials, true, final);
+  if (s == "distinct") return merge_tally(partials, false, final);
   if (s == "topk") return merge_topk(partials, p, final);
   if (s == "foldby") return merge_foldby(partials, p, final);
   if (s == "fold") return merge_fold(partials, p, final);
