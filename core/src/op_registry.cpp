@@ -1,11 +1,12 @@
 #include <algorithm>
 
 #include "array_ops.h"
+#include "bag_ops.h"
 #include "builtin_ops.h"
 #include "dataframe_ops.h"
 #include "shoal/error.h"
-#include "table_ops_pipeline.h"
 #include "shoal/op.h"
+#include "table_ops_pipeline.h"
 
 namespace shoal {
 
@@ -16,6 +17,7 @@ OpRegistry& OpRegistry::global() {
     detail::register_dataframe_ops(*r);
     detail::register_array_ops(*r);
     detail::register_table_ops(*r);
+    detail::register_bag_ops(*r);
     return r;
   }();
   return *registry;

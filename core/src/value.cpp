@@ -22,6 +22,7 @@ std::string_view kind_name(ValueKind kind) noexcept {
     case ValueKind::kTable: return "table";
     case ValueKind::kTensor: return "tensor";
     case ValueKind::kCustom: return "custom";
+    case ValueKind::kRecord: return "record";
   }
   return "?";
 }
@@ -36,6 +37,8 @@ Value::Value(Tensor t) : data_(std::make_shared<const Tensor>(std::move(t))) {}
 Value::Value(std::shared_ptr<const Table> t) noexcept : data_(std::move(t)) {}
 Value::Value(std::shared_ptr<const Tensor> t) noexcept : data_(std::move(t)) {}
 Value::Value(std::shared_ptr<const CustomValue> c) noexcept : data_(std::move(c)) {}
+Value::Value(Record r) : data_(std::make_shared<const Record>(std::move(r))) {}
+Value::Value(std::shared_ptr<const Record> r) noexcept : data_(std::move(r)) {}
 
 void Value::kind_mismatch(ValueKind wanted) const {
   throw TypeError("expected a value of kind " + std::string(kind_name(wanted)) + ", got " +
@@ -68,6 +71,7 @@ SHOAL_SHARED_ACCESSOR(as_list, List, kList)
 SHOAL_SHARED_ACCESSOR(as_table, Table, kTable)
 SHOAL_SHARED_ACCESSOR(as_tensor, Tensor, kTensor)
 SHOAL_SHARED_ACCESSOR(as_custom, CustomValue, kCustom)
+SHOAL_SHARED_ACCESSOR(as_record, Record, kRecord)
 #undef SHOAL_SHARED_ACCESSOR
 
 std::shared_ptr<const Table> Value::table_ptr() const {
@@ -95,6 +99,11 @@ std::size_t Value::nbytes() const {
     case ValueKind::kTable: return sizeof(Value) + as_table().nbytes();
     case ValueKind::kTensor: return sizeof(Value) + as_tensor().nbytes();
     case ValueKind::kCustom: return sizeof(Value) + as_custom().nbytes();
+    case ValueKind::kRecord: {
+      std::size_t n = sizeof(Value);
+      for (const auto& [name, v] : as_record()) n += name.size() + v.nbytes();
+      return n;
+    }
     default: return sizeof(Value);
   }
 }
@@ -123,6 +132,7 @@ std::uint64_t Value::hash() const {
     case ValueKind::kCustom:
       return mix64(h ^ as_custom().hash() ^ hash_bytes(as_custom().type_name().data(),
                                                         as_custom().type_name().size()));
+    case ValueKind::kRecord: return mix64(h ^ as_record().hash());
   }
   return h;
 }
@@ -145,6 +155,7 @@ bool operator==(const Value& a, const Value& b) {
     case ValueKind::kCustom:
       return a.as_custom().type_name() == b.as_custom().type_name() &&
              a.as_custom().equals(b.as_custom());
+    case ValueKind::kRecord: return a.as_record() == b.as_record();
   }
   return false;
 }
@@ -200,6 +211,22 @@ void append_repr(const Value& v, std::string& out, std::size_t budget) {
       break;
     }
     case ValueKind::kCustom: out += "<" + v.as_custom().type_name() + ">"; break;
+    case ValueKind::kRecord: {
+      out += '{';
+      bool first = true;
+      for (const auto& [name, item] : v.as_record()) {
+        if (!first) out += ", ";
+        first = false;
+        if (out.size() > budget) {
+          out += "...";
+          break;
+        }
+        out += '"' + name + "\": ";
+        append_repr(item, out, budget);
+      }
+      out += '}';
+      break;
+    }
   }
 }
 
@@ -209,6 +236,46 @@ std::string Value::repr() const {
   std::string out;
   append_repr(*this, out, 200);
   return out;
+}
+
+Record::Record(std::vector<Field> fields) : fields_(std::move(fields)) {
+  for (std::size_t i = 1; i < fields_.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (fields_[i].first == fields_[j].first) {
+        throw Error("record: field '" + fields_[i].first + "' is given twice; give each name once");
+      }
+    }
+  }
+}
+
+const Value* Record::find(std::string_view name) const noexcept {
+  for (const auto& f : fields_) {
+    if (f.first == name) return &f.second;
+  }
+  return nullptr;
+}
+
+const Value& Record::at(std::string_view name) const {
+  if (const Value* v = find(name)) return *v;
+  std::string names;
+  for (const auto& f : fields_) names += (names.empty() ? "" : ", ") + f.first;
+  throw Error("record has no field '" + std::string(name) + "' (fields: " + (names.empty() ? "none" : names) + ")");
+}
+
+std::uint64_t Record::hash() const {
+  // A sum of per-field hashes: the same for the same fields in any order.
+  std::uint64_t h = mix64(fields_.size() + 0x5eed);
+  for (const auto& [name, v] : fields_) h += mix64(hash_bytes(name.data(), name.size()) ^ v.hash());
+  return h;
+}
+
+bool operator==(const Record& a, const Record& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [name, v] : a) {
+    const Value* w = b.find(name);
+    if (!w || !(*w == v)) return false;
+  }
+  return true;
 }
 
 }  // namespace shoal

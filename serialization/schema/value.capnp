@@ -22,7 +22,13 @@ struct Value {
     list @6 :List(Value);
     table @7 :Table;
     tensor @8 :Tensor;
+    record @9 :List(Field);  # named fields in order (a JSON object); names unique
   }
+}
+
+struct Field {
+  name @0 :Text;
+  value @1 :Value;
 }
 
 enum DataType {

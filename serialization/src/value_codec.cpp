@@ -232,6 +232,19 @@ void write_value(schema::Value::Builder out, const Value& value) {
     }
     case ValueKind::kTable: write_table(out.initTable(), value.as_table()); return;
     case ValueKind::kTensor: write_tensor(out.initTensor(), value.as_tensor()); return;
+    case ValueKind::kRecord: {
+      const Record& r = value.as_record();
+      auto fields = out.initRecord(static_cast<unsigned>(r.size()));
+      unsigned i = 0;
+      for (const auto& [name, v] : r) {
+        auto t = init_blob<capnp::Text::Builder>(name.size(), "field name",
+                                                 [&](unsigned n) { return fields[i].initName(n); });
+        copy_into(t, name.data(), name.size());
+        write_value(fields[i].initValue(), v);
+        ++i;
+      }
+      return;
+    }
     case ValueKind::kCustom:
       throw EncodeError("custom value of type '" + value.as_custom().type_name() +
                         "' has no codec: it cannot leave this process");
@@ -301,6 +314,22 @@ Value read_value(schema::Value::Reader in, int depth, int max_nesting) {
     }
     case schema::Value::TABLE: return Value(read_table(in.getTable()));
     case schema::Value::TENSOR: return Value(read_tensor(in.getTensor()));
+    case schema::Value::RECORD: {
+      if (depth + 1 > max_nesting) {
+        fail("records nest deeper than the limit of " + std::to_string(max_nesting) + " (DecodeLimits::max_nesting)");
+      }
+      std::vector<Record::Field> fields;
+      fields.reserve(in.getRecord().size());
+      for (auto f : in.getRecord()) {
+        auto name = f.getName();
+        fields.emplace_back(std::string(name.begin(), name.size()), read_value(f.getValue(), depth + 1, max_nesting));
+      }
+      try {
+        return Value(Record(std::move(fields)));
+      } catch (const Error& e) {
+        fail(e.what());
+      }
+    }
   }
   fail("unknown value kind tag " + std::to_string(static_cast<unsigned>(in.which())));
 }
@@ -324,6 +353,11 @@ std::size_t estimate_bytes(const Value& value) {
       return n;
     }
     case ValueKind::kTable: return 16 + estimate_bytes(value.as_table());
+    case ValueKind::kRecord: {
+      std::size_t n = 16 + kPad;
+      for (const auto& [name, v] : value.as_record()) n += 32 + name.size() + kPad + estimate_bytes(v);
+      return n;
+    }
     case ValueKind::kTensor: {
       const Tensor& t = value.as_tensor();
       return 64 + t.ndim() * 8 + t.nbytes() + 2 * kPad;

@@ -317,3 +317,25 @@ TEST_CASE("tensors") {
   CHECK_FALSE(Tensor({2}, std::vector<double>{1, 2}) == Tensor({2}, std::vector<float>{1, 2}));
   CHECK_FALSE(Tensor({2}, std::vector<double>{1, 2}) == Tensor({2}, std::vector<double>{1, 3}));
 }
+
+TEST_CASE("records: fields in order, lookup, equality and hash as dicts, repr, duplicates refused") {
+  Record r{{"b", Value(1)}, {"a", Value("x")}};
+  Value v(r);
+  CHECK(v.kind() == ValueKind::kRecord);
+  CHECK(kind_name(ValueKind::kRecord) == "record");
+  CHECK(v.as_record().fields()[0].first == "b");
+  CHECK(v.as_record().at("a").as_string() == "x");
+  CHECK(v.as_record().find("c") == nullptr);
+  CHECK_THROWS_WITH_AS(v.as_record().at("c"), doctest::Contains("no field 'c' (fields: b, a)"), Error);
+  Value same(Record{{"a", Value("x")}, {"b", Value(1)}});
+  CHECK(v == same);
+  CHECK(v.hash() == same.hash());
+  CHECK(!(v == Value(Record{{"a", Value("x")}, {"b", Value(2)}})));
+  CHECK(!(v == Value(Record{{"a", Value("x")}})));
+  CHECK(v.hash() != Value(Record{{"a", Value("x")}, {"b", Value(2)}}).hash());
+  CHECK(v.repr() == "{\"b\": 1, \"a\": \"x\"}");
+  Value copy = v;
+  CHECK(&copy.as_record() == &v.as_record());
+  CHECK_THROWS_WITH_AS(Record({{"a", Value(1)}, {"a", Value(2)}}), doctest::Contains("'a' is given twice"), Error);
+  CHECK_THROWS_AS(Value(1).as_record(), TypeError);
+}

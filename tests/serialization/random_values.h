@@ -140,7 +140,7 @@ class RandomValues {
 
   /// A random value; lists nest at most max_depth deep.
   Value value(int max_depth = 4) {
-    switch (below(max_depth > 0 ? 10 : 8)) {
+    switch (below(max_depth > 0 ? 11 : 8)) {
       case 0: return Value();
       case 1: return Value(chance(0.5));
       case 2: return Value(static_cast<long long>(integer()));
@@ -153,6 +153,13 @@ class RandomValues {
       }
       case 6: return Value(table());
       case 7: return Value(tensor());
+      case 8: {
+        std::vector<Record::Field> fields(below(5));
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+          fields[i] = {text() + "#" + std::to_string(i), value(max_depth - 1)};  // names unique
+        }
+        return Value(Record(std::move(fields)));
+      }
       default: {
         List items(below(6));
         for (auto& v : items) v = value(max_depth - 1);

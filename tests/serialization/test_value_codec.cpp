@@ -142,3 +142,16 @@ TEST_CASE("custom values cannot be encoded") {
   Value v(std::shared_ptr<const CustomValue>(std::make_shared<Point>()));
   CHECK_THROWS_WITH_AS(encode_value(v), doctest::Contains("test.Point"), EncodeError);
 }
+
+TEST_CASE("records: fields keep their order, nest, and round-trip inside lists") {
+  Record inner{{"z", Value(1)}, {"a", Value(List{Value("x"), Value()})}};
+  Record outer{{"name", Value("alice")}, {"inner", Value(inner)}, {"empty", Value(Record{})}, {"score", Value(2.5)}};
+  Value back = round_trip(Value(outer));
+  REQUIRE(back.is_record());
+  CHECK(back == Value(outer));
+  std::vector<std::string> names;
+  for (const auto& [name, v] : back.as_record()) names.push_back(name);
+  CHECK(names == std::vector<std::string>{"name", "inner", "empty", "score"});
+  CHECK(back.as_record().at("inner").as_record().at("a").as_list().size() == 2);
+  CHECK(round_trip(Value(List{Value(outer), Value(Record{})})) == Value(List{Value(outer), Value(Record{})}));
+}

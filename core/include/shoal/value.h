@@ -1,8 +1,8 @@
 // Value: the immutable dynamic value that flows between tasks.
 //
 // A Value is null, bool, int64, float64, string, bytes, a list of Values, a
-// Table (one DataFrame partition), a Tensor (one Array chunk), or a custom
-// type. Scalars live inline; everything else is held by a shared pointer to
+// Table (one DataFrame partition), a Tensor (one Array chunk), a custom type,
+// or a Record (named fields, e.g. a parsed JSON object). Scalars live inline; everything else is held by a shared pointer to
 // const data, so copying a Value never deep-copies and a Value may be read
 // from any number of threads at once.
 #pragma once
@@ -13,11 +13,13 @@
 #include <string>
 #include <string_view>
 #include <typeinfo>
+#include <utility>
 #include <variant>
 #include <vector>
 
 namespace shoal {
 
+class Record;
 class Table;
 class Tensor;
 class Value;
@@ -51,6 +53,7 @@ enum class ValueKind : std::uint8_t {
   kTable,
   kTensor,
   kCustom,
+  kRecord,  ///< Appended last: kind() is the variant index, and tokens hash it.
 };
 
 /// The name of a kind, e.g. "int64", for error messages.
@@ -75,6 +78,8 @@ class Value {
   Value(std::shared_ptr<const Table> t) noexcept;
   Value(std::shared_ptr<const Tensor> t) noexcept;
   Value(std::shared_ptr<const CustomValue> c) noexcept;
+  Value(Record r);
+  Value(std::shared_ptr<const Record> r) noexcept;
 
   ValueKind kind() const noexcept { return static_cast<ValueKind>(data_.index()); }
   bool is_null() const noexcept { return kind() == ValueKind::kNull; }
@@ -88,6 +93,7 @@ class Value {
   bool is_table() const noexcept { return kind() == ValueKind::kTable; }
   bool is_tensor() const noexcept { return kind() == ValueKind::kTensor; }
   bool is_custom() const noexcept { return kind() == ValueKind::kCustom; }
+  bool is_record() const noexcept { return kind() == ValueKind::kRecord; }
 
   // Accessors throw TypeError naming both kinds when the kind differs.
   bool as_bool() const;
@@ -100,6 +106,7 @@ class Value {
   const Table& as_table() const;
   const Tensor& as_tensor() const;
   const CustomValue& as_custom() const;
+  const Record& as_record() const;
   std::shared_ptr<const Table> table_ptr() const;
   std::shared_ptr<const Tensor> tensor_ptr() const;
   std::shared_ptr<const CustomValue> custom_ptr() const;
@@ -125,9 +132,41 @@ class Value {
                             std::shared_ptr<const List>,
                             std::shared_ptr<const Table>,
                             std::shared_ptr<const Tensor>,
-                            std::shared_ptr<const CustomValue>>;
+                            std::shared_ptr<const CustomValue>,
+                            std::shared_ptr<const Record>>;
   [[noreturn]] void kind_mismatch(ValueKind wanted) const;
   Data data_;
+};
+
+/// Named fields in the order they were given, as a JSON object or a Python
+/// dict holds them: what Bag's JSON parsing makes of each line. Immutable
+/// once built and shared by Values like a List. Two records are equal when
+/// they have the same names with equal values, in any order (as dicts).
+/// Lookup by name scans the fields: records are small.
+class Record {
+ public:
+  using Field = std::pair<std::string, Value>;
+
+  Record() = default;
+  /// Throws shoal::Error naming a field given twice.
+  explicit Record(std::vector<Field> fields);
+  Record(std::initializer_list<Field> fields) : Record(std::vector<Field>(fields)) {}
+
+  std::size_t size() const noexcept { return fields_.size(); }
+  bool empty() const noexcept { return fields_.empty(); }
+  const std::vector<Field>& fields() const noexcept { return fields_; }
+  auto begin() const noexcept { return fields_.begin(); }
+  auto end() const noexcept { return fields_.end(); }
+  /// nullptr when there is no field `name`.
+  const Value* find(std::string_view name) const noexcept;
+  /// Throws shoal::Error naming the field and the record's fields when absent.
+  const Value& at(std::string_view name) const;
+  /// An order-independent hash of the fields (see Value::hash()).
+  std::uint64_t hash() const;
+  friend bool operator==(const Record& a, const Record& b);
+
+ private:
+  std::vector<Field> fields_;
 };
 
 }  // namespace shoal
