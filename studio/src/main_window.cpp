@@ -13,6 +13,7 @@
 #include <QStatusBar>
 
 #include "shoal/error.h"
+#include "shoal/observer.h"
 #include "shoal/pipeline_file.h"
 #include "shoal/render.h"
 
@@ -101,7 +102,7 @@ void MainWindow::build_actions() {
   add(file, tr("&Open…"), QKeySequence::Open, &MainWindow::open_dialog);
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   add(file, tr("&Save"), QKeySequence::Save, &MainWindow::save);
-  add(file, tr("Save &As…"), QKeySequence::SaveAs, &MainWindow::save_as);
+  add(file, tr("Save &As…"), QKeySequence(tr("Ctrl+Shift+S")), &MainWindow::save_as);
   add(file, tr("&Export…"), QKeySequence(tr("Ctrl+E")), &MainWindow::export_dialog);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -370,19 +371,21 @@ void MainWindow::on_run_started(int tasks) {
 }
 
 void MainWindow::on_task(const QString& key, int state, const QString& error) {
-  const std::string k = key.toStdString(), node = runner_->node_of(k);
+  const std::string k = key.toStdString();
   auto event = static_cast<TaskEvent::State>(state);
   NodeStatus status = event == TaskEvent::State::kStarted    ? NodeStatus::kRunning
                       : event == TaskEvent::State::kFinished ? NodeStatus::kDone
                                                              : NodeStatus::kError;
   tasks_->set_task_status(k, status);
   if (event == TaskEvent::State::kFinished) run_panel_->progress()->setValue(++tasks_done_);
-  if (node.empty()) return;
+  // One task per node (lower() makes it so): its progress is 0/1 or 1/1.
   QString caption = status == NodeStatus::kError  ? error
                     : status == NodeStatus::kDone ? tr("1/1 tasks")
                                                   : tr("0/1 tasks, running");
-  scene_->set_status(node, status, caption);
-  if (NodeItem* item = scene_->node_item(node); item && status == NodeStatus::kError) item->setToolTip(error);
+  for (const std::string& node : runner_->nodes_of(k)) {
+    scene_->set_status(node, status, caption);
+    if (NodeItem* item = scene_->node_item(node); item && status == NodeStatus::kError) item->setToolTip(error);
+  }
 }
 
 void MainWindow::on_run_finished(bool ok, const QString& message) {

@@ -60,10 +60,17 @@ void PipelineDocument::apply(const Pipeline& next, const QString& text, int merg
   undo_.push(new PipelineCommand(this, pipeline_, next, text, merge_id));  // redo() applies it
 }
 
+// `base` if free, else stem_2, stem_3, ... where "inc_2" has the stem "inc".
 std::string PipelineDocument::fresh_id(const Pipeline& p, const std::string& base) const {
   if (!p.find_node(base)) return base;
+  std::string stem = base;
+  std::size_t cut = base.find_last_of('_');
+  if (cut != std::string::npos && cut + 1 < base.size() &&
+      base.find_first_not_of("0123456789", cut + 1) == std::string::npos) {
+    stem = base.substr(0, cut);
+  }
   for (int i = 2;; ++i) {
-    std::string id = base + "_" + std::to_string(i);
+    std::string id = stem + "_" + std::to_string(i);
     if (!p.find_node(id)) return id;
   }
 }

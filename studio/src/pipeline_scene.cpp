@@ -9,6 +9,7 @@
 #include <QStyleOptionGraphicsItem>
 #include <QTimer>
 #include <algorithm>
+#include <utility>
 
 #include "shoal/render.h"
 
@@ -208,6 +209,15 @@ PipelineScene::PipelineScene(PipelineDocument* doc, QObject* parent) : QGraphics
   sync();
 }
 
+PipelineScene::~PipelineScene() {
+  // Items die with the scene and may emit selectionChanged on the way:
+  // nobody outside may look at a half-destroyed scene.
+  blockSignals(true);
+  nodes_.clear();
+  edges_.clear();
+  clear();
+}
+
 NodeItem* PipelineScene::node_item(const std::string& id) const {
   auto it = nodes_.find(id);
   return it == nodes_.end() ? nullptr : it->second;
@@ -269,18 +279,18 @@ void PipelineScene::sync() {
   std::vector<std::string> selected = selected_ids();
   for (const PipelineNode& n : p.nodes) {
     NodeItem* item = node_item(n.id);
+    nodes_.erase(n.id);
     if (item && item->op() == n.op && item->ports().size() == ports_of(p, n, false).size() + ports_of(p, n, true).size()) {
       item->update_from(n);
     } else {
-      delete item;
+      delete item;  // not in nodes_ any more: a selectionChanged handler cannot see it
       item = new NodeItem(this, n);
       addItem(item);
     }
-    nodes_.erase(n.id);
     kept[n.id] = item;
   }
-  for (auto& [id, item] : nodes_) delete item;  // nodes no longer in the pipeline
-  nodes_ = std::move(kept);
+  std::map<std::string, NodeItem*> gone = std::exchange(nodes_, std::move(kept));
+  for (auto& [id, item] : gone) delete item;  // nodes no longer in the pipeline
   for (const std::string& id : selected) {
     if (NodeItem* item = node_item(id)) item->setSelected(true);
   }
@@ -289,8 +299,8 @@ void PipelineScene::sync() {
 }
 
 void PipelineScene::rebuild_edges() {
-  for (EdgeItem* e : edges_) delete e;
-  edges_.clear();
+  std::vector<EdgeItem*> old = std::exchange(edges_, {});
+  for (EdgeItem* e : old) delete e;
   const Pipeline& p = doc_->pipeline();
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < p.edges.size(); ++i) {

@@ -56,6 +56,7 @@ class PipelineScene : public QGraphicsScene {
 
  public:
   explicit PipelineScene(PipelineDocument* doc, QObject* parent = nullptr);
+  ~PipelineScene() override;
 
   PipelineDocument* document() const { return doc_; }
   NodeItem* node_item(const std::string& id) const;
@@ -147,7 +148,7 @@ class PortItem : public QGraphicsEllipseItem {
   PortItem(NodeItem* node, const PortSpec& spec, bool output, QPointF centre);
   NodeItem* node() const { return node_; }
   const std::string& name() const { return name_; }
-  const std::string& type() const { return type_; }
+  const std::string& port_type() const { return type_; }
   bool is_output() const { return output_; }
   QPointF anchor() const { return mapToScene(QPointF(0, 0)); }
 

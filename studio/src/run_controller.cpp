@@ -7,7 +7,6 @@
 #include "shoal/error.h"
 #include "shoal/local_cluster.h"
 #include "shoal/table.h"
-#include "shoal/tensor.h"
 
 namespace shoal::studio {
 namespace {
@@ -66,7 +65,6 @@ std::string table_text(const Table& t, std::size_t max_rows) {
 
 QString preview_text(const Value& value, std::size_t max_rows) {
   if (value.is_table()) return QString::fromStdString(table_text(value.as_table(), max_rows));
-  if (value.is_tensor()) return QString::fromStdString(value.as_tensor().str());
   return QString::fromStdString(value.repr());
 }
 
@@ -77,9 +75,9 @@ RunController::~RunController() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::string RunController::node_of(const std::string& key) const {
-  auto it = node_of_key_.find(key);
-  return it == node_of_key_.end() ? std::string() : it->second;
+std::vector<std::string> RunController::nodes_of(const std::string& key) const {
+  auto it = nodes_of_key_.find(key);
+  return it == nodes_of_key_.end() ? std::vector<std::string>() : it->second;
 }
 
 bool RunController::start(const Pipeline& pipeline) {
@@ -92,11 +90,11 @@ bool RunController::start(const Pipeline& pipeline) {
     emit finished(false, QString::fromUtf8(e.what()));
     return false;
   }
-  node_of_key_.clear();
+  nodes_of_key_.clear();
   std::vector<Key> keys;
   std::vector<std::string> ids;
   for (const auto& [id, key] : lowered_.node_keys) {
-    node_of_key_[key.str()] = id;
+    nodes_of_key_[key.str()].push_back(id);
     keys.push_back(key);
     ids.push_back(id);
   }

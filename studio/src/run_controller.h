@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "shoal/pipeline.h"
 #include "shoal/value.h"
@@ -46,8 +47,10 @@ class RunController : public QObject {
 
   /// The last lowered pipeline (its task graph and node keys).
   const LoweredPipeline& lowered() const { return lowered_; }
-  /// The node whose task has this key (Key::str()); empty for helper tasks.
-  std::string node_of(const std::string& key) const;
+  /// The nodes whose task has this key (Key::str()): several when nodes do
+  /// equal work (equal keys), none for helper tasks (getitem of a
+  /// multi-output op).
+  std::vector<std::string> nodes_of(const std::string& key) const;
   /// Results of the last successful run, by node id.
   const std::map<std::string, Value>& results() const { return results_; }
 
@@ -64,13 +67,13 @@ class RunController : public QObject {
   std::thread thread_;
   std::shared_ptr<std::atomic<bool>> cancel_;
   LoweredPipeline lowered_;
-  std::map<std::string, std::string> node_of_key_;
+  std::map<std::string, std::vector<std::string>> nodes_of_key_;
   std::map<std::string, Value> results_;
   bool running_ = false;
 };
 
 /// Text showing a value: the first `max_rows` rows of a table as aligned
-/// columns, a tensor's shape, or repr() of anything else.
+/// columns, or repr() of anything else.
 QString preview_text(const Value& value, std::size_t max_rows = 10);
 
 }  // namespace shoal::studio

@@ -67,7 +67,7 @@ TEST_CASE("dropping an op from the palette adds a node with its typed ports") {
   PortItem* out = node->port("out", true);
   REQUIRE(x);
   REQUIRE(out);
-  CHECK(x->type() == "number");
+  CHECK(x->port_type() == "number");
   CHECK(x->anchor().y() < out->anchor().y());
   CHECK(x->toolTip().contains("number"));
   doc.undo_stack()->undo();
@@ -112,12 +112,13 @@ TEST_CASE("dragging from port to port connects; a refused drag shows why") {
   REQUIRE(note);
   CHECK(note->text().contains("tensor"));
 
-  // Two outputs, or a number into a tensor, are refused too.
+  // Two outputs, or an edge closing a cycle, are refused too.
   drag(scene, inc2->port("out", true)->anchor(), value->port("out", true)->anchor());
   CHECK(refused.size() == 2);
   CHECK(refused[1].contains("output port"));
-  drag(scene, inc2->port("out", true)->anchor(), block->port("tensor", false)->anchor());
-  CHECK(refused.size() == 3);  // number into tensor
+  drag(scene, inc2->port("out", true)->anchor(), inc->port("x", false)->anchor());
+  REQUIRE(refused.size() == 3);
+  CHECK(refused[2].contains("cycle"));
   CHECK(doc.pipeline().edges.size() == 2);
 
   doc.undo_stack()->undo();
