@@ -1,11 +1,13 @@
-// shoal-studio [FILE] [--screenshot OUT.png [--run]]
+// shoal-studio [FILE] [--screenshot OUT.png [--run] [--tasks]]
 //
 // Opens FILE (a *.shoal.json pipeline) in the studio. With --screenshot it
-// lays the window out, optionally runs the pipeline (--run), saves a PNG of
+// lays the window out, optionally runs the pipeline (--run) and shows the
+// task graph (--tasks), saves a PNG of
 // the window and exits, printing what the scene holds; without a display it
 // uses Qt's offscreen platform.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QTimer>
 #include <cstdio>
@@ -30,7 +32,7 @@ bool run_and_wait(shoal::studio::MainWindow& w) {
   return ok;
 }
 
-int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString& out, bool run) {
+int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString& out, bool run, bool tasks) {
   w.set_interactive(false);
   w.show();
   if (!file.isEmpty() && !w.open_file(file)) {
@@ -41,6 +43,7 @@ int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString&
     std::fprintf(stderr, "shoal-studio: the run failed: %s\n", qPrintable(w.run_panel()->message()));
     return 1;
   }
+  if (tasks) w.findChild<QDockWidget*>(QStringLiteral("Tasks"))->raise();
   for (int i = 0; i < 5; ++i) QApplication::processEvents();
   w.view()->zoom_fit();
   QApplication::processEvents();
@@ -72,14 +75,16 @@ int main(int argc, char** argv) {
   QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to <out> and exit."),
                           QStringLiteral("out"));
   QCommandLineOption run(QStringLiteral("run"), QStringLiteral("With --screenshot: run the pipeline first."));
+  QCommandLineOption tasks(QStringLiteral("tasks"), QStringLiteral("With --screenshot: show the Tasks panel."));
   parser.addOption(shot);
+  parser.addOption(tasks);
   parser.addOption(run);
   parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A *.shoal.json pipeline to open."));
   parser.process(app);
   QString file = parser.positionalArguments().value(0);
 
   shoal::studio::MainWindow window;
-  if (parser.isSet(shot)) return screenshot(window, file, parser.value(shot), parser.isSet(run));
+  if (parser.isSet(shot)) return screenshot(window, file, parser.value(shot), parser.isSet(run), parser.isSet(tasks));
   window.show();
   if (!file.isEmpty()) window.open_file(file);
   return app.exec();

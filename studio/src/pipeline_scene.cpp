@@ -189,8 +189,12 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
   painter->setPen(pen);
   painter->setBrush(Qt::NoBrush);
   painter->drawPath(path());
-  // An arrowhead at the input port, along the spline's last tangent.
-  QPointF tip = path().pointAtPercent(1.0), back = path().pointAtPercent(0.97);
+  // An arrowhead along the spline's last tangent, its tip at the rim of the
+  // input port's circle (the circle is drawn over the spline's end).
+  const double length = path().length();
+  if (length < 3 * kPortRadius) return;
+  const double t = 1 - kPortRadius / length;
+  QPointF tip = path().pointAtPercent(t), back = path().pointAtPercent(std::max(0.0, t - 4 / length));
   QLineF dir(tip, back);
   if (dir.length() < 0.01) return;
   dir.setLength(9);

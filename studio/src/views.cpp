@@ -112,8 +112,25 @@ void TaskGraphView::set_graph(const Graph& graph) {
     tasks_[key] = {rect, NodeStatus::kIdle};
   }
   setSceneRect(scene_.itemsBoundingRect().adjusted(-20, -20, 20, 20));
+  fit();
+}
+
+// The whole graph in view, never magnified; again whenever the view's size
+// changes (it may have been hidden in a tab when the graph was set).
+void TaskGraphView::fit() {
+  if (tasks_.empty()) return;
   fitInView(sceneRect(), Qt::KeepAspectRatio);
   if (transform().m11() > 1) setTransform(QTransform());
+}
+
+void TaskGraphView::resizeEvent(QResizeEvent* event) {
+  QGraphicsView::resizeEvent(event);
+  fit();
+}
+
+void TaskGraphView::showEvent(QShowEvent* event) {
+  QGraphicsView::showEvent(event);
+  fit();
 }
 
 void TaskGraphView::set_task_status(const std::string& key, NodeStatus status) {

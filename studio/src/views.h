@@ -50,7 +50,12 @@ class TaskGraphView : public QGraphicsView {
   NodeStatus task_status(const std::string& key) const;
   std::size_t task_count() const { return tasks_.size(); }
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+  void showEvent(QShowEvent* event) override;
+
  private:
+  void fit();
   QGraphicsScene scene_;
   std::map<std::string, std::pair<QGraphicsRectItem*, NodeStatus>> tasks_;
 };
