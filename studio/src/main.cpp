@@ -2,9 +2,9 @@
 //
 // Opens FILE (a *.shoal.json pipeline) in the studio. With --screenshot it
 // lays the window out, optionally runs the pipeline (--run) and shows the
-// task graph (--tasks), saves a PNG of
-// the window and exits, printing what the scene holds; without a display it
-// uses Qt's offscreen platform.
+// task graph (--tasks), saves a PNG of the window and exits, printing what
+// the scene holds; without a display it uses Qt's offscreen platform. Exit status: 0, 1 when the file cannot be
+// opened or the PNG written, 2 when the run failed (the PNG is written).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
@@ -39,10 +39,9 @@ int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString&
     std::fprintf(stderr, "shoal-studio: %s\n", qPrintable(w.last_error()));
     return 1;
   }
-  if (run && !run_and_wait(w)) {
-    std::fprintf(stderr, "shoal-studio: the run failed: %s\n", qPrintable(w.run_panel()->message()));
-    return 1;
-  }
+  // A failed run is still worth a picture (the error shows on its node).
+  bool run_failed = run && !run_and_wait(w);
+  if (run_failed) std::fprintf(stderr, "shoal-studio: the run failed: %s\n", qPrintable(w.run_panel()->message()));
   if (tasks) w.findChild<QDockWidget*>(QStringLiteral("Tasks"))->raise();
   for (int i = 0; i < 5; ++i) QApplication::processEvents();
   w.view()->zoom_fit();
@@ -55,7 +54,7 @@ int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString&
   std::printf("nodes %zu items %zu edges %zu edge-items %zu problems %d\n", p.nodes.size(),
               w.scene()->node_items().size(), p.edges.size(), w.scene()->edge_items().size(),
               w.validation()->problem_count());
-  return 0;
+  return run_failed ? 2 : 0;
 }
 
 }  // namespace

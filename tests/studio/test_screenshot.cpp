@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -70,4 +71,26 @@ TEST_CASE("a corrupt file makes --screenshot fail with the reason") {
   CHECK(p.exitCode() != 0);
   CHECK(QString::fromUtf8(p.readAllStandardError()).contains("bad.shoal.json"));
   CHECK_FALSE(QFile::exists(dir.filePath("x.png")));
+}
+
+TEST_CASE("a run that fails still gives a screenshot, and exit status 2") {
+  QTemporaryDir dir;
+  QString file = dir.filePath("fails.shoal.json");
+  QFile f(file);
+  REQUIRE(f.open(QIODevice::WriteOnly));
+  f.write(R"({"format": 1, "name": "fails",
+    "nodes": [{"id": "text", "op": "value", "x": 0, "y": 0, "params": {"value": "forty"}},
+              {"id": "inc", "op": "inc", "x": 0, "y": 120, "params": {}}],
+    "edges": [{"from": "text", "fromPort": "out", "to": "inc", "toPort": "x"}]})");
+  f.close();
+  QString out = dir.filePath("fails.png");
+  QProcess p;
+  p.start(XVFB_RUN, {"-a", SHOAL_STUDIO_EXE, "--screenshot", out, "--run", file});
+  REQUIRE(p.waitForFinished(60000));
+  CHECK(p.exitCode() == 2);
+  CHECK(QString::fromUtf8(p.readAllStandardError()).contains("op 'inc'"));
+  CHECK(QString::fromUtf8(p.readAllStandardOutput()).startsWith("nodes 2 items 2 edges 1"));
+  QImage image(out);
+  REQUIRE_FALSE(image.isNull());
+  CHECK(grey_variance(image) > 100);
 }
