@@ -15,6 +15,8 @@
 #include <QToolButton>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
+#include <QTreeWidget>
+#include <memory>
 #include <fstream>
 
 #include "main_window.h"
@@ -332,6 +334,20 @@ TEST_CASE("palette search, edit actions and zoom") {
   w.palette()->set_filter("");
   CHECK(w.palette()->visible_ops().size() > 10);
 
+  // An item drags as its op's name; a double-click adds the op's node.
+  auto* tree = w.palette()->findChild<QTreeWidget*>();
+  REQUIRE(tree);
+  QList<QTreeWidgetItem*> found = tree->findItems("inc", Qt::MatchExactly | Qt::MatchRecursive);
+  REQUIRE(found.size() == 1);
+  std::unique_ptr<QMimeData> drag(tree->model()->mimeData({tree->indexFromItem(found[0])}));
+  REQUIRE(drag);
+  CHECK(drag->data(kOpMimeType) == "inc");
+  emit tree->itemDoubleClicked(found[0], 0);
+  CHECK(w.document()->pipeline().nodes.size() == 1);
+  CHECK(w.document()->pipeline().nodes[0].op == "inc");
+  w.action("Undo")->trigger();
+  CHECK(w.document()->pipeline().nodes.empty());
+
   REQUIRE(w.open_file(example("arithmetic")));
   for (const char* name : {"New", "Open…", "Save", "Save As…", "Undo", "Redo", "Cut", "Copy", "Paste", "Duplicate",
                            "Delete", "Select All", "Zoom In", "Zoom Out", "Zoom to Fit", "Auto-layout", "Run", "Stop"}) {
@@ -357,6 +373,11 @@ TEST_CASE("palette search, edit actions and zoom") {
   w.action("Undo")->trigger();
   CHECK(w.document()->pipeline().nodes.size() == 6);
   CHECK(w.document()->pipeline().edges.size() == 5);
+  w.scene()->clearSelection();
+  w.scene()->edge_items().at(0)->setSelected(true);  // with no node selected, Delete removes edges
+  w.action("Delete")->trigger();
+  CHECK(w.document()->pipeline().edges.size() == 4);
+  CHECK(w.scene()->edge_items().size() == 4);
 
   w.view()->resetTransform();
   w.action("Zoom In")->trigger();

@@ -214,3 +214,20 @@ TEST_CASE("node status colours and captions") {
   scene.clear_status();
   CHECK(scene.status("inc") == NodeStatus::kIdle);
 }
+
+TEST_CASE("a node of an unknown op is drawn with the ports its edges name") {
+  testing::app();
+  PipelineDocument doc;
+  PipelineScene scene(&doc);
+  Pipeline p;
+  p.add_node({.id = "a", .op = "value", .params = {{"value", 1}}});
+  p.add_node({.id = "b", .op = "not.registered", .y = 150});
+  p.connect({"a", "out"}, {"b", "in"});
+  doc.apply(p, "test");
+  NodeItem* b = scene.node_item("b");
+  REQUIRE(b);
+  REQUIRE(b->port("in", false));
+  CHECK(b->port("in", false)->port_type() == "any");
+  CHECK(scene.edge_items().size() == 1);
+  CHECK_FALSE(doc.pipeline().problems().empty());  // validation reports the unknown op
+}
