@@ -16,6 +16,7 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTreeWidget>
+#include <QWheelEvent>
 #include <memory>
 #include <fstream>
 
@@ -387,4 +388,17 @@ TEST_CASE("palette search, edit actions and zoom") {
   CHECK(w.view()->zoom_factor() < 1.0);
   w.action("Auto-layout")->trigger();
   CHECK(w.last_error().isEmpty());
+
+  // Ctrl+wheel zooms; a plain wheel scrolls.
+  w.view()->resetTransform();
+  QPointF centre = w.view()->viewport()->rect().center();
+  QWheelEvent up(centre, w.view()->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                 Qt::ControlModifier, Qt::NoScrollPhase, false);
+  QApplication::sendEvent(w.view()->viewport(), &up);
+  CHECK(w.view()->zoom_factor() > 1.1);
+  QWheelEvent plain(centre, w.view()->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  const double before = w.view()->zoom_factor();
+  QApplication::sendEvent(w.view()->viewport(), &plain);
+  CHECK(w.view()->zoom_factor() == before);
 }
