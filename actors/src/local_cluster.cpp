@@ -93,6 +93,18 @@ std::vector<Value> LocalCluster::run(const Graph& graph, std::span<const Key> ou
     ForgetCafThreadState forget;
     caf::anon_send(impl_->supervisor, actors::run_atom::value, std::move(state));
   }
+  // The supervisor reads the cancel flag when it dispatches; a long task
+  // would delay that, so poll the flag here and poke the supervisor.
+  if (options.cancel) {
+    bool poked = false;
+    while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      if (!poked && options.cancelled()) {
+        ForgetCafThreadState forget;
+        caf::anon_send(impl_->supervisor, actors::cancel_atom::value);
+        poked = true;
+      }
+    }
+  }
   try {
     return result.get();
   } catch (const std::future_error&) {

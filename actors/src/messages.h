@@ -25,6 +25,7 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 using failed_atom = caf::atom_constant<caf::atom("failed")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
 using join_atom = caf::atom_constant<caf::atom("join")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 
 using Clock = std::chrono::steady_clock;
 
@@ -44,7 +45,7 @@ struct SharedCounters {
 /// the same slot at once.
 struct RunState {
   RunState(const Graph& graph, std::span<const Key> outputs, const RunOptions& options)
-      : plan(graph, outputs), observers(options) {}
+      : plan(graph, outputs), cancel(options.cancel), observers(options) {}
 
   const Plan plan;
   std::vector<Value> results;             // by task id; Null until done or once released
@@ -58,6 +59,8 @@ struct RunState {
   std::size_t in_flight = 0;              // dispatched, not yet reported
   std::size_t live = 0, peak_live = 0;    // results held
   std::optional<TaskError> error;         // first failure; the run stops
+  std::shared_ptr<std::atomic<bool>> cancel;  // RunOptions::cancel; may be null
+  bool cancelled = false;                 // the flag was seen: the run stops
   RunObservers observers;
   std::promise<std::vector<Value>> done;
 };

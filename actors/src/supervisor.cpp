@@ -7,6 +7,9 @@
 // result, releases dependencies that nothing needs any more, and readies the
 // dependents. The first failure stops the run: nothing new is dispatched,
 // and once the tasks in flight have reported, the caller gets the error.
+// Cancellation (RunOptions::cancel) stops a run the same way; the flag is
+// read whenever the supervisor dispatches, and LocalCluster::run() pokes it
+// with a cancel message when the flag is set while nothing reports.
 #include <algorithm>
 
 #include "messages.h"
@@ -55,7 +58,7 @@ class Supervisor {
     workers_[run->worker_of[d.id]].busy--;
     run->in_flight--;
     counters_->tasks_run.fetch_add(1, std::memory_order_relaxed);
-    if (run->error) {
+    if (run->error || run->cancelled) {
       if (d.partition) release_partition(run, d.partition);
       return drain(run);
     }
@@ -83,6 +86,9 @@ class Supervisor {
     }
     drain(run);
   }
+
+  /// A run's cancel flag may have been set: look.
+  void poke() { dispatch(); }
 
   /// Fails every active run: the cluster is shutting down.
   void shutdown() {
@@ -135,6 +141,7 @@ class Supervisor {
   // to `slots_` only once it has drained to half of that (or is idle), so
   // that each message carries several tasks instead of one.
   void dispatch() {
+    check_cancelled();
     if (workers_.empty()) return;
     for (const RunPtr& run : runs_) {
       std::vector<std::vector<Plan::Id>> batches(workers_.size());
@@ -157,6 +164,19 @@ class Supervisor {
         }
       }
     }
+  }
+
+  // Stops the runs whose cancel flag is set: nothing more is dispatched and
+  // a run with nothing in flight finishes now (the others when they drain).
+  void check_cancelled() {
+    std::vector<RunPtr> idle;
+    for (const RunPtr& run : runs_) {
+      if (run->cancelled || run->error || !run->cancel || !run->cancel->load()) continue;
+      run->cancelled = true;
+      run->ready = {};
+      if (run->in_flight == 0) idle.push_back(run);
+    }
+    for (const RunPtr& run : idle) finish(run);
   }
 
   std::size_t least_busy() const {
@@ -190,6 +210,12 @@ class Supervisor {
       run->done.set_exception(std::make_exception_ptr(*run->error));
       return;
     }
+    if (run->cancelled) {
+      release_all(run);
+      run->observers.run_end(false);
+      run->done.set_exception(std::make_exception_ptr(CancelledError()));
+      return;
+    }
     std::vector<Value> out;
     out.reserve(run->plan.outputs().size());
     for (Plan::Id o : run->plan.outputs()) out.push_back(run->results[o]);
@@ -216,6 +242,7 @@ caf::behavior supervisor_actor(caf::event_based_actor* self, std::size_t slots_p
       [sup](run_atom, RunPtr run) { sup->start(std::move(run)); },
       [sup](done_atom, RunPtr run, TaskDone& d) { sup->on_done(run, d); },
       [sup](failed_atom, RunPtr run, TaskFailed& f) { sup->on_failed(run, f); },
+      [sup](cancel_atom) { sup->poke(); },
   };
 }
 

@@ -28,6 +28,10 @@ std::vector<Value> InlineExecutor::run(const Graph& graph, std::span<const Key> 
   OpContext ctx;
   ctx.worker = "inline";
   while (!ready.empty()) {
+    if (options.cancelled()) {
+      observers.run_end(false);
+      throw CancelledError();
+    }
     Plan::Id id = ready.top().second;
     ready.pop();
     const Task& task = plan.task(id);

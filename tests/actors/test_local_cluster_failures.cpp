@@ -111,3 +111,57 @@ TEST_CASE("clusters start and stop quickly and repeatedly") {
     CHECK(cluster.run(g.graph, g.outputs)[0].as_int() == 50);
   }
 }
+
+TEST_CASE("RunOptions::cancel stops a run: CancelledError, the rest not run, the cluster usable") {
+  LocalCluster cluster({.workers = 2, .threads_per_worker = 1});
+  Graph g;
+  std::vector<Key> outputs;
+  for (int i = 0; i < 3000; ++i) {  // ~0.6 s of work on two threads
+    Key k("slow", {i});
+    g.add(testing::make_task(k, counting_op(), {}));
+    outputs.push_back(k);
+  }
+  g_ran = 0;
+  RunOptions options;
+  options.cancel = std::make_shared<std::atomic<bool>>(false);
+  std::thread stopper([&] {
+    while (g_ran < 50) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    options.cancel->store(true);  // from another thread, as a Stop button does
+  });
+  auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH_AS(cluster.run(g, outputs, options), doctest::Contains("cancelled"), CancelledError);
+  stopper.join();
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  CHECK(g_ran >= 50);
+  CHECK(g_ran < 1000);  // scheduling stopped soon after the flag was set
+
+  // A flag set before the run starts runs nothing.
+  g_ran = 0;
+  CHECK_THROWS_AS(cluster.run(g, outputs, options), CancelledError);
+  CHECK(g_ran == 0);
+
+  // The cluster stays usable, and a run whose flag stays false is unaffected.
+  options.cancel = std::make_shared<std::atomic<bool>>(false);
+  auto tree = testing::tree_sum_graph(500, 4);
+  CHECK(cluster.run(tree.graph, tree.outputs, options)[0].as_int() == tree.expected);
+}
+
+TEST_CASE("cancelling while one long task runs returns once it finishes") {
+  LocalCluster cluster({.workers = 1, .threads_per_worker = 1});
+  static OpPtr sleepy = testing::local_op("test.sleep", [](OpContext&, std::span<const Value>, const Params&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return Value(1);
+  });
+  Graph g;
+  g.add(testing::make_task(Key("long"), sleepy, {}));
+  g.add(testing::make_task(Key("after"), OpRegistry::global().get("inc"), {Arg(Key("long"))}));
+  RunOptions options;
+  options.cancel = std::make_shared<std::atomic<bool>>(false);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    options.cancel->store(true);
+  });
+  Key after("after");
+  CHECK_THROWS_AS(cluster.run(g, {&after, 1}, options), CancelledError);
+  stopper.join();
+}

@@ -1,6 +1,7 @@
 // InlineExecutor: results, errors, release of intermediates, observers.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -248,4 +249,38 @@ TEST_CASE("a graph that is not runnable fails before any task runs") {
   CHECK(*counting.calls == 0);
   CHECK(obs.run_starts == 0);
   CHECK(obs.events.empty());
+}
+
+TEST_CASE("RunOptions::cancel stops the run between tasks with CancelledError") {
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  auto calls = std::make_shared<int>(0);
+  auto op = std::make_shared<Op>();
+  op->name = "cancel_at_3";
+  op->local_only = true;
+  op->fn = [calls, cancel](OpContext&, std::span<const Value> args, const Params&) {
+    if (++*calls == 3) cancel->store(true);  // as a Stop button would, mid-run
+    return Value(args.empty() ? 0 : args[0].as_int() + 1);
+  };
+  Graph g;
+  for (std::int64_t i = 0; i < 10; ++i) {
+    g.add(make_task(Key("step", {i}), op, {i == 0 ? Arg(Value(0)) : Arg(Key("step", {i - 1}))}));
+  }
+  Key out("step", {9});
+  RecordingObserver obs;
+  RunOptions options;
+  options.observer = &obs;
+  options.cancel = cancel;
+  InlineExecutor ex;
+  CHECK_THROWS_WITH_AS(ex.run(g, {&out, 1}, options), doctest::Contains("cancelled"), CancelledError);
+  CHECK(*calls == 3);  // the task that set the flag finished; nothing after it ran
+  CHECK(obs.run_ends == 1);
+  CHECK_FALSE(obs.ok);
+  CHECK(obs.count(TaskEvent::State::kFinished) == 3);
+
+  // A flag already set runs nothing; a cleared one runs everything.
+  *calls = 0;
+  CHECK_THROWS_AS(ex.run(g, {&out, 1}, options), Error);
+  CHECK(*calls == 0);
+  options.cancel = std::make_shared<std::atomic<bool>>(false);
+  CHECK(ex.run(g, {&out, 1}, options).at(0).as_int() == 10);  // the op sets the old flag only
 }

@@ -5,6 +5,7 @@
 // Client (actors). A graph is validated before anything runs.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <span>
 #include <string>
@@ -20,6 +21,15 @@ struct RunOptions {
   TaskObserver* observer = nullptr;  ///< Not owned; may be null.
   /// Draw a ProgressBar on stderr when it is a terminal.
   bool progress = false;
+  /// Cancellation: when set, the executor reads the flag (from its own
+  /// threads) and, once it is true, dispatches no further task of the run,
+  /// lets the tasks already running finish (an op is never interrupted) and
+  /// throws CancelledError from run(). Shared so that another thread (a GUI's
+  /// Stop button) can set it while run() blocks; set it with
+  /// `cancel->store(true)`. A flag that is already true cancels the run
+  /// before its first task.
+  std::shared_ptr<std::atomic<bool>> cancel;
+  bool cancelled() const noexcept { return cancel && cancel->load(std::memory_order_relaxed); }
 };
 
 class Executor {
