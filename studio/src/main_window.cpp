@@ -343,7 +343,9 @@ void MainWindow::selection_changed() {
 void MainWindow::run() {
   if (runner_->running()) return;
   scene_->clear_status();
-  if (!runner_->start(doc_->pipeline())) return;
+  // Relative paths in a pipeline are relative to its file, as in `shoal run`.
+  QString dir = doc_->file_path().isEmpty() ? QString() : QFileInfo(doc_->file_path()).absolutePath();
+  if (!runner_->start(doc_->pipeline(), dir.toStdString())) return;
 }
 
 void MainWindow::stop() {

@@ -80,11 +80,11 @@ std::vector<std::string> RunController::nodes_of(const std::string& key) const {
   return it == nodes_of_key_.end() ? std::vector<std::string>() : it->second;
 }
 
-bool RunController::start(const Pipeline& pipeline) {
+bool RunController::start(const Pipeline& pipeline, const std::string& base_dir) {
   if (running_) return false;
   if (thread_.joinable()) thread_.join();
   try {
-    lowered_ = lower(pipeline);
+    lowered_ = lower(pipeline, OpRegistry::global(), base_dir);
   } catch (const Error& e) {
     lowered_ = {};
     emit finished(false, QString::fromUtf8(e.what()));

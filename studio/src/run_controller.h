@@ -40,7 +40,9 @@ class RunController : public QObject {
 
   /// Starts a run; returns false (and emits finished(false, why)) when the
   /// pipeline cannot be lowered or a run is already going.
-  bool start(const Pipeline& pipeline);
+  /// `base_dir`: where relative file paths in parameters point from (the
+  /// document's directory; empty for an unsaved document: the current one).
+  bool start(const Pipeline& pipeline, const std::string& base_dir = {});
   /// Asks the running run to stop (RunOptions::cancel).
   void stop();
   bool running() const { return running_; }
