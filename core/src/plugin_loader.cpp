@@ -48,7 +48,7 @@ fs::path resolve(const std::string& path_or_name) {
     throw Error("plugin file not found: " + path_or_name + " (check the path, or pass a bare name to search "
                 "SHOAL_PLUGIN_PATH)");
   }
-  return fs::absolute(path_or_name, ec);
+  return fs::absolute(path_or_name, ec).lexically_normal();
 }
 
 const PluginDescriptor& describe(const Library& lib, const fs::path& path) {
@@ -94,7 +94,8 @@ std::vector<fs::path> plugin_search_path() {
   }
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&plugin_search_path), &info) && info.dli_fname) {
-    dirs.push_back(fs::path(info.dli_fname).parent_path() / "shoal" / "plugins");
+    // Normalized: the library may have been found through an rpath like bin/../lib.
+    dirs.push_back((fs::path(info.dli_fname).parent_path() / "shoal" / "plugins").lexically_normal());
   }
   return dirs;
 }
@@ -105,7 +106,7 @@ fs::path find_plugin(const std::string& name) {
   for (const fs::path& dir : dirs) {
     for (const std::string& file : {name, "lib" + name + ".so", name + ".so", "libshoal_" + name + ".so"}) {
       std::error_code ec;
-      if (fs::is_regular_file(dir / file, ec)) return fs::absolute(dir / file, ec);
+      if (fs::is_regular_file(dir / file, ec)) return fs::absolute(dir / file, ec).lexically_normal();
     }
     tried += "\n  " + dir.string();
   }
