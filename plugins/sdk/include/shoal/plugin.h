@@ -19,10 +19,10 @@
 // must be unique in every process that loads the plugin), a doc line, typed
 // input and output ports, a parameter schema and a function. Before the
 // function runs, the SDK checks the call against the schema: every required
-// input is there, every parameter has the declared kind and lies in its
-// range or choices, and parameters left unset take their defaults. A
-// violation throws shoal::Error naming the op and the parameter, which fails
-// the task with that message.
+// input is there (and not null, unless its type is "any"), every parameter
+// has the declared kind and lies in its range or choices, and parameters
+// left unset take their defaults. A violation throws shoal::Error naming
+// the op and the parameter, which fails the task with that message.
 //
 // A stateful op (run_with_state) keeps an object per worker: created once,
 // before the op's first task on that worker, kept between tasks and
@@ -133,8 +133,8 @@ inline void check_inputs(const Op& op, std::span<const Value> args) {
     throw Error("op '" + op.name + "': expected at least " + std::to_string(needed) + " inputs, got " +
                 std::to_string(args.size()));
   }
-  for (std::size_t i = 0; i < needed; ++i) {
-    if (op.inputs[i].required && args[i].is_null()) {
+  for (std::size_t i = 0; i < needed; ++i) {  // null is a value only for "any" ports
+    if (op.inputs[i].required && op.inputs[i].type != "any" && args[i].is_null()) {
       throw Error("op '" + op.name + "': input '" + op.inputs[i].name + "' is required but got null");
     }
   }
