@@ -8,6 +8,8 @@
 // dependents. The first failure stops the run: nothing new is dispatched,
 // and once the tasks in flight have reported, the caller gets the error.
 #include <algorithm>
+#include <bit>
+#include <numeric>
 
 #include "messages.h"
 #include "placement.h"
@@ -175,11 +177,16 @@ class Supervisor {
   }
 
   // Workers with different op sets: each group of tasks goes only to the
-  // workers that have its ops (placement.h).
+  // workers that have its ops (placement.h). The groups that fewest workers
+  // can run go first, so that tasks that could run anywhere do not take the
+  // only workers able to run the others.
   void fill_groups(const RunPtr& run, Batches& batches) {
-    for (std::size_t g = 0; g < run->ready_by_group.size(); ++g) {
-      fill(run, run->ready_by_group[g], batches, run->group_masks[g]);
-    }
+    std::vector<std::size_t> order(run->ready_by_group.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::popcount(run->group_masks[a]) < std::popcount(run->group_masks[b]);
+    });
+    for (std::size_t g : order) fill(run, run->ready_by_group[g], batches, run->group_masks[g]);
   }
 
   // The least busy worker among those in `mask` (bit w = worker w; workers

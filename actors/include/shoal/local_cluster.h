@@ -47,7 +47,7 @@ struct LocalClusterOptions {
   /// op that no worker has with a GraphError naming it, before any task
   /// runs. A registry must not change once the cluster has started. At most
   /// 64 workers when any entry is set.
-  std::vector<std::shared_ptr<const OpRegistry>> worker_registries;
+  std::vector<std::shared_ptr<const OpRegistry>> worker_registries = {};
 };
 
 /// What the cluster did, for tests and monitoring.
