@@ -192,3 +192,35 @@ TEST_CASE("a stateful op keeps one state per worker, destroyed when the cluster 
 
 }  // namespace
 }  // namespace shoal::testing
+
+namespace shoal::testing {
+namespace {
+
+TEST_CASE("a wide graph mixing restricted and unrestricted tasks completes with every result") {
+  auto plugged = registry_with({shipped_plugin("text")});
+  LocalClusterOptions o{.workers = 3, .threads_per_worker = 1};
+  o.worker_registries = {nullptr, nullptr, plugged};  // only worker-2 has the text ops
+  LocalCluster cluster(o);
+  Graph g;
+  std::vector<Arg> counts, numbers;
+  for (int i = 0; i < 300; ++i) {
+    std::string s = std::to_string(i);
+    g.add(task_of(*plugged, "tok" + s, "text.tokenize", {Value("a b " + s)}));
+    g.add(task_of(*plugged, "n" + s, "inc", {Value(i)}));
+    numbers.push_back(Arg(Key("n" + s)));
+    counts.push_back(Arg(Key("tok" + s)));
+  }
+  g.add(task_of(*plugged, "total", "sum", std::move(numbers)));
+  g.add(task_of(*plugged, "all_tokens", "list", std::move(counts)));
+  std::vector<Key> outs{Key("total"), Key("all_tokens")};
+  WhereObserver where;
+  std::vector<Value> got = cluster.run(g, outs, {.observer = &where});
+  CHECK(got[0] == Value(300 * 301 / 2));
+  REQUIRE(got[1].as_list().size() == 300);
+  CHECK(got[1].as_list()[299] == Value(strings({"a", "b", "299"})));
+  CHECK(where.workers("text.tokenize") == std::set<std::string>{"worker-2"});
+  CHECK(where.workers("inc").size() >= 2);  // the unrestricted tasks spread
+}
+
+}  // namespace
+}  // namespace shoal::testing
