@@ -115,7 +115,10 @@ inline const Params& effective(const Op& op, const Params& given, Params& scratc
     if (v && !v->is_null()) {
       check_param(op.name, s, *v);
     } else if (!s.default_value.is_null()) {
-      if (out == &given) scratch = given, out = &scratch;
+      if (out == &given) {  // copy once, only when something is missing
+        scratch = given;
+        out = &scratch;
+      }
       scratch.set(s.name, s.default_value);
     } else if (s.required) {
       throw Error("op '" + op.name + "': required parameter '" + s.name + "' is not set");
@@ -147,7 +150,10 @@ class OpBuilder {
  public:
   explicit OpBuilder(std::string name) { op_.name = std::move(name); }
 
-  OpBuilder& doc(std::string text) { return op_.doc = std::move(text), *this; }
+  OpBuilder& doc(std::string text) {
+    op_.doc = std::move(text);
+    return *this;
+  }
   /// The studio palette's group; defaults to the plugin's name.
   OpBuilder& group(std::string name) {
     op_.group = std::move(name);
@@ -171,13 +177,19 @@ class OpBuilder {
   /// The first call replaces the default single output "out". An op with
   /// several outputs returns a list with one item per output.
   OpBuilder& output(std::string name, std::string type = "any", std::string doc = {}) {
-    if (!outputs_set_) op_.outputs.clear(), outputs_set_ = true;
+    if (!outputs_set_) {  // replace the default "out"
+      op_.outputs.clear();
+      outputs_set_ = true;
+    }
     op_.outputs.push_back({std::move(name), std::move(type), std::move(doc), true, false});
     return *this;
   }
 
   /// A parameter described in full.
-  OpBuilder& param(ParamSpec spec) { return op_.params.push_back(std::move(spec)), *this; }
+  OpBuilder& param(ParamSpec spec) {
+    op_.params.push_back(std::move(spec));
+    return *this;
+  }
   OpBuilder& param_bool(std::string name, bool def, std::string doc = {}) {
     return param(spec(std::move(name), ParamSpec::Type::kBool, Value(def), std::move(doc)));
   }
@@ -185,13 +197,15 @@ class OpBuilder {
   OpBuilder& param_int(std::string name, std::int64_t def, std::optional<double> min = {},
                        std::optional<double> max = {}, std::string doc = {}) {
     ParamSpec s = spec(std::move(name), ParamSpec::Type::kInt, Value(def), std::move(doc));
-    s.min = min, s.max = max;
+    s.min = min;
+    s.max = max;
     return param(std::move(s));
   }
   OpBuilder& param_float(std::string name, double def, std::optional<double> min = {},
                          std::optional<double> max = {}, std::string doc = {}) {
     ParamSpec s = spec(std::move(name), ParamSpec::Type::kFloat, Value(def), std::move(doc));
-    s.min = min, s.max = max;
+    s.min = min;
+    s.max = max;
     return param(std::move(s));
   }
   OpBuilder& param_string(std::string name, std::string def, std::string doc = {}) {
@@ -262,7 +276,10 @@ class OpBuilder {
     s.doc = std::move(doc);
     return s;
   }
-  OpBuilder& add_input(PortSpec p) { return op_.inputs.push_back(std::move(p)), *this; }
+  OpBuilder& add_input(PortSpec p) {
+    op_.inputs.push_back(std::move(p));
+    return *this;
+  }
 
   Op op_;
   OpFunction fn_;
