@@ -224,3 +224,17 @@ TEST_CASE("a wide graph mixing restricted and unrestricted tasks completes with 
 
 }  // namespace
 }  // namespace shoal::testing
+
+namespace shoal::testing {
+namespace {
+
+TEST_CASE("more worker registries than workers is refused") {
+  LocalClusterOptions o{.workers = 2, .threads_per_worker = 1};
+  auto r = std::make_shared<OpRegistry>(OpRegistry::global());
+  o.worker_registries = {r, r, r};
+  CHECK_THROWS_WITH_AS(LocalCluster{o}, "LocalClusterOptions: 3 worker_registries for 2 workers; give at most one per worker",
+                       Error);
+}
+
+}  // namespace
+}  // namespace shoal::testing
