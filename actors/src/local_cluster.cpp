@@ -2,8 +2,10 @@
 
 #include <future>
 #include <thread>
+#include <unordered_set>
 
 #include "messages.h"
+#include "placement.h"
 
 namespace shoal {
 
@@ -31,6 +33,17 @@ namespace {
 
 LocalClusterOptions normalized(LocalClusterOptions o) {
   if (o.workers == 0) o.workers = 1;
+  if (o.worker_registries.size() > o.workers) {
+    throw Error("LocalClusterOptions: " + std::to_string(o.worker_registries.size()) +
+                " worker_registries for " + std::to_string(o.workers) + " workers; give at most one per worker");
+  }
+  bool any = false;
+  for (const auto& r : o.worker_registries) any = any || r != nullptr;
+  if (!any) o.worker_registries.clear();  // every worker uses the global registry: the fast path
+  if (any && o.workers > actors::kMaxPlacedWorkers) {
+    throw Error("LocalClusterOptions: per-worker op sets support at most " +
+                std::to_string(actors::kMaxPlacedWorkers) + " workers");
+  }
   if (o.threads_per_worker == 0) {
     std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
     o.threads_per_worker = std::max<std::size_t>(1, hw / o.workers);
@@ -42,6 +55,49 @@ LocalClusterOptions normalized(LocalClusterOptions o) {
 // its threads busy across the supervisor's round trip, few enough that the
 // priorities decide what runs and memory stays bounded.
 constexpr std::size_t kSlotsPerThread = 4;
+
+// Worker w's op set; null (run the ops tasks hold: the fast path) when no
+// worker has one of its own. Otherwise every worker runs ops by name, from
+// the global registry unless it was given another.
+std::shared_ptr<const OpRegistry> registry_of(const LocalClusterOptions& o, std::size_t w) {
+  if (o.worker_registries.empty()) return nullptr;
+  if (w < o.worker_registries.size() && o.worker_registries[w]) return o.worker_registries[w];
+  return std::shared_ptr<const OpRegistry>(&OpRegistry::global(), [](const OpRegistry*) {});  // never destroyed
+}
+
+// What a worker reports when it joins: its op names, or "the global registry".
+actors::WorkerOps ops_of(const OpRegistry* registry) {
+  actors::WorkerOps ops;
+  if (!registry || registry == &OpRegistry::global()) return ops;
+  ops.names.emplace();
+  for (const OpPtr& op : registry->list()) ops.names->insert(op->name);
+  return ops;
+}
+
+// With per-worker op sets the Plan leaves ops to us: each task's op must be
+// the registered op of its name somewhere in this cluster (ops travel by
+// name, so another object of a taken name would not run as written).
+// Placement (the supervisor) then checks that some worker has it.
+void check_ops_known(const Plan& plan, const LocalClusterOptions& o) {
+  std::unordered_set<const Op*> checked;
+  auto known = [&](const Op& op) {
+    if (op.local_only || !checked.insert(&op).second) return;
+    if (OpRegistry::global().find(op.name).get() == &op) return;
+    for (const auto& r : o.worker_registries) {
+      if (r && r->find(op.name).get() == &op) return;
+    }
+    throw GraphError("graph is not runnable: an op named '" + op.name +
+                     "' is not the registered op of that name in the global registry nor in any worker's; "
+                     "build the graph from a registry the cluster uses, or mark the op local_only");
+  };
+  for (Plan::Id id = 0; id < plan.size(); ++id) {
+    const Task& task = plan.task(id);
+    known(*task.op);
+    if (task.prelude) {
+      for (const Task& p : *task.prelude) known(*p.op);
+    }
+  }
+}
 
 }  // namespace
 
@@ -66,8 +122,10 @@ LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique
     config->supervisor = impl_->supervisor;
     config->inline_limit = impl_->options.inline_limit;
     config->counters = impl_->counters;
+    config->registry = registry_of(impl_->options, w);
     caf::actor worker = sys.spawn(actors::worker_actor, std::shared_ptr<const actors::WorkerConfig>(config));
-    caf::anon_send(impl_->supervisor, actors::join_atom::value, worker, config->name);
+    caf::anon_send(impl_->supervisor, actors::join_atom::value, worker, config->name,
+                   ops_of(config->registry.get()));
     impl_->workers.push_back(std::move(worker));
   }
 }
@@ -87,7 +145,10 @@ LocalCluster::~LocalCluster() {
 
 std::vector<Value> LocalCluster::run(const Graph& graph, std::span<const Key> outputs,
                                      const RunOptions& options) {
-  auto state = std::make_shared<actors::RunState>(graph, outputs, options);  // validates
+  const bool own_ops = !impl_->options.worker_registries.empty();
+  auto state = std::make_shared<actors::RunState>(graph, outputs, options,  // validates
+                                                  own_ops ? nullptr : &OpRegistry::global());
+  if (own_ops) check_ops_known(state->plan, impl_->options);
   auto result = state->done.get_future();
   {
     ForgetCafThreadState forget;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <queue>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -44,8 +45,11 @@ struct SharedCounters {
 /// all of them have reported, so task actors and the supervisor never touch
 /// the same slot at once.
 struct RunState {
-  RunState(const Graph& graph, std::span<const Key> outputs, const RunOptions& options)
-      : plan(graph, outputs), cancel(options.cancel), observers(options) {}
+  /// `ops` is what the plan's ops are checked against (see Plan); nullptr
+  /// when the cluster checks them itself (workers with op sets of their own).
+  RunState(const Graph& graph, std::span<const Key> outputs, const RunOptions& options,
+           const OpRegistry* ops = &OpRegistry::global())
+      : plan(graph, outputs, ops), cancel(options.cancel), observers(options) {}
 
   const Plan plan;
   std::vector<Value> results;             // by task id; Null until done or once released
@@ -63,6 +67,11 @@ struct RunState {
   bool cancelled = false;                 // the flag was seen: the run stops
   RunObservers observers;
   std::promise<std::vector<Value>> done;
+  // Only when some worker lacks some ops (placement.cpp): ready tasks grouped
+  // by the set of workers that may run them, instead of `ready`.
+  std::vector<std::uint64_t> group_masks;          // workers (bits) of each group
+  std::vector<std::uint8_t> group_of;              // by task id
+  std::vector<decltype(ready)> ready_by_group;
 };
 using RunPtr = std::shared_ptr<RunState>;
 
@@ -81,14 +90,28 @@ struct TaskFailed {
   Clock::time_point start, stop;
 };
 
+/// The ops a worker has, as it reports them when it joins: every op of the
+/// process-wide registry (now or later) when `names` is empty, else those.
+struct WorkerOps {
+  std::optional<std::unordered_set<std::string>> names;
+  bool has(const std::string& op) const {
+    return names ? names->count(op) != 0 : OpRegistry::global().find(op) != nullptr;
+  }
+};
+
 struct WorkerConfig {
   std::string name;
   caf::actor supervisor;
   std::size_t inline_limit = 0;
   std::shared_ptr<SharedCounters> counters;
+  /// The worker's op set; null = the global registry (tasks then run the
+  /// op objects they hold, the fast path).
+  std::shared_ptr<const OpRegistry> registry;
+  /// The state of stateful ops on this worker; destroyed with the worker.
+  std::shared_ptr<OpStates> states = std::make_shared<OpStates>();
 };
 
-/// Schedules runs over the workers that joined it (join_atom, actor, name).
+/// Schedules runs over the workers that joined it (join_atom, actor, name, WorkerOps).
 caf::behavior supervisor_actor(caf::event_based_actor* self, std::size_t slots_per_worker,
                                std::shared_ptr<SharedCounters> counters);
 caf::behavior worker_actor(caf::event_based_actor* self, std::shared_ptr<const WorkerConfig> config);
@@ -102,4 +125,5 @@ caf::behavior partition_actor(caf::event_based_actor* self, Value value,
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::actors::RunPtr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::actors::TaskDone)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::actors::TaskFailed)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::actors::WorkerOps)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(shoal::Value)

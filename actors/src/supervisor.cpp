@@ -11,8 +11,11 @@
 // read whenever the supervisor dispatches, and LocalCluster::run() pokes it
 // with a cancel message when the flag is set while nothing reports.
 #include <algorithm>
+#include <bit>
+#include <numeric>
 
 #include "messages.h"
+#include "placement.h"
 
 namespace shoal::actors {
 namespace {
@@ -21,7 +24,10 @@ struct WorkerSlot {
   caf::actor handle;
   std::string name;
   std::size_t busy = 0;
+  WorkerOps ops;
 };
+
+using Batches = std::vector<std::vector<Plan::Id>>;  // by worker
 
 class Supervisor {
  public:
@@ -29,8 +35,9 @@ class Supervisor {
              std::shared_ptr<SharedCounters> counters)
       : self_(self), slots_(slots), counters_(std::move(counters)) {}
 
-  void join(caf::actor worker, std::string name) {
-    workers_.push_back({std::move(worker), std::move(name)});
+  void join(caf::actor worker, std::string name, WorkerOps ops) {
+    restricted_ = restricted_ || ops.names.has_value();
+    workers_.push_back({std::move(worker), std::move(name), 0, std::move(ops)});
     dispatch();
   }
 
@@ -47,7 +54,8 @@ class Supervisor {
       run->waiting[id] = static_cast<std::uint32_t>(plan.dependencies(id).size());
       run->holders[id] = static_cast<std::uint32_t>(plan.dependents(id).size());
     }
-    for (Plan::Id id : plan.roots()) run->ready.emplace(plan.priority(id), id);
+    if (restricted_ && !place(*run)) return;
+    for (Plan::Id id : plan.roots()) push_ready(*run, id);
     run->observers.run_start(n);
     if (n == 0) return finish(run);
     runs_.push_back(std::move(run));
@@ -65,7 +73,7 @@ class Supervisor {
     store(run, d);
     const Plan& plan = run->plan;
     for (Plan::Id o : plan.dependents(d.id)) {
-      if (--run->waiting[o] == 0) run->ready.emplace(plan.priority(o), o);
+      if (--run->waiting[o] == 0) push_ready(*run, o);
     }
     if (--run->remaining == 0) return finish(run);
     dispatch();
@@ -82,7 +90,7 @@ class Supervisor {
     }
     if (!run->error) {
       run->error.emplace(task.key.str(), task.op_name(), f.message);
-      run->ready = {};  // cancel: nothing more is dispatched for this run
+      clear_ready(*run);  // cancel: nothing more is dispatched for this run
     }
     drain(run);
   }
@@ -144,19 +152,11 @@ class Supervisor {
     check_cancelled();
     if (workers_.empty()) return;
     for (const RunPtr& run : runs_) {
-      std::vector<std::vector<Plan::Id>> batches(workers_.size());
-      while (!run->ready.empty()) {
-        auto w = least_busy();
-        if (workers_[w].busy > slots_ / 2) break;
-        while (!run->ready.empty() && workers_[w].busy < slots_) {
-          Plan::Id id = run->ready.top().second;
-          run->ready.pop();
-          workers_[w].busy++;
-          run->worker_of[id] = static_cast<std::uint16_t>(w);
-          run->in_flight++;
-          batches[w].push_back(id);
-          if (!run->observers.empty()) report_started(run, id, w);
-        }
+      Batches batches(workers_.size());
+      if (run->group_masks.empty()) {
+        fill(run, run->ready, batches, ~std::uint64_t{0});
+      } else {
+        fill_groups(run, batches);
       }
       for (std::size_t w = 0; w < workers_.size(); ++w) {
         if (!batches[w].empty()) {
@@ -173,18 +173,62 @@ class Supervisor {
     for (const RunPtr& run : runs_) {
       if (run->cancelled || run->error || !run->cancel || !run->cancel->load()) continue;
       run->cancelled = true;
-      run->ready = {};
+      clear_ready(*run);
       if (run->in_flight == 0) idle.push_back(run);
     }
     for (const RunPtr& run : idle) finish(run);
   }
 
-  std::size_t least_busy() const {
-    std::size_t best = 0;
-    for (std::size_t w = 1; w < workers_.size(); ++w) {
-      if (workers_[w].busy < workers_[best].busy) best = w;
+  // Hands tasks of `ready` to the least busy workers of `mask`.
+  void fill(const RunPtr& run, decltype(RunState::ready)& ready, Batches& batches, std::uint64_t mask) {
+    while (!ready.empty()) {
+      auto w = least_busy(mask);
+      if (w == workers_.size() || workers_[w].busy > slots_ / 2) break;
+      while (!ready.empty() && workers_[w].busy < slots_) {
+        Plan::Id id = ready.top().second;
+        ready.pop();
+        workers_[w].busy++;
+        run->worker_of[id] = static_cast<std::uint16_t>(w);
+        run->in_flight++;
+        batches[w].push_back(id);
+        if (!run->observers.empty()) report_started(run, id, w);
+      }
+    }
+  }
+
+  // Workers with different op sets: each group of tasks goes only to the
+  // workers that have its ops (placement.h). The groups that fewest workers
+  // can run go first, so that tasks that could run anywhere do not take the
+  // only workers able to run the others.
+  void fill_groups(const RunPtr& run, Batches& batches) {
+    std::vector<std::size_t> order(run->ready_by_group.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::popcount(run->group_masks[a]) < std::popcount(run->group_masks[b]);
+    });
+    for (std::size_t g : order) fill(run, run->ready_by_group[g], batches, run->group_masks[g]);
+  }
+
+  // The least busy worker among those in `mask` (bit w = worker w; workers
+  // past the 64th are in every mask, which only unrestricted runs use).
+  std::size_t least_busy(std::uint64_t mask) const {
+    std::size_t best = workers_.size();
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      if (w < 64 && !((mask >> w) & 1)) continue;
+      if (best == workers_.size() || workers_[w].busy < workers_[best].busy) best = w;
     }
     return best;
+  }
+
+  // Groups a new run's tasks by the workers that have their ops; fails the
+  // run, before any task runs, when some op is on no worker.
+  bool place(RunState& run) {
+    std::vector<const WorkerOps*> ops;
+    for (const WorkerSlot& w : workers_) ops.push_back(&w.ops);
+    std::string missing = group_by_workers(run, ops);
+    if (missing.empty()) return true;
+    run.done.set_exception(std::make_exception_ptr(GraphError(missing)));
+    return false;
   }
 
   void report_started(const RunPtr& run, Plan::Id id, std::size_t w) {
@@ -228,6 +272,7 @@ class Supervisor {
   std::size_t slots_;
   std::shared_ptr<SharedCounters> counters_;
   std::vector<WorkerSlot> workers_;
+  bool restricted_ = false;  // some worker lacks some ops: runs are grouped
   std::vector<RunPtr> runs_;
 };
 
@@ -238,7 +283,9 @@ caf::behavior supervisor_actor(caf::event_based_actor* self, std::size_t slots_p
   auto sup = std::make_shared<Supervisor>(self, slots_per_worker, std::move(counters));
   self->attach_functor([sup] { sup->shutdown(); });
   return {
-      [sup](join_atom, caf::actor worker, std::string name) { sup->join(std::move(worker), std::move(name)); },
+      [sup](join_atom, caf::actor worker, std::string name, WorkerOps ops) {
+        sup->join(std::move(worker), std::move(name), std::move(ops));
+      },
       [sup](run_atom, RunPtr run) { sup->start(std::move(run)); },
       [sup](done_atom, RunPtr run, TaskDone& d) { sup->on_done(run, d); },
       [sup](failed_atom, RunPtr run, TaskFailed& f) { sup->on_failed(run, f); },

@@ -32,6 +32,8 @@ void task_actor(caf::event_based_actor* self, RunPtr run, Plan::Id id,
                 std::shared_ptr<const WorkerConfig> config) {
   OpContext ctx;
   ctx.worker = config->name;
+  ctx.states = config->states.get();
+  ctx.registry = config->registry.get();
   auto start = Clock::now();
   try {
     Value value = run_with_inputs(*run, id, ctx);

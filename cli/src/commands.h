@@ -3,7 +3,10 @@
 // `exit_code`:
 //   0  done (the pipeline is valid)
 //   1  the pipeline has problems (each printed with the node it concerns)
-//   2  a file could not be read or written, or is not a pipeline
+//   2  a file could not be read or written, or is not a pipeline, or a
+//      plugin could not be loaded
+// `shoal run` differs: 1 means the run failed (an op threw), and a pipeline
+// with problems is bad input (2), like an unreadable file.
 #pragma once
 
 namespace CLI {
@@ -22,5 +25,7 @@ void add_validate_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 /// `shoal ops`: lists the registered ops with their ports and parameters.
 void add_ops_command(CLI::App& app, int& exit_code);
+/// `shoal run FILE`: runs a pipeline on an embedded LocalCluster.
+void add_run_command(CLI::App& app, int& exit_code);
 
 }  // namespace shoal::cli

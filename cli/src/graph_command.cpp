@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.h"
+#include "plugin_options.h"
 #include "shoal/pipeline_file.h"
 #include "shoal/render.h"
 
@@ -17,9 +18,11 @@ struct GraphOptions {
   std::string file;
   std::string out;
   bool tasks = false;
+  std::vector<std::string> plugins;
 };
 
 int draw(const GraphOptions& o) {
+  if (!load_plugins(o.plugins, "shoal graph")) return kExitUnreadable;
   Pipeline pipeline;
   try {
     pipeline = load_pipeline(o.file);
@@ -56,6 +59,7 @@ void add_graph_command(CLI::App& app, int& exit_code) {
   cmd->add_option("FILE", o->file, "A pipeline file (*.shoal.json)")->required();
   cmd->add_option("-o,--output", o->out, "The picture to write: *.svg, *.png or *.dot")->required();
   cmd->add_flag("--tasks", o->tasks, "Draw the lowered task graph instead of the pipeline's nodes");
+  add_plugin_option(*cmd, o->plugins);
   cmd->callback([o, &exit_code] { exit_code = draw(*o); });
 }
 

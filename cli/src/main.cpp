@@ -8,13 +8,15 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"Shoal: task graphs of partitioned data, run on actors."};
-  app.footer("Exit codes: 0 ok, 1 invalid pipeline, 2 unreadable or unwritable file.");
+  app.footer("Exit codes: 0 ok, 1 invalid pipeline (run: the run failed), 2 unreadable or unwritable file, "
+             "plugin that does not load (run: also an invalid pipeline).");
   app.set_version_flag("--version", "shoal 0.1.0");
   app.require_subcommand(1);
   int exit_code = shoal::cli::kExitOk;
   shoal::cli::add_validate_command(app, exit_code);
   shoal::cli::add_graph_command(app, exit_code);
   shoal::cli::add_ops_command(app, exit_code);
+  shoal::cli::add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

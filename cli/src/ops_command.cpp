@@ -6,6 +6,7 @@
 #include <string>
 
 #include "commands.h"
+#include "plugin_options.h"
 #include "shoal/op.h"
 
 namespace shoal::cli {
@@ -31,8 +32,8 @@ void print_param(const ParamSpec& p) {
   if (p.required) std::cout << ", required";
   if (!p.default_value.is_null()) std::cout << ", default " << p.default_value.repr();
   if (p.min || p.max) {
-    std::cout << ", in [" << (p.min ? std::to_string(*p.min) : "-inf") << ", "
-              << (p.max ? std::to_string(*p.max) : "inf") << "]";
+    std::cout << ", in [" << (p.min ? Value(*p.min).repr() : "-inf") << ", "
+              << (p.max ? Value(*p.max).repr() : "inf") << "]";
   }
   for (std::size_t i = 0; i < p.choices.size(); ++i) std::cout << (i ? " | " : ", one of ") << p.choices[i];
   if (!p.doc.empty()) std::cout << " -- " << p.doc;
@@ -45,7 +46,10 @@ void list_ops() {
   for (const auto& [group, ops] : groups) {
     std::cout << group << "\n";
     for (const OpPtr& op : ops) {
-      std::cout << "  " << op->name << "  " << op->doc << "\n"
+      std::string origin = OpRegistry::global().origin(op->name);
+      std::cout << "  " << op->name << "  " << op->doc << "\n";
+      if (origin != "built-in") std::cout << "    from: " << origin << "\n";
+      std::cout
                 << "    in:  " << ports(op->inputs) << "\n"
                 << "    out: " << ports(op->outputs) << "\n";
       if (!op->params.empty()) std::cout << "    params:\n";
@@ -57,8 +61,14 @@ void list_ops() {
 }  // namespace
 
 void add_ops_command(CLI::App& app, int& exit_code) {
+  auto plugins = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand("ops", "List the known ops with their ports and parameters");
-  cmd->callback([&exit_code] {
+  add_plugin_option(*cmd, *plugins);
+  cmd->callback([plugins, &exit_code] {
+    if (!load_plugins(*plugins, "shoal ops")) {
+      exit_code = kExitUnreadable;
+      return;
+    }
     list_ops();
     exit_code = kExitOk;
   });

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.h"
+#include "plugin_options.h"
 #include "shoal/pipeline_file.h"
 
 namespace shoal::cli {
@@ -36,9 +37,13 @@ int validate(const std::string& file) {
 
 void add_validate_command(CLI::App& app, int& exit_code) {
   auto file = std::make_shared<std::string>();
+  auto plugins = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand("validate", "Check a pipeline file; print every problem with its node");
   cmd->add_option("FILE", *file, "A pipeline file (*.shoal.json)")->required();
-  cmd->callback([file, &exit_code] { exit_code = validate(*file); });
+  add_plugin_option(*cmd, *plugins);
+  cmd->callback([file, plugins, &exit_code] {
+    exit_code = load_plugins(*plugins, "shoal validate") ? validate(*file) : kExitUnreadable;
+  });
 }
 
 }  // namespace shoal::cli

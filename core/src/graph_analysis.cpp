@@ -115,16 +115,15 @@ void check_cycles(GraphAnalysis& a) {
   a.problems.push_back(msg + " (a task cannot depend on its own result)");
 }
 
-void check_ops(GraphAnalysis& a) {
+void check_ops(GraphAnalysis& a, const OpRegistry* registry) {
   std::unordered_set<const Op*> checked;
-  auto& registry = OpRegistry::global();
   for (const Task* t : a.tasks) {
     if (!t->op) {
       a.problems.push_back("task " + t->key.str() + " has no op");
       continue;
     }
-    if (t->op->local_only || !checked.insert(t->op.get()).second) continue;
-    OpPtr registered = registry.find(t->op->name);
+    if (!registry || t->op->local_only || !checked.insert(t->op.get()).second) continue;
+    OpPtr registered = registry->find(t->op->name);
     if (registered == nullptr) {
       a.problems.push_back("unknown op '" + t->op->name + "' in task " + t->key.str() +
                            ": register it or load the plugin that provides it");
@@ -139,7 +138,8 @@ void check_ops(GraphAnalysis& a) {
 
 }  // namespace
 
-GraphAnalysis analyze(const Graph& graph, std::span<const Key> outputs, bool whole) {
+GraphAnalysis analyze(const Graph& graph, std::span<const Key> outputs, bool whole,
+                      const OpRegistry* registry) {
   GraphAnalysis a;
   Numbering numbering(graph, a);
   if (whole) {
@@ -157,7 +157,7 @@ GraphAnalysis analyze(const Graph& graph, std::span<const Key> outputs, bool who
   numbering.walk();
   build_dependents(a);
   check_cycles(a);
-  check_ops(a);
+  check_ops(a, registry);
   return a;
 }
 

@@ -29,8 +29,10 @@ struct GraphAnalysis {
 };
 
 /// Analyzes the tasks that `outputs` need, or the whole graph when `whole`
-/// (then ids equal positions). Fills `problems` rather than throwing.
-GraphAnalysis analyze(const Graph& graph, std::span<const Key> outputs, bool whole);
+/// (then ids equal positions). Fills `problems` rather than throwing. Ops are
+/// checked against `registry`; nullptr checks only that every task has one.
+GraphAnalysis analyze(const Graph& graph, std::span<const Key> outputs, bool whole,
+                      const OpRegistry* registry = &OpRegistry::global());
 
 /// Priorities in the manner of dask.order (see Graph::order()): a
 /// depth-first post-order from the sinks, most demanding dependency first.

@@ -25,8 +25,10 @@ std::vector<Value> InlineExecutor::run(const Graph& graph, std::span<const Key> 
   std::size_t live = 0;
   peak_live_ = 0;
   std::vector<Value> refs;
+  OpStates states;  // the states of stateful ops live for this run
   OpContext ctx;
   ctx.worker = "inline";
+  ctx.states = &states;
   while (!ready.empty()) {
     if (options.cancelled()) {
       observers.run_end(false);

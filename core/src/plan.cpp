@@ -7,8 +7,10 @@
 
 namespace shoal {
 
-Plan::Plan(const Graph& graph, std::span<const Key> outputs) {
-  detail::GraphAnalysis a = detail::analyze(graph, outputs, /*whole=*/false);
+Plan::Plan(const Graph& graph, std::span<const Key> outputs) : Plan(graph, outputs, &OpRegistry::global()) {}
+
+Plan::Plan(const Graph& graph, std::span<const Key> outputs, const OpRegistry* registry) {
+  detail::GraphAnalysis a = detail::analyze(graph, outputs, /*whole=*/false, registry);
   if (!a.problems.empty()) {
     std::string msg = "graph is not runnable (" + std::to_string(a.problems.size()) + " problem" +
                       (a.problems.size() == 1 ? "" : "s") + "):";

@@ -74,20 +74,52 @@ class Resolver {
   std::vector<Value> prelude_values_;
 };
 
+// The op a task runs here: by name from the worker's registry when the
+// executor gave one (ops travel by name), else the task's own op object.
+OpPtr op_here(const Task& t, const OpContext& ctx) {
+  if (!ctx.registry || t.op->local_only) return t.op;
+  OpPtr op = ctx.registry->find(t.op->name);
+  if (!op) {
+    throw Error("op '" + t.op->name + "' is not registered on worker " + std::string(ctx.worker) +
+                "; load the plugin that provides it into that worker's registry");
+  }
+  return op;
+}
+
+// A stateful op's state: the worker's, or a fresh one for this call when the
+// executor keeps none.
+std::shared_ptr<void> state_for(const OpPtr& op, OpContext& ctx) {
+  if (!op->make_state) {
+    ctx.state = nullptr;
+    return nullptr;
+  }
+  if (ctx.states) {
+    ctx.state = ctx.states->get(op);
+    return nullptr;
+  }
+  std::shared_ptr<void> fresh = op->make_state();
+  ctx.state = fresh.get();
+  return fresh;
+}
+
 Value call_op(const Task& t, Resolver& r, OpContext& ctx) {
   if (!t.op) throw Error("task " + t.key.str() + " has no op");
   static const Params kNoParams;
   const Params& params = t.params ? *t.params : kNoParams;
   ctx.key = &t.key;
+  OpPtr op = (ctx.registry || t.op->make_state) ? op_here(t, ctx) : nullptr;
+  const Op& run = op ? *op : *t.op;
+  std::shared_ptr<void> keep = op ? state_for(op, ctx) : nullptr;
+  if (!op) ctx.state = nullptr;
   if (t.args.size() <= 8) {  // the common case, without a heap allocation
     std::array<Value, 8> buf;
     for (std::size_t i = 0; i < t.args.size(); ++i) buf[i] = r.resolve(t.args[i]);
-    return t.op->fn(ctx, std::span<const Value>(buf.data(), t.args.size()), params);
+    return run.fn(ctx, std::span<const Value>(buf.data(), t.args.size()), params);
   }
   std::vector<Value> args;
   args.reserve(t.args.size());
   for (const Arg& a : t.args) args.push_back(r.resolve(a));
-  return t.op->fn(ctx, args, params);
+  return run.fn(ctx, args, params);
 }
 
 }  // namespace

@@ -13,6 +13,9 @@
 // results stay inline in the run's table. Values are passed by shared
 // pointer: nothing is copied or encoded inside the process.
 //
+// Stateful ops (Op::make_state) keep one state per worker, created before
+// the op's first task on that worker and destroyed when the cluster stops.
+//
 // Thread-safety: run() may be called from several threads at once; runs
 // share the workers. The destructor stops every actor and joins the threads;
 // a run still in progress then fails with shoal::Error.
@@ -21,8 +24,10 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "shoal/executor.h"
+#include "shoal/op.h"
 
 namespace shoal {
 
@@ -33,6 +38,16 @@ struct LocalClusterOptions {
   std::size_t threads_per_worker = 0;
   /// Results of at least this many bytes get a partition actor.
   std::size_t inline_limit = 64 * 1024;
+  /// The op set of each worker: entry i, when present and not null, is
+  /// worker i's registry (e.g. a copy of the global one with a plugin
+  /// loaded into it: see plugin_loader.h); other workers use the global
+  /// registry. Workers report their ops when they join; a task then runs
+  /// only on a worker that has its op, and there by name (the worker's own
+  /// op object and per-worker state), and run() refuses a graph naming an
+  /// op that no worker has with a GraphError naming it, before any task
+  /// runs. A registry must not change once the cluster has started. At most
+  /// 64 workers when any entry is set.
+  std::vector<std::shared_ptr<const OpRegistry>> worker_registries = {};
 };
 
 /// What the cluster did, for tests and monitoring.

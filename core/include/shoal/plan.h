@@ -21,6 +21,10 @@ class Plan {
   /// Validates the part of `graph` that `outputs` need (GraphError on any
   /// problem), culls the rest and orders what is left.
   Plan(const Graph& graph, std::span<const Key> outputs);
+  /// As above, checking the graph's ops against `registry` instead of the
+  /// global one; with nullptr the ops are left to the caller to check (a
+  /// LocalCluster whose workers have op sets of their own does that).
+  Plan(const Graph& graph, std::span<const Key> outputs, const OpRegistry* registry);
 
   std::size_t size() const noexcept { return tasks_.size(); }
   const Task& task(Id id) const noexcept { return *tasks_[id]; }

@@ -1,0 +1,84 @@
+// shoal run FILE: lowers a pipeline and runs it on an embedded LocalCluster,
+// with a progress bar on a terminal, then prints each output node's value.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "commands.h"
+#include "plugin_options.h"
+#include "shoal/local_cluster.h"
+#include "shoal/pipeline_file.h"
+
+namespace shoal::cli {
+namespace {
+
+struct RunCommandOptions {
+  std::string file;
+  std::vector<std::string> plugins;
+  std::size_t workers = 1;
+  std::size_t threads = 0;
+  bool no_progress = false;
+};
+
+// The pipeline lowered, or the exit code of what stopped it.
+int lower_file(const RunCommandOptions& o, LoweredPipeline& out) {
+  Pipeline pipeline;
+  try {
+    pipeline = load_pipeline(o.file);
+  } catch (const Error& e) {
+    std::cerr << "shoal run: " << e.what() << "\n";
+    return kExitUnreadable;
+  }
+  std::vector<PipelineProblem> problems = pipeline.problems();
+  for (const PipelineProblem& p : problems) {
+    std::cerr << o.file << ": " << p.message << " [" << problem_kind_name(p.kind) << "]\n";
+  }
+  if (!problems.empty()) {
+    std::cerr << "shoal run: " << o.file << " is not runnable (" << problems.size() << " problem"
+              << (problems.size() == 1 ? "" : "s") << "); `shoal validate` lists them too\n";
+    return kExitUnreadable;
+  }
+  out = lower(pipeline);
+  return kExitOk;
+}
+
+int run(const RunCommandOptions& o) {
+  if (!load_plugins(o.plugins, "shoal run")) return kExitUnreadable;
+  LoweredPipeline low;
+  if (int code = lower_file(o, low); code != kExitOk) return code;
+  std::vector<Value> values;
+  try {
+    LocalCluster cluster({.workers = o.workers, .threads_per_worker = o.threads});
+    values = cluster.run(low.graph, low.output_keys(), {.progress = !o.no_progress});
+  } catch (const TaskError& e) {
+    std::cerr << "shoal run: " << o.file << ": the run failed: " << e.what() << "\n";
+    return kExitInvalid;
+  } catch (const GraphError& e) {
+    std::cerr << "shoal run: " << o.file << ": " << e.what() << "\n";
+    return kExitUnreadable;
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::cout << low.outputs[i].first << " = " << values[i].repr() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<RunCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a pipeline on an embedded local cluster and print each output node's value "
+             "(exit 0 ok, 1 the run failed, 2 bad input)");
+  cmd->add_option("FILE", o->file, "A pipeline file (*.shoal.json)")->required();
+  add_plugin_option(*cmd, o->plugins);
+  cmd->add_option("--workers", o->workers, "Worker actors of the local cluster")->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", o->threads, "Threads per worker (default: cores / workers)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_flag("--no-progress", o->no_progress, "No progress bar, even on a terminal");
+  cmd->callback([o, &exit_code] { exit_code = run(*o); });
+}
+
+}  // namespace shoal::cli
