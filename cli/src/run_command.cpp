@@ -1,5 +1,6 @@
 // shoal run FILE: lowers a pipeline and runs it on an embedded LocalCluster,
 // with a progress bar on a terminal, then prints each output node's value.
+#include <filesystem>
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -40,7 +41,9 @@ int lower_file(const RunCommandOptions& o, LoweredPipeline& out) {
               << (problems.size() == 1 ? "" : "s") << "); `shoal validate` lists them too\n";
     return kExitUnreadable;
   }
-  out = lower(pipeline);
+  // Relative paths in parameters point from the file, so a pipeline and its
+  // data can move together.
+  out = lower(pipeline, OpRegistry::global(), std::filesystem::absolute(o.file).parent_path().string());
   return kExitOk;
 }
 

@@ -1,4 +1,4 @@
-// shoal-studio [FILE] [--screenshot OUT.png [--run] [--tasks]]
+// shoal-studio [--plugin PATH]... [FILE] [--screenshot OUT.png [--run] [--tasks]]
 //
 // Opens FILE (a *.shoal.json pipeline) in the studio. With --screenshot it
 // lays the window out, optionally runs the pipeline (--run) and shows the
@@ -12,8 +12,12 @@
 #include <QTimer>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "main_window.h"
+#include "shoal/error.h"
+#include "shoal/plugin_loader.h"
 
 namespace {
 
@@ -58,9 +62,30 @@ int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString&
   return run_failed ? 2 : 0;
 }
 
+// Takes `--plugin PATH` and `--plugin=PATH` out of argv: QApplication would
+// read `-plugin` as its own option (Qt's generic input plugins).
+std::vector<std::string> take_plugins(int& argc, char** argv) {
+  std::vector<std::string> plugins;
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if ((a == "--plugin" || a == "-plugin") && i + 1 < argc) {
+      plugins.emplace_back(argv[++i]);
+    } else if (a.rfind("--plugin=", 0) == 0) {
+      plugins.push_back(a.substr(9));
+    } else {
+      argv[out++] = argv[i];
+    }
+  }
+  argc = out;
+  argv[argc] = nullptr;
+  return plugins;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::vector<std::string> plugins = take_plugins(argc, argv);
   bool wants_screenshot = false;
   for (int i = 1; i < argc; ++i) wants_screenshot = wants_screenshot || std::string(argv[i]) == "--screenshot";
   if (wants_screenshot && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM")) {
@@ -79,9 +104,23 @@ int main(int argc, char** argv) {
   parser.addOption(shot);
   parser.addOption(tasks);
   parser.addOption(run);
+  // Listed for --help; take_plugins() has already read the values.
+  QCommandLineOption plugin(QStringLiteral("plugin"),
+                            QStringLiteral("Load a plugin's ops (a path, or a name on SHOAL_PLUGIN_PATH); repeatable."),
+                            QStringLiteral("path"));
+  parser.addOption(plugin);
   parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A *.shoal.json pipeline to open."));
   parser.process(app);
   QString file = parser.positionalArguments().value(0);
+  // Before the window exists, so that the palette lists the plugins' ops.
+  for (const std::string& path : plugins) {
+    try {
+      shoal::load_plugin(path);
+    } catch (const shoal::Error& e) {
+      std::fprintf(stderr, "shoal-studio: %s\n", e.what());
+      return 1;
+    }
+  }
 
   shoal::studio::MainWindow window;
   if (parser.isSet(shot)) return screenshot(window, file, parser.value(shot), parser.isSet(run), parser.isSet(tasks));

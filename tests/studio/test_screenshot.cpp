@@ -72,6 +72,24 @@ TEST_CASE("a screenshot of every example pipeline shows its nodes") {
   }
 }
 
+TEST_CASE("--plugin loads a plugin's ops for the palette and runs") {
+  QTemporaryDir dir;
+  QProcess p;
+  p.start(XVFB_RUN, {"-a", SHOAL_STUDIO_EXE, "--plugin", SHOAL_TEXT_PLUGIN, "--screenshot", dir.filePath("t.png"),
+                     "--run", SHOAL_CLI_DATA "/text_words.shoal.json"});
+  REQUIRE(p.waitForFinished(60000));
+  CAPTURE(QString::fromUtf8(p.readAllStandardError()).toStdString());
+  CHECK(p.exitCode() == 0);
+  CHECK(QString::fromUtf8(p.readAllStandardOutput()).contains("problems 0"));
+
+  QProcess missing;
+  missing.start(XVFB_RUN, {"-a", SHOAL_STUDIO_EXE, "--plugin", "/no/such/plugin.so", "--screenshot",
+                           dir.filePath("m.png"), SHOAL_CLI_DATA "/text_words.shoal.json"});
+  REQUIRE(missing.waitForFinished(60000));
+  CHECK(missing.exitCode() == 1);
+  CHECK(QString::fromUtf8(missing.readAllStandardError()).contains("/no/such/plugin.so"));
+}
+
 TEST_CASE("a corrupt file makes --screenshot fail with the reason") {
   QTemporaryDir dir;
   QString bad = dir.filePath("bad.shoal.json");
