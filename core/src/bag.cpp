@@ -5,10 +5,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fnmatch.h>
 #include <set>
 
 #include "bag_internal.h"
+#include "dataframe_graph.h"
+#include "file_glob.h"
 #include "shoal/error.h"
 
 namespace shoal {
@@ -16,42 +17,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kFanIn = 8;
-
-Task make_task(Key key, const std::string& op, std::vector<Arg> args, std::shared_ptr<const Params> params) {
-  Task t;
-  t.key = std::move(key);
-  t.op = OpRegistry::global().get(op);
-  t.args = std::move(args);
-  t.params = std::move(params);
-  return t;
-}
+using detail::make_task;
 
 Value func_value(const Func& f) { return Value(List{Value(f.name), f.arg}); }
-
-std::vector<std::string> expand_text_paths(const std::vector<std::string>& patterns) {
-  std::vector<std::string> out;
-  for (const auto& pat : patterns) {
-    if (pat.find_first_of("*?[") == std::string::npos) {
-      if (!fs::is_regular_file(pat)) throw Error("read_text: no such file '" + pat + "'; check the path");
-      out.push_back(pat);
-      continue;
-    }
-    fs::path p(pat);
-    fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    std::vector<std::string> found;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      if (e.is_regular_file() && ::fnmatch(p.filename().c_str(), e.path().filename().c_str(), 0) == 0) {
-        found.push_back((p.has_parent_path() ? e.path() : e.path().filename()).string());
-      }
-    }
-    if (found.empty()) throw Error("read_text: no file matches '" + pat + "'; check the pattern");
-    std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
-  }
-  if (out.empty()) throw Error("read_text: give at least one path");
-  return out;
-}
 
 bool is_gzip(const std::string& path, const std::string& compression) {
   if (compression == "gzip") return true;
@@ -94,7 +62,7 @@ Bag Bag::from_sequence(const List& values, std::size_t npartitions) {
 
 Bag Bag::read_text(const std::vector<std::string>& paths, const TextOptions& o) {
   std::vector<Part> parts;
-  for (const auto& path : expand_text_paths(paths)) {
+  for (const auto& path : detail::expand_paths(paths, "read_text")) {
     auto size = static_cast<std::int64_t>(fs::file_size(path));
     auto mtime = static_cast<std::int64_t>(fs::last_write_time(path).time_since_epoch().count());
     bool gz = is_gzip(path, o.compression);

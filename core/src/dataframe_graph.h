@@ -1,4 +1,5 @@
-// Helpers shared by the files that build DataFrame graphs (private to core).
+// Helpers shared by the files that build collection graphs and their ops
+// (private to core).
 #pragma once
 
 #include <memory>
@@ -31,6 +32,16 @@ inline std::string token_of(const std::string& op, const Params& p, const std::v
   for (const auto& [name, v] : p) t.add(name).add(v);
   for (const Key& k : parents) t.add(k);
   return t.hex();
+}
+
+/// The strings of a parameter: a list of strings, one string, or none
+/// (null). Throws TypeError for anything else.
+inline std::vector<std::string> strings_of(const Value& v) {
+  if (v.is_null()) return {};
+  if (v.is_string()) return {v.as_string()};
+  std::vector<std::string> out;
+  for (const Value& x : v.as_list()) out.push_back(x.as_string());
+  return out;
 }
 
 /// A list value of strings.

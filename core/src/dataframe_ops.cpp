@@ -1,6 +1,7 @@
 // The per-partition and reduction ops of DataFrame graphs. Every op takes
 // its table(s) as arguments and its expressions and column names as
 // parameters — data, so that graphs travel by name.
+#include "dataframe_graph.h"
 #include "dataframe_ops.h"
 
 #include "aggregate.h"
@@ -11,12 +12,6 @@
 
 namespace shoal::detail {
 namespace {
-
-std::vector<std::string> strings_of(const Value& v) {
-  std::vector<std::string> out;
-  for (const Value& x : v.as_list()) out.push_back(x.as_string());
-  return out;
-}
 
 Op table_op(std::string name, std::string doc, OpFunction fn, bool variadic = false) {
   Op op;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dataframe_graph.h"
 #include "dataframe_ops.h"
 #include "shoal/atomic_file.h"
 #include "shoal/column_builder.h"
@@ -14,12 +15,6 @@
 
 namespace shoal::detail {
 namespace {
-
-std::vector<std::string> strings_of(const Value& v) {
-  std::vector<std::string> out;
-  for (const Value& x : v.as_list()) out.push_back(x.as_string());
-  return out;
-}
 
 Value tables_value(std::vector<Table> tables) {
   List l;

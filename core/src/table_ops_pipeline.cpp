@@ -3,6 +3,7 @@
 // and aggregate, merge, sort, head, write. Each node works on whole tables
 // (one task each); the DataFrame API is the partitioned form of the same
 // operations.
+#include "dataframe_graph.h"
 #include "table_ops_pipeline.h"
 
 #include "aggregate.h"
@@ -41,14 +42,6 @@ Op table_node(std::string name, std::string doc, std::vector<PortSpec> inputs, s
   op.params = std::move(params);
   op.fn = std::move(fn);
   return op;
-}
-
-std::vector<std::string> strings_of(const Value& v) {
-  std::vector<std::string> out;
-  if (v.is_null()) return out;
-  if (v.is_string()) return {v.as_string()};
-  for (const Value& x : v.as_list()) out.push_back(x.as_string());
-  return out;
 }
 
 Value read_csv_op(OpContext&, std::span<const Value>, const Params& p) {
