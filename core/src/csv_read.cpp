@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "csv_internal.h"
+#include "dataframe_graph.h"
 #include "file_glob.h"
 #include "dataframe_ops.h"
 #include "mapped_file.h"
@@ -105,14 +106,7 @@ CsvPlan plan_csv(const std::vector<std::string>& patterns, const CsvOptions& o) 
   return plan;
 }
 
-Task make_task(Key key, const char* op, std::vector<Arg> args, std::shared_ptr<const Params> p) {
-  Task t;
-  t.key = std::move(key);
-  t.op = OpRegistry::global().get(op);
-  t.args = std::move(args);
-  t.params = std::move(p);
-  return t;
-}
+using detail::make_task;
 
 // The record boundary at or after nominal offset `at`, knowing whether
 // `at` lies inside quotes.
