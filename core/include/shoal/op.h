@@ -73,7 +73,7 @@ struct Op {
   std::string doc;
   std::string group = "General";  ///< Palette group.
   std::vector<PortSpec> inputs;
-  std::vector<PortSpec> outputs{PortSpec{"out"}};
+  std::vector<PortSpec> outputs{PortSpec{"out", "any", "", true, false}};  // every field: users build with -Wextra
   std::vector<ParamSpec> params;
   OpFunction fn;
   bool local_only = false;  ///< Holds in-process state (a lambda): no remote runs.
