@@ -1,0 +1,85 @@
+// A cluster of separate processes (a scheduler and two workers) gives the
+// same values as a LocalCluster: a DataFrame groupby over a generated CSV, a
+// Bag word count and Array reductions. Only built-in ops exist in the
+// `shoal worker` processes, so only built-ins are used. Partitions and
+// chunks are made larger than the workers' inline limit (64 KiB), so results
+// stay on workers and travel worker to worker and worker to client.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "cluster_support.h"
+#include "shoal/array.h"
+#include "shoal/bag.h"
+#include "shoal/csv.h"
+#include "shoal/local_cluster.h"
+
+using namespace shoal;
+using namespace shoal::testing;
+
+namespace {
+
+struct Fixture {
+  TempDir dir{"equal"};
+  Cluster cluster{traced_cluster(dir, 2, 2)};
+  Client client{cluster.address()};
+  LocalCluster local{{.workers = 2, .threads_per_worker = 1}};
+
+  // Nothing crashed meanwhile: the workers served everything and are alive.
+  ~Fixture() {
+    CHECK(cluster.scheduler().running());
+    for (std::size_t i = 0; i < cluster.num_workers(); ++i) CHECK(cluster.worker(i).running());
+  }
+};
+
+std::string write_csv(const TempDir& dir) {
+  std::string path = dir.file("data.csv");
+  std::ofstream out(path);
+  out << "key,x,n\n";
+  for (int i = 0; i < 200000; ++i) out << "k" << (i * 7919) % 61 << "," << ((i * 31) % 1009) * 0.25 - 40 << "," << i % 97 << "\n";
+  return path;
+}
+
+std::string write_text(const TempDir& dir) {
+  std::string path = dir.file("words.txt");
+  std::ofstream out(path);
+  for (int i = 0; i < 60000; ++i) {
+    for (int w = 0; w < i % 7; ++w) out << "w" << (i * 7 + w * 13) % 257 << ' ';
+    out << '\n';
+  }
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "a DataFrame groupby and filter on a 2-worker cluster equal the LocalCluster's") {
+  CsvOptions o;
+  o.blocksize = 256 * 1024;
+  DataFrame df = read_csv(write_csv(dir), o);
+  REQUIRE(df.npartitions() >= 8);
+  DataFrame q = df[df["x"] > 0].groupby({"key"}).agg({{"x", "mean"}, {"x", "count"}, {"n", "sum"}});
+  Table remote = q.compute(client);
+  CHECK(remote.num_rows() == 61);
+  CHECK(remote == q.compute(local));
+  DataFrame filtered = df[df["n"] < 50];  // big result: fetched from the workers, not inline
+  CHECK(filtered.compute(client) == filtered.compute(local));
+}
+
+TEST_CASE_FIXTURE(Fixture, "a Bag word count on a 2-worker cluster equals the LocalCluster's") {
+  Bag words = Bag::read_text(write_text(dir), {.blocksize = 64 << 10}).flat_map("str.split");
+  REQUIRE(Bag::read_text(write_text(dir), {.blocksize = 64 << 10}).npartitions() >= 8);
+  List remote = words.frequencies().compute(client);
+  CHECK(remote.size() == 257);
+  CHECK(remote == words.frequencies().compute(local));
+  CHECK(words.count().compute(client) == words.count().compute(local));
+}
+
+TEST_CASE_FIXTURE(Fixture, "Array reductions on a 2-worker cluster equal the LocalCluster's") {
+  Array x = random::uniform({600, 600}, {150, 150}, 7);  // 176 KiB chunks
+  Array q = (x + x.T()).mean(0).sum();
+  CHECK(q.compute(client) == q.compute(local));
+  Array m = matmul(x[{Slice{0, 300}}], x[{Slice{}, Slice{0, 200}}]).argmax(Reduce{{1}});
+  CHECK(m.compute(client) == m.compute(local));
+  Array s = x.std(Reduce{{0}, false, 1, 3});
+  CHECK(s.compute(client) == s.compute(local));
+}

@@ -1,0 +1,182 @@
+// Hostile and broken peers on the scheduler's port and on a worker's port,
+// while a job runs: random bytes, truncated frames (CAF BASP headers and Cap'n
+// Proto segment tables that announce more than they send, some absurdly
+// large), connections reset mid-frame, half-closed ones, and idle ones that
+// stay open and silent until the end. The job started meanwhile must finish
+// correctly, the next one too, `shoal status` must still answer, no worker
+// may be lost, and no process may crash.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <random>
+#include <regex>
+
+#include "cluster_support.h"
+
+using namespace shoal;
+using namespace shoal::testing;
+
+namespace {
+
+using Bytes8 = std::vector<std::uint8_t>;
+
+// Connected TCP sockets to 127.0.0.1, closed when the holder goes.
+class Sockets {
+ public:
+  ~Sockets() {
+    for (int fd : held_) ::close(fd);
+  }
+  int connect(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "connect to port " << port);
+    return fd;
+  }
+  /// Sends what the peer takes without blocking (a peer may stop reading).
+  static void send_some(int fd, const Bytes8& b) {
+    if (b.empty()) return;
+    [[maybe_unused]] ssize_t n = ::send(fd, b.data(), b.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  void hold(int fd) { held_.push_back(fd); }
+  std::size_t held() const { return held_.size(); }
+
+ private:
+  std::vector<int> held_;
+};
+
+void put_be(Bytes8& b, std::uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+void put_le(Bytes8& b, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+// A CAF 0.17 BASP header (32 bytes, big-endian): operation, 2 padding bytes,
+// flags, payload length, operation data, source and destination actor.
+Bytes8 basp_header(std::uint8_t op, std::uint32_t payload_len, std::uint64_t op_data = 0) {
+  Bytes8 b{op, 0, 0, 0};
+  put_be(b, payload_len, 4);
+  put_be(b, op_data, 8);
+  put_be(b, 1, 8);
+  put_be(b, 2, 8);
+  return b;
+}
+
+// A Cap'n Proto segment table: count - 1, then each size in words.
+Bytes8 capnp_table(std::uint32_t count_minus_one, std::uint32_t size_words) {
+  Bytes8 b;
+  put_le(b, count_minus_one, 4);
+  put_le(b, size_words, 4);
+  return b;
+}
+
+Bytes8 random_bytes(std::mt19937_64& rng, std::size_t n) {
+  Bytes8 b(n);
+  for (auto& x : b) x = static_cast<std::uint8_t>(rng());
+  return b;
+}
+
+// Frames that promise more than they deliver.
+std::vector<Bytes8> broken_frames(std::mt19937_64& rng) {
+  std::vector<Bytes8> frames;
+  for (std::uint8_t op : {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0xFF}) {
+    for (std::uint32_t len : {16u, 4096u, 1u << 20, 0x7FFFFFFFu, 0xFFFFFFFFu}) {
+      Bytes8 f = basp_header(op, len, 1);
+      Bytes8 tail = random_bytes(rng, std::min<std::size_t>(len / 2, 512));
+      f.insert(f.end(), tail.begin(), tail.end());
+      frames.push_back(std::move(f));
+    }
+  }
+  Bytes8 cut = basp_header(0x01, 64);
+  cut.resize(13);  // a header cut short
+  frames.push_back(std::move(cut));
+  frames.push_back(capnp_table(0xFFFFFFFF, 16));  // segment count wraps to 0
+  frames.push_back(capnp_table(511, 0xFFFFFFF));  // 512 segments, huge sizes
+  Bytes8 big = capnp_table(0, 0x10000000);        // one 2 GiB segment, 1 KiB of it
+  Bytes8 body = random_bytes(rng, 1024);
+  big.insert(big.end(), body.begin(), body.end());
+  frames.push_back(std::move(big));
+  return frames;
+}
+
+// Everything above against one port; idle and half-open connections are
+// kept in `keep` (open until the test ends).
+void attack(std::uint16_t port, Sockets& keep, std::mt19937_64& rng) {
+  for (int i = 0; i < 20; ++i) keep.hold(keep.connect(port));  // idle: never a byte
+  for (int i = 0; i < 40; ++i) {  // random bytes, then close
+    Sockets once;
+    int fd = once.connect(port);
+    Sockets::send_some(fd, random_bytes(rng, 1 + rng() % 65536));
+    once.hold(fd);
+  }
+  for (const Bytes8& frame : broken_frames(rng)) {
+    int open_fd = keep.connect(port);  // truncated and left hanging mid-frame
+    Sockets::send_some(open_fd, frame);
+    keep.hold(open_fd);
+    Sockets once;  // truncated, then reset
+    int fd = once.connect(port);
+    Sockets::send_some(fd, frame);
+    linger l{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    once.hold(fd);
+  }
+  for (int i = 0; i < 10; ++i) {  // half-closed: bytes, then no more writes, but open
+    int fd = keep.connect(port);
+    Sockets::send_some(fd, random_bytes(rng, 1 + rng() % 256));
+    ::shutdown(fd, SHUT_WR);
+    keep.hold(fd);
+  }
+}
+
+std::uint16_t port_of(const std::string& address) {
+  return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+}
+
+}  // namespace
+
+TEST_CASE("garbage, truncated frames and idle connections on the scheduler's and a worker's port do not stop the cluster") {
+  TempDir traces("hostile");
+  Cluster cluster(traced_cluster(traces, 2, 2));
+  Client client(cluster.address());
+  ClusterStatus before = client.status();
+  REQUIRE(before.workers.size() == 2);
+  const std::string worker_address = before.workers[0].address;
+  REQUIRE_MESSAGE(worker_address.rfind("127.0.0.1:", 0) == 0, "worker address: " << worker_address);
+
+  SlowGraph job = slow_map(1000, 20);  // ~5 s on 4 threads
+  Sockets keep;
+  {
+    BackgroundRun run(client, job, cluster.scheduler());
+    run.wait_finished(trace_paths(traces, 2), 100);
+    std::mt19937_64 rng(20261128);
+    attack(cluster.port(), keep, rng);
+    attack(port_of(worker_address), keep, rng);
+    MESSAGE("holding " << keep.held() << " idle or half-open connections");
+    CHECK(run.get(std::chrono::seconds(60)) == job.expected_values);
+  }
+  SlowGraph next = slow_map(200, 5);
+  CHECK(client.run(next.graph, next.outputs) == next.expected_values);
+
+  Process status(kShoalExe, {"status", cluster.address()});
+  CHECK(status.wait_exit(std::chrono::seconds(20)).clean());
+  CHECK(status.wait_for_line(Stream::kStdout, std::regex(R"(\bw0\b)"), std::chrono::seconds(1)).text.size() > 0);
+  CHECK(status.wait_for_line(Stream::kStdout, std::regex(R"(\bw1\b)"), std::chrono::seconds(1)).text.size() > 0);
+
+  ClusterStatus after = client.status();
+  CHECK(after.workers.size() == 2);
+  CHECK(after.workers_lost == 0);
+  CHECK(cluster.scheduler().running());
+  CHECK(cluster.worker(0).running());
+  CHECK(cluster.worker(1).running());
+  // And it still stops as documented, with the idle connections open.
+  cluster.scheduler().send_signal(SIGTERM);
+  CHECK(cluster.scheduler().wait_exit(std::chrono::seconds(10)).clean());
+}

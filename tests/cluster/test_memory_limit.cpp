@@ -1,0 +1,99 @@
+// A groupby over a CSV four times larger than the workers' memory limits put
+// together (2 workers x 96 MiB, a 768 MiB file read in 4 MiB blocks): it
+// must finish with the right values, and each worker's peak resident memory
+// (VmHWM, which the kernel keeps for the process's whole life, read just
+// before the worker is stopped) must stay within its limit + 10%.
+//
+// The expected values come from the generator itself (integer sums and
+// counts, and a maximum, are exact), not from a second run of the groupby.
+#include <doctest/doctest.h>
+
+#include <charconv>
+#include <cstdio>
+#include <map>
+
+#include "cluster_support.h"
+#include "shoal/csv.h"
+
+using namespace shoal;
+using namespace shoal::testing;
+
+namespace {
+
+constexpr std::uint64_t kMiB = 1 << 20;
+constexpr std::uint64_t kLimit = 96 * kMiB;
+constexpr int kKeys = 1000;
+
+struct Truth {
+  std::int64_t sum[kKeys] = {}, count[kKeys] = {}, max_cents[kKeys] = {};
+};
+
+// Appends one row "k<key>,<v>,<x with 2 decimals>\n" for row i.
+char* put_row(char* p, std::int64_t i, Truth& t) {
+  const int key = static_cast<int>((i * 7919) % kKeys);
+  const std::int64_t v = i % 100003, cents = (i * 31) % 100000;
+  t.sum[key] += v, ++t.count[key], t.max_cents[key] = std::max(t.max_cents[key], cents);
+  *p++ = 'k';
+  p = std::to_chars(p, p + 8, key).ptr;
+  *p++ = ',';
+  p = std::to_chars(p, p + 12, v).ptr;
+  *p++ = ',';
+  p = std::to_chars(p, p + 12, cents / 100).ptr;
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + cents % 100 / 10);
+  *p++ = static_cast<char>('0' + cents % 10);
+  *p++ = '\n';
+  return p;
+}
+
+// Writes at least `bytes` of CSV to `path`, in large writes (seconds, not minutes).
+void write_csv(const std::string& path, std::uint64_t bytes, Truth& t) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  REQUIRE(f);
+  std::vector<char> buf(4 * kMiB + 64);
+  std::fputs("key,v,x\n", f);
+  std::uint64_t written = 0;
+  for (std::int64_t i = 0; written < bytes;) {
+    char* p = buf.data();
+    while (p < buf.data() + 4 * kMiB) p = put_row(p, i++, t);
+    written += std::fwrite(buf.data(), 1, static_cast<std::size_t>(p - buf.data()), f);
+  }
+  REQUIRE(std::fclose(f) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a groupby over a CSV 4x the workers' memory limits finishes within each worker's limit + 10%") {
+  TempDir dir("memory");
+  auto truth = std::make_unique<Truth>();
+  const std::string csv = dir.file("big.csv");
+  auto t0 = Clock::now();
+  write_csv(csv, 8 * kLimit, *truth);  // 4x (2 x 96 MiB)
+  MESSAGE("wrote " << std::filesystem::file_size(csv) / kMiB << " MiB in " << ms_between(t0, Clock::now()) / 1000 << " s");
+
+  Cluster cluster(traced_cluster(dir, 2, 2, {"--memory-limit", "96MiB", "--spill-dir", dir.file("spill")}));
+  Client client(cluster.address());
+  CsvOptions o;
+  o.blocksize = 4 * kMiB;
+  DataFrame df = read_csv(csv, o);
+  REQUIRE(df.npartitions() >= 190);
+  t0 = Clock::now();
+  Table result = df.groupby({"key"}).agg({{"v", "sum", "v_sum"}, {"v", "count", "n"}, {"x", "max", "x_max"}}).compute(client);
+  MESSAGE("groupby took " << ms_between(t0, Clock::now()) / 1000 << " s");
+
+  REQUIRE(result.num_rows() == kKeys);
+  for (std::size_t r = 0; r < result.num_rows(); ++r) {
+    const int key = std::stoi(std::string(result.column("key").string_at(r).substr(1)));
+    CAPTURE(key);
+    CHECK(result.column("v_sum").int64s()[r] == truth->sum[key]);
+    CHECK(result.column("n").int64s()[r] == truth->count[key]);
+    CHECK(result.column("x_max").float64s()[r] == doctest::Approx(truth->max_cents[key] / 100.0).epsilon(1e-12));
+  }
+  for (std::size_t i = 0; i < 2; ++i) {
+    REQUIRE(cluster.worker(i).running());
+    const std::uint64_t peak = peak_rss_bytes(cluster.worker(i).pid());
+    MESSAGE("w" << i << " peak RSS " << peak / kMiB << " MiB (limit 96 MiB)");
+    CHECK(peak > 0);
+    CHECK(peak <= kLimit + kLimit / 10);
+  }
+}
