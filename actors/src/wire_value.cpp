@@ -73,17 +73,55 @@ caf::error load_payload(caf::deserializer& f, WireEnvelope& x) {
   return load_with(f, [&](const std::vector<std::byte>& b) { x.message = decode_wire(b); });
 }
 
+// A batch: a count, then each message as a length-prefixed Cap'n Proto message.
+caf::error save_payload(caf::serializer& f, const WireBatch& x) {
+  std::uint64_t n = x.messages.size();
+  if (auto err = f(n)) return err;
+  for (const wire::Message& m : x.messages) {
+    if (auto err = save_with(f, [&] { return encode_wire(m); })) return err;
+  }
+  return {};
+}
+
+caf::error load_payload(caf::deserializer& f, WireBatch& x) {
+  std::uint64_t n = 0;
+  if (auto err = f(n)) return err;
+  auto* binary = dynamic_cast<caf::binary_deserializer*>(&f);
+  if (n > kMaxWirePayloadBytes / 8 || (binary && n * 8 > binary->remaining())) {
+    return caf::make_error(caf::sec::invalid_argument,
+                           "shoal batch claims " + std::to_string(n) + " messages, more than it holds");
+  }
+  x.messages.clear();
+  x.messages.reserve(static_cast<std::size_t>(n));
+  for (std::uint64_t i = 0; i < n; ++i) {
+    auto err = load_with(f, [&](const std::vector<std::byte>& b) { x.messages.push_back(decode_wire(b)); });
+    if (err) return err;
+  }
+  return {};
+}
+
 std::string describe(const WireValue& x) { return x.value.repr(); }
 
-std::string describe(const WireEnvelope& x) {
-  static constexpr const char* kNames[] = {"run-graph", "assign-task", "task-done", "task-failed",
-                                           "fetch-request", "fetch-reply", "heartbeat", "register-worker"};
-  return std::string("wire ") + kNames[x.message.index()];
+namespace {
+const char* message_name(const wire::Message& m) {
+  static constexpr const char* kNames[] = {"run-graph", "assign-task", "task-done",     "task-failed",
+                                           "fetch-request", "fetch-reply", "heartbeat", "register-worker",
+                                           "input-missing", "release", "run-result"};
+  static_assert(std::size(kNames) == std::variant_size_v<wire::Message>);
+  return kNames[m.index()];
+}
+}  // namespace
+
+std::string describe(const WireEnvelope& x) { return std::string("wire ") + message_name(x.message); }
+
+std::string describe(const WireBatch& x) {
+  return "wire batch of " + std::to_string(x.messages.size()) + " messages";
 }
 
 void add_wire_types(caf::actor_system_config& config) {
   config.add_message_type<WireValue>("shoal::WireValue");
   config.add_message_type<WireEnvelope>("shoal::WireEnvelope");
+  config.add_message_type<WireBatch>("shoal::WireBatch");
 }
 
 }  // namespace shoal::actors

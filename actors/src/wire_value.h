@@ -19,6 +19,7 @@
 #include <caf/serializer.hpp>
 
 #include <string>
+#include <vector>
 #include <type_traits>
 
 #include "shoal/value.h"
@@ -40,15 +41,25 @@ struct WireEnvelope {
   wire::Message message;
 };
 
+/// Several wire messages in one CAF message: how the distributed runtime
+/// batches, so that a task costs no network round trip of its own. Each
+/// message is its own Cap'n Proto message inside the payload.
+struct WireBatch {
+  std::vector<wire::Message> messages;
+};
+
 caf::error save_payload(caf::serializer& f, const WireValue& x);
 caf::error load_payload(caf::deserializer& f, WireValue& x);
 caf::error save_payload(caf::serializer& f, const WireEnvelope& x);
 caf::error load_payload(caf::deserializer& f, WireEnvelope& x);
+caf::error save_payload(caf::serializer& f, const WireBatch& x);
+caf::error load_payload(caf::deserializer& f, WireBatch& x);
 std::string describe(const WireValue& x);
 std::string describe(const WireEnvelope& x);
+std::string describe(const WireBatch& x);
 
 template <class Inspector, class T>
-  requires(std::is_same_v<T, WireValue> || std::is_same_v<T, WireEnvelope>)
+  requires(std::is_same_v<T, WireValue> || std::is_same_v<T, WireEnvelope> || std::is_same_v<T, WireBatch>)
 typename Inspector::result_type inspect(Inspector& f, T& x) {
   if constexpr (std::is_base_of_v<caf::serializer, Inspector>) {
     return save_payload(f, x);
@@ -60,8 +71,8 @@ typename Inspector::result_type inspect(Inspector& f, T& x) {
   }
 }
 
-/// Registers WireValue ("shoal::WireValue") and WireEnvelope
-/// ("shoal::WireEnvelope") as message types.
+/// Registers WireValue ("shoal::WireValue"), WireEnvelope
+/// ("shoal::WireEnvelope") and WireBatch ("shoal::WireBatch") as message types.
 void add_wire_types(caf::actor_system_config& config);
 
 }  // namespace shoal::actors

@@ -9,6 +9,9 @@
 // with problems is bad input (2), like an unreadable file.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -25,7 +28,17 @@ void add_validate_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 /// `shoal ops`: lists the registered ops with their ports and parameters.
 void add_ops_command(CLI::App& app, int& exit_code);
-/// `shoal run FILE`: runs a pipeline on an embedded LocalCluster.
+/// `shoal run FILE [--scheduler HOST:PORT]`: runs a pipeline on an embedded
+/// LocalCluster, or on a remote cluster.
 void add_run_command(CLI::App& app, int& exit_code);
+/// `shoal scheduler`: a cluster's scheduler, until SIGINT/SIGTERM.
+void add_scheduler_command(CLI::App& app, int& exit_code);
+/// `shoal worker HOST:PORT`: a cluster's worker, until SIGINT/SIGTERM.
+void add_worker_command(CLI::App& app, int& exit_code);
+/// `shoal status HOST:PORT`: workers, threads, memory and tasks by state.
+void add_status_command(CLI::App& app, int& exit_code);
+
+/// "2GiB", "512MiB", "800MB", "1000000" as bytes; throws shoal::Error.
+std::uint64_t parse_bytes(const std::string& text);
 
 }  // namespace shoal::cli

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   shoal::cli::add_graph_command(app, exit_code);
   shoal::cli::add_ops_command(app, exit_code);
   shoal::cli::add_run_command(app, exit_code);
+  shoal::cli::add_scheduler_command(app, exit_code);
+  shoal::cli::add_worker_command(app, exit_code);
+  shoal::cli::add_status_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

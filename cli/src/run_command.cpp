@@ -1,5 +1,6 @@
-// shoal run FILE: lowers a pipeline and runs it on an embedded LocalCluster,
-// with a progress bar on a terminal, then prints each output node's value.
+// shoal run FILE: lowers a pipeline and runs it on an embedded LocalCluster
+// (or, with --scheduler, on a remote cluster), with a progress bar on a
+// terminal, then prints each output node's value.
 #include <filesystem>
 #include <CLI/CLI.hpp>
 
@@ -9,6 +10,7 @@
 
 #include "commands.h"
 #include "plugin_options.h"
+#include "shoal/client.h"
 #include "shoal/local_cluster.h"
 #include "shoal/pipeline_file.h"
 
@@ -21,6 +23,7 @@ struct RunCommandOptions {
   std::size_t workers = 1;
   std::size_t threads = 0;
   bool no_progress = false;
+  std::string scheduler;  // empty: an embedded LocalCluster
 };
 
 // The pipeline lowered, or the exit code of what stopped it.
@@ -53,14 +56,22 @@ int run(const RunCommandOptions& o) {
   if (int code = lower_file(o, low); code != kExitOk) return code;
   std::vector<Value> values;
   try {
-    LocalCluster cluster({.workers = o.workers, .threads_per_worker = o.threads});
-    values = cluster.run(low.graph, low.output_keys(), {.progress = !o.no_progress});
+    std::unique_ptr<Executor> executor;
+    if (o.scheduler.empty()) {
+      executor = std::make_unique<LocalCluster>(LocalClusterOptions{.workers = o.workers, .threads_per_worker = o.threads});
+    } else {
+      executor = std::make_unique<Client>(o.scheduler);
+    }
+    values = executor->run(low.graph, low.output_keys(), {.progress = !o.no_progress});
   } catch (const TaskError& e) {
     std::cerr << "shoal run: " << o.file << ": the run failed: " << e.what() << "\n";
     return kExitInvalid;
   } catch (const GraphError& e) {
     std::cerr << "shoal run: " << o.file << ": " << e.what() << "\n";
     return kExitUnreadable;
+  } catch (const Error& e) {  // the cluster: unreachable, or lost during the run
+    std::cerr << "shoal run: " << o.file << ": " << e.what() << "\n";
+    return kExitInvalid;
   }
   for (std::size_t i = 0; i < values.size(); ++i) {
     std::cout << low.outputs[i].first << " = " << values[i].repr() << "\n";
@@ -73,7 +84,7 @@ int run(const RunCommandOptions& o) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<RunCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "run", "Run a pipeline on an embedded local cluster and print each output node's value "
+      "run", "Run a pipeline on an embedded local cluster (or --scheduler) and print each output node's value "
              "(exit 0 ok, 1 the run failed, 2 bad input)");
   cmd->add_option("FILE", o->file, "A pipeline file (*.shoal.json)")->required();
   add_plugin_option(*cmd, o->plugins);
@@ -81,6 +92,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", o->threads, "Threads per worker (default: cores / workers)")
       ->check(CLI::Range(0, 1024));
   cmd->add_flag("--no-progress", o->no_progress, "No progress bar, even on a terminal");
+  cmd->add_option("--scheduler", o->scheduler,
+                  "Run on the remote cluster whose scheduler is at HOST:PORT (default: an embedded local cluster)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

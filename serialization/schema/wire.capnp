@@ -18,10 +18,13 @@ struct RunGraph {
   outputs @2 :List(Key);
 }
 
-# Where an input of a task can be fetched from.
+# An input of a task: where it can be fetched from, or its value inline.
 struct InputLocation {
   key @0 :Key;
   worker @1 :Text;          # the worker holding it ("" = the receiving worker)
+  taskId @2 :UInt32;        # the task that produced it, in the run's plan
+  hasValue @3 :Bool;        # true: `value` is the input (small results travel inline)
+  value @4 :Value;
 }
 
 # scheduler -> worker: run this task.
@@ -30,6 +33,7 @@ struct AssignTask {
   task @1 :Task;
   priority @2 :UInt32;      # lower runs first
   inputs @3 :List(InputLocation);
+  taskId @4 :UInt32;        # the task's number in the run's plan
 }
 
 # worker -> scheduler: a task finished; small results travel inline.
@@ -41,6 +45,8 @@ struct TaskDone {
   durationNs @4 :UInt64;
   hasValue @5 :Bool;        # false: the value stays on the worker
   value @6 :Value;
+  taskId @7 :UInt32;
+  startNs @8 :UInt64;       # the worker's clock, nanoseconds since the epoch
 }
 
 # worker -> scheduler: a task threw.
@@ -50,23 +56,55 @@ struct TaskFailed {
   op @2 :Text;
   message @3 :Text;
   worker @4 :Text;
+  taskId @5 :UInt32;
+}
+
+# worker -> scheduler: an input of a task could not be had from its holder.
+struct InputMissing {
+  runId @0 :UInt64;
+  taskId @1 :UInt32;        # the task that needed it (not run)
+  inputId @2 :UInt32;       # the input's task
+  holder @3 :Text;          # the worker that should have held it
+  message @4 :Text;
+}
+
+# scheduler -> worker: drop these results of a run.
+struct Release {
+  runId @0 :UInt64;
+  taskIds @1 :List(UInt32);
+}
+
+# scheduler -> client: a run ended. Outputs held by workers are fetched from
+# them (`worker` names the holder); small ones travel inline.
+struct RunResult {
+  runId @0 :UInt64;
+  ok @1 :Bool;
+  errorKey @2 :Text;        # when not ok: the failed task, its op and message
+  errorOp @3 :Text;
+  errorMessage @4 :Text;
+  outputs @5 :List(InputLocation);
+  kind @6 :UInt8;           # when not ok: 0 task error, 1 graph error, 2 cancelled, 3 other
 }
 
 # anyone -> worker: send me these values.
 struct FetchRequest {
   requestId @0 :UInt64;
   keys @1 :List(Key);
+  runId @2 :UInt64;
+  taskIds @3 :List(UInt32); # parallel to keys
 }
 
 struct KeyValue {
   key @0 :Key;
   value @1 :Value;
+  taskId @2 :UInt32;
 }
 
 struct FetchReply {
   requestId @0 :UInt64;
   values @1 :List(KeyValue);
   missing @2 :List(Key);    # keys the worker does not hold
+  runId @3 :UInt64;
 }
 
 # worker -> scheduler, every heartbeat interval.
@@ -100,5 +138,8 @@ struct WireMessage {
     fetchReply @5 :FetchReply;
     heartbeat @6 :Heartbeat;
     registerWorker @7 :RegisterWorker;
+    inputMissing @8 :InputMissing;
+    release @9 :Release;
+    runResult @10 :RunResult;
   }
 }

@@ -15,6 +15,23 @@ void write_keys(capnp::List<schema::Key>::Builder out, const std::vector<Key>& k
   for (std::size_t i = 0; i < keys.size(); ++i) write_key(out[i], keys[i]);
 }
 
+void write_inputs(capnp::List<schema::InputLocation>::Builder out, const std::vector<wire::InputLocation>& in) {
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    auto b = out[static_cast<unsigned>(i)];
+    write_key(b.initKey(), in[i].key);
+    b.setWorker(in[i].worker);
+    b.setTaskId(in[i].task_id);
+    b.setHasValue(in[i].has_value);
+    if (in[i].has_value) write_value(b.initValue(), in[i].value);
+  }
+}
+
+std::size_t estimate_inputs(const std::vector<wire::InputLocation>& in) {
+  std::size_t n = 0;
+  for (const auto& i : in) n += 96 + (i.has_value ? estimate_bytes(i.value) : 0);
+  return n;
+}
+
 // ---- writers, one per message ----
 
 struct Writer {
@@ -32,11 +49,8 @@ struct Writer {
     b.setRunId(m.run_id);
     write_task(b.initTask(), m.task);
     b.setPriority(m.priority);
-    auto inputs = b.initInputs(static_cast<unsigned>(m.inputs.size()));
-    for (std::size_t i = 0; i < m.inputs.size(); ++i) {
-      write_key(inputs[i].initKey(), m.inputs[i].key);
-      inputs[i].setWorker(m.inputs[i].worker);
-    }
+    write_inputs(b.initInputs(static_cast<unsigned>(m.inputs.size())), m.inputs);
+    b.setTaskId(m.task_id);
   }
   void operator()(const wire::TaskDone& m) {
     auto b = out.initTaskDone();
@@ -47,6 +61,8 @@ struct Writer {
     b.setDurationNs(m.duration_ns);
     b.setHasValue(m.has_value);
     if (m.has_value) write_value(b.initValue(), m.value);
+    b.setTaskId(m.task_id);
+    b.setStartNs(m.start_ns);
   }
   void operator()(const wire::TaskFailed& m) {
     auto b = out.initTaskFailed();
@@ -55,21 +71,51 @@ struct Writer {
     b.setOp(m.op);
     b.setMessage(m.message);
     b.setWorker(m.worker);
+    b.setTaskId(m.task_id);
+  }
+  void operator()(const wire::InputMissing& m) {
+    auto b = out.initInputMissing();
+    b.setRunId(m.run_id);
+    b.setTaskId(m.task_id);
+    b.setInputId(m.input_id);
+    b.setHolder(m.holder);
+    b.setMessage(m.message);
+  }
+  void operator()(const wire::Release& m) {
+    auto b = out.initRelease();
+    b.setRunId(m.run_id);
+    auto ids = b.initTaskIds(static_cast<unsigned>(m.task_ids.size()));
+    for (std::size_t i = 0; i < m.task_ids.size(); ++i) ids.set(static_cast<unsigned>(i), m.task_ids[i]);
+  }
+  void operator()(const wire::RunResult& m) {
+    auto b = out.initRunResult();
+    b.setRunId(m.run_id);
+    b.setOk(m.ok);
+    b.setErrorKey(m.error_key);
+    b.setErrorOp(m.error_op);
+    b.setErrorMessage(m.error_message);
+    write_inputs(b.initOutputs(static_cast<unsigned>(m.outputs.size())), m.outputs);
+    b.setKind(m.kind);
   }
   void operator()(const wire::FetchRequest& m) {
     auto b = out.initFetchRequest();
     b.setRequestId(m.request_id);
     write_keys(b.initKeys(static_cast<unsigned>(m.keys.size())), m.keys);
+    b.setRunId(m.run_id);
+    auto ids = b.initTaskIds(static_cast<unsigned>(m.task_ids.size()));
+    for (std::size_t i = 0; i < m.task_ids.size(); ++i) ids.set(static_cast<unsigned>(i), m.task_ids[i]);
   }
   void operator()(const wire::FetchReply& m) {
     auto b = out.initFetchReply();
     b.setRequestId(m.request_id);
     auto values = b.initValues(static_cast<unsigned>(m.values.size()));
     for (std::size_t i = 0; i < m.values.size(); ++i) {
-      write_key(values[i].initKey(), m.values[i].first);
-      write_value(values[i].initValue(), m.values[i].second);
+      write_key(values[i].initKey(), m.values[i].key);
+      write_value(values[i].initValue(), m.values[i].value);
+      values[i].setTaskId(m.values[i].task_id);
     }
     write_keys(b.initMissing(static_cast<unsigned>(m.missing.size())), m.missing);
+    b.setRunId(m.run_id);
   }
   void operator()(const wire::Heartbeat& m) {
     auto b = out.initHeartbeat();
@@ -103,14 +149,18 @@ std::size_t estimate(const wire::Message& message) {
       for (const Task& t : m.graph.tasks()) n += estimate_task(t);
       n += 64 * m.outputs.size();
     } else if constexpr (std::is_same_v<T, wire::AssignTask>) {
-      n += estimate_task(m.task) + 96 * m.inputs.size();
+      n += estimate_task(m.task) + estimate_inputs(m.inputs);
+    } else if constexpr (std::is_same_v<T, wire::RunResult>) {
+      n += estimate_inputs(m.outputs) + m.error_message.size();
+    } else if constexpr (std::is_same_v<T, wire::Release>) {
+      n += 4 * m.task_ids.size();
     } else if constexpr (std::is_same_v<T, wire::TaskDone>) {
       n += m.has_value ? estimate_bytes(m.value) : 0;
     } else if constexpr (std::is_same_v<T, wire::FetchReply>) {
-      for (const auto& [k, v] : m.values) n += 96 + estimate_bytes(v);
+      for (const auto& v : m.values) n += 96 + estimate_bytes(v.value);
       n += 64 * m.missing.size();
     } else if constexpr (std::is_same_v<T, wire::FetchRequest>) {
-      n += 64 * m.keys.size();
+      n += 68 * m.keys.size();
     } else if constexpr (std::is_same_v<T, wire::RegisterWorker>) {
       for (const auto& op : m.ops) n += 16 + op.size();
     }
@@ -119,6 +169,25 @@ std::size_t estimate(const wire::Message& message) {
 }
 
 // ---- readers ----
+
+std::vector<wire::InputLocation> read_inputs(GraphReader& r, capnp::List<schema::InputLocation>::Reader in) {
+  std::vector<wire::InputLocation> out;
+  out.reserve(in.size());
+  for (auto i : in) {
+    wire::InputLocation loc{r.key(i.getKey()), text(i.getWorker()), i.getTaskId(), i.getHasValue(), Value()};
+    if (loc.has_value) loc.value = read_value(i.getValue(), 0, r.max_nesting);
+    out.push_back(std::move(loc));
+  }
+  return out;
+}
+
+template <class List>
+std::vector<std::uint32_t> read_ids(List in) {
+  std::vector<std::uint32_t> out;
+  out.reserve(in.size());
+  for (auto id : in) out.push_back(id);
+  return out;
+}
 
 std::vector<Key> read_keys(GraphReader& r, capnp::List<schema::Key>::Reader in) {
   std::vector<Key> keys;
@@ -139,30 +208,46 @@ wire::Message read(GraphReader& r, WireMessage::Reader in) {
     }
     case WireMessage::ASSIGN_TASK: {
       auto m = in.getAssignTask();
-      wire::AssignTask out{m.getRunId(), r.task(m.getTask(), 0), m.getPriority(), {}};
-      for (auto i : m.getInputs()) out.inputs.push_back({r.key(i.getKey()), text(i.getWorker())});
-      return out;
+      return wire::AssignTask{m.getRunId(), r.task(m.getTask(), 0), m.getPriority(), read_inputs(r, m.getInputs()),
+                              m.getTaskId()};
     }
     case WireMessage::TASK_DONE: {
       auto m = in.getTaskDone();
       wire::TaskDone out{m.getRunId(), r.key(m.getKey()), text(m.getWorker()), m.getNbytes(), m.getDurationNs(),
-                         m.getHasValue(), Value()};
+                         m.getHasValue(), Value(), m.getTaskId(), m.getStartNs()};
       if (out.has_value) out.value = read_value(m.getValue(), 0, r.max_nesting);
       return out;
     }
     case WireMessage::TASK_FAILED: {
       auto m = in.getTaskFailed();
       return wire::TaskFailed{m.getRunId(), r.key(m.getKey()), text(m.getOp()), text(m.getMessage()),
-                              text(m.getWorker())};
+                              text(m.getWorker()), m.getTaskId()};
+    }
+    case WireMessage::INPUT_MISSING: {
+      auto m = in.getInputMissing();
+      return wire::InputMissing{m.getRunId(), m.getTaskId(), m.getInputId(), text(m.getHolder()),
+                                text(m.getMessage())};
+    }
+    case WireMessage::RELEASE: {
+      auto m = in.getRelease();
+      return wire::Release{m.getRunId(), read_ids(m.getTaskIds())};
+    }
+    case WireMessage::RUN_RESULT: {
+      auto m = in.getRunResult();
+      return wire::RunResult{m.getRunId(), m.getOk(), text(m.getErrorKey()), text(m.getErrorOp()),
+                             text(m.getErrorMessage()), read_inputs(r, m.getOutputs()), m.getKind()};
     }
     case WireMessage::FETCH_REQUEST: {
       auto m = in.getFetchRequest();
-      return wire::FetchRequest{m.getRequestId(), read_keys(r, m.getKeys())};
+      return wire::FetchRequest{m.getRequestId(), read_keys(r, m.getKeys()), m.getRunId(),
+                                read_ids(m.getTaskIds())};
     }
     case WireMessage::FETCH_REPLY: {
       auto m = in.getFetchReply();
-      wire::FetchReply out{m.getRequestId(), {}, read_keys(r, m.getMissing())};
-      for (auto kv : m.getValues()) out.values.emplace_back(r.key(kv.getKey()), read_value(kv.getValue(), 0, r.max_nesting));
+      wire::FetchReply out{m.getRequestId(), {}, read_keys(r, m.getMissing()), m.getRunId()};
+      for (auto kv : m.getValues()) {
+        out.values.push_back({r.key(kv.getKey()), read_value(kv.getValue(), 0, r.max_nesting), kv.getTaskId()});
+      }
       return out;
     }
     case WireMessage::HEARTBEAT: {

@@ -58,8 +58,8 @@ TEST_CASE("every wire message round-trips") {
   auto fetch = round_trip(wire::FetchRequest{5, {Key("a"), Key("b", {1})}});
   CHECK(fetch.keys.size() == 2);
   auto reply = round_trip(wire::FetchReply{5, {{Key("a"), v}, {Key("t"), Value(r.table(10))}}, {Key("b", {1})}});
-  CHECK(reply.values[0].second == v);
-  CHECK(reply.values[1].first == Key("t"));
+  CHECK(reply.values[0].value == v);
+  CHECK(reply.values[1].key == Key("t"));
   CHECK(reply.missing == std::vector<Key>{Key("b", {1})});
 
   auto hb = round_trip(wire::Heartbeat{"w1", 2, 3, 1 << 20, 1 << 30, 7, 123456789});
@@ -69,6 +69,45 @@ TEST_CASE("every wire message round-trips") {
   auto reg = round_trip(wire::RegisterWorker{"w1", "127.0.0.1", 4242, 4, 0, {"add", "inc"}});
   CHECK(reg.port == 4242);
   CHECK(reg.ops == std::vector<std::string>{"add", "inc"});
+}
+
+TEST_CASE("wire: the distributed runtime's ids, inline inputs, releases and results round-trip") {
+  shoal::testing::RandomValues r(8);
+  Value v(r.table(12));
+  auto assign = round_trip(wire::AssignTask{7, sample_task(v), 3, {{Key("a", {1}), "", 4, true, v},
+                                                                   {Key("b"), "w2", 9, false, Value()}}, 17});
+  CHECK(assign.task_id == 17);
+  CHECK(assign.inputs[0].has_value);
+  CHECK(assign.inputs[0].value == v);
+  CHECK(assign.inputs[0].task_id == 4);
+  CHECK_FALSE(assign.inputs[1].has_value);
+  CHECK(assign.inputs[1].worker == "w2");
+
+  auto done = round_trip(wire::TaskDone{1, Key("k"), "w1", 8, 5, true, Value(3), 21, 99});
+  CHECK(done.task_id == 21);
+  CHECK(done.start_ns == 99);
+  auto failed = round_trip(wire::TaskFailed{3, Key("k"), "inc", "kaboom", "w3", 6});
+  CHECK(failed.task_id == 6);
+
+  auto missing = round_trip(wire::InputMissing{2, 5, 4, "w9", "w9 is gone"});
+  CHECK(missing.input_id == 4);
+  CHECK(missing.holder == "w9");
+  auto release = round_trip(wire::Release{2, {1, 2, 70000}});
+  CHECK(release.task_ids == std::vector<std::uint32_t>{1, 2, 70000});
+
+  auto result = round_trip(wire::RunResult{4, false, "k", "inc", "boom", {{Key("o"), "w1", 3, false, Value()}},
+                                           wire::RunResult::kGraphError});
+  CHECK_FALSE(result.ok);
+  CHECK(result.error_message == "boom");
+  CHECK(result.kind == wire::RunResult::kGraphError);
+  CHECK(result.outputs[0].worker == "w1");
+
+  auto fetch = round_trip(wire::FetchRequest{5, {Key("a")}, 4, {12}});
+  CHECK(fetch.run_id == 4);
+  CHECK(fetch.task_ids == std::vector<std::uint32_t>{12});
+  auto reply = round_trip(wire::FetchReply{5, {{Key("a"), v, 12}}, {}, 4});
+  CHECK(reply.values[0].task_id == 12);
+  CHECK(reply.run_id == 4);
 }
 
 TEST_CASE("wire: local-only ops are refused; unknown ops decode to placeholders; garbage is refused") {

@@ -31,10 +31,15 @@ struct RunGraph {
   std::vector<Key> outputs;
 };
 
-/// Where an input of a task can be fetched from ("" = the receiving worker).
+/// An input of a task: where it can be fetched from ("" = the receiving
+/// worker), or, when `has_value`, the value itself (small results travel
+/// inline). `task_id` numbers the producing task in the run's plan.
 struct InputLocation {
   Key key;
   std::string worker;
+  std::uint32_t task_id = 0;
+  bool has_value = false;
+  Value value;
 };
 
 /// scheduler -> worker: run this task.
@@ -42,7 +47,8 @@ struct AssignTask {
   std::uint64_t run_id = 0;
   Task task;
   std::uint32_t priority = 0;
-  std::vector<InputLocation> inputs;
+  std::vector<InputLocation> inputs;  ///< One per distinct dependency.
+  std::uint32_t task_id = 0;
 };
 
 /// worker -> scheduler: a task finished. `value` is set only for small
@@ -55,6 +61,8 @@ struct TaskDone {
   std::uint64_t duration_ns = 0;
   bool has_value = false;
   Value value;
+  std::uint32_t task_id = 0;
+  std::uint64_t start_ns = 0;  ///< The worker's clock, ns since the epoch.
 };
 
 /// worker -> scheduler: a task threw.
@@ -64,18 +72,55 @@ struct TaskFailed {
   std::string op;
   std::string message;
   std::string worker;
+  std::uint32_t task_id = 0;
 };
 
-/// anyone -> worker: send me these values.
+/// worker -> scheduler: an input of a task could not be had from its holder;
+/// the task did not run.
+struct InputMissing {
+  std::uint64_t run_id = 0;
+  std::uint32_t task_id = 0;
+  std::uint32_t input_id = 0;
+  std::string holder;
+  std::string message;
+};
+
+/// scheduler -> worker: drop these results of a run.
+struct Release {
+  std::uint64_t run_id = 0;
+  std::vector<std::uint32_t> task_ids;
+};
+
+/// scheduler -> client: a run ended. Outputs that workers hold name their
+/// holder; small ones travel inline.
+struct RunResult {
+  enum Kind : std::uint8_t { kTaskError = 0, kGraphError = 1, kCancelled = 2, kOther = 3 };
+  std::uint64_t run_id = 0;
+  bool ok = false;
+  std::string error_key, error_op, error_message;
+  std::vector<InputLocation> outputs;
+  std::uint8_t kind = kTaskError;
+};
+
+/// anyone -> worker: send me these values (`task_ids` parallel to `keys`).
 struct FetchRequest {
   std::uint64_t request_id = 0;
   std::vector<Key> keys;
+  std::uint64_t run_id = 0;
+  std::vector<std::uint32_t> task_ids;
+};
+
+struct FetchedValue {
+  Key key;
+  Value value;
+  std::uint32_t task_id = 0;
 };
 
 struct FetchReply {
   std::uint64_t request_id = 0;
-  std::vector<std::pair<Key, Value>> values;
+  std::vector<FetchedValue> values;
   std::vector<Key> missing;  ///< Keys the worker does not hold.
+  std::uint64_t run_id = 0;
 };
 
 /// worker -> scheduler, every heartbeat interval: load and memory.
@@ -100,7 +145,7 @@ struct RegisterWorker {
 };
 
 using Message = std::variant<RunGraph, AssignTask, TaskDone, TaskFailed, FetchRequest, FetchReply, Heartbeat,
-                             RegisterWorker>;
+                             RegisterWorker, InputMissing, Release, RunResult>;
 
 }  // namespace shoal::wire
 

@@ -1,0 +1,690 @@
+// The distributed scheduler: workers, runs, placement, repair. One actor; its
+// state lives in RemoteScheduler and is touched only from its handlers.
+#include "remote_scheduler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "scheduler_state.h"
+#include "shoal/error.h"
+
+namespace shoal::actors {
+namespace {
+
+constexpr double kBandwidth = 100e6;  // bytes/s assumed for a fetch (Dask's default)
+constexpr double kQueueAhead = 0.002;  // seconds of work queued per thread, for short tasks
+constexpr std::size_t kMaxPerThread = 512;
+
+class RemoteScheduler {
+ public:
+  RemoteScheduler(caf::event_based_actor* self, RemoteSchedulerConfig config)
+      : self_(self), config_(std::move(config)) {
+    config_.log = log_sink(config_.log);
+  }
+
+  // ---- workers ----
+
+  std::string join(const caf::actor& handle, const wire::RegisterWorker& r) {
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      if (!workers_[w].alive) continue;
+      if (workers_[w].handle == handle) {
+        remove_worker(w, "registered anew");
+      } else if (workers_[w].name == r.name) {
+        return "a live worker is already named '" + r.name + "'; give this one another --name";
+      }
+    }
+    RemoteWorker worker;
+    worker.handle = handle;
+    worker.name = r.name;
+    worker.address = r.host + ":" + std::to_string(r.port);
+    worker.threads = std::max<std::uint32_t>(1, r.threads);
+    worker.memory_limit = r.memory_limit;
+    worker.ops.insert(r.ops.begin(), r.ops.end());
+    worker.last_heartbeat = SteadyClock::now();
+    workers_.push_back(std::move(worker));
+    self_->monitor(handle);
+    config_.log("worker joined: " + r.name + " (" + workers_.back().address + ", " +
+                std::to_string(r.threads) + " threads)");
+    broadcast_peers();
+    schedule_flush();
+    return "ok";
+  }
+
+  void on_down(const caf::down_msg& down) {
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      if (workers_[w].alive && workers_[w].handle.address() == down.source) {
+        return remove_worker(w, "connection closed");
+      }
+    }
+    std::vector<std::uint64_t> gone;
+    for (auto& [id, run] : runs_) {
+      if (run->client.address() == down.source) gone.push_back(id);
+    }
+    for (auto id : gone) drop_run(id);
+  }
+
+  void check_heartbeats() {
+    auto now = SteadyClock::now();
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      auto& worker = workers_[w];
+      if (!worker.alive || now - worker.last_heartbeat <= config_.heartbeat_timeout) continue;
+      auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - worker.last_heartbeat);
+      caf::actor handle = worker.handle;
+      remove_worker(w, "no heartbeat for " + std::to_string(silent.count()) + " ms");
+      self_->send(handle, removed_atom::value);  // if it comes back, it registers anew
+    }
+    self_->delayed_send(self_, config_.heartbeat_interval, tick_atom::value);
+  }
+
+  // ---- messages from workers ----
+
+  void on_batch(const caf::actor_addr& from, WireBatch& batch) {
+    std::size_t w = worker_index(from);
+    if (w == workers_.size()) {
+      // A worker removed for silence that still talks: tell it again.
+      if (auto handle = caf::actor_cast<caf::actor>(from)) self_->send(handle, removed_atom::value);
+      return;
+    }
+    for (wire::Message& m : batch.messages) {
+      std::visit([&](auto& msg) { on_message(w, msg); }, m);
+    }
+    schedule_flush();
+  }
+
+  void on_stolen(const caf::actor_addr& from, std::uint64_t run_id, const std::vector<std::string>& ids) {
+    std::size_t w = worker_index(from);
+    RemoteRun* run = find_run(run_id);
+    if (w == workers_.size() || !run) return;
+    stealing_ = false;
+    for (const std::string& text : ids) {
+      Plan::Id id = static_cast<Plan::Id>(std::stoul(text));
+      if (id >= run->state.size() || run->state[id] != TaskState::kProcessing || run->on[id] != (int)w) continue;
+      workers_[w].assigned--;
+      run->state[id] = TaskState::kWaiting;
+      recount(*run, id);
+    }
+    schedule_flush();
+  }
+
+  // ---- messages from clients ----
+
+  void start_run(const caf::actor& client, std::uint64_t client_run, const std::vector<char>& bytes, bool events) {
+    auto run = std::make_unique<RemoteRun>();
+    run->id = ++last_run_;
+    run->client = client;
+    run->client_run = client_run;
+    run->want_events = events;
+    self_->monitor(client);
+    std::vector<Key> outputs;
+    try {
+      auto message = decode_wire({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
+      auto* rg = std::get_if<wire::RunGraph>(&message);
+      if (!rg) throw Error("expected a run-graph message, got another kind");
+      run->graph = std::move(rg->graph);
+      outputs = std::move(rg->outputs);
+      run->plan = std::make_unique<Plan>(run->graph, outputs, nullptr);  // ops: checked against the workers
+      check_ops(*run->plan);
+    } catch (const std::exception& e) {
+      reply_error(*run, wire::RunResult::kGraphError, "", "", e.what());
+      return;
+    }
+    init(*run);
+    RemoteRun& r = *run;
+    runs_.emplace(run->id, std::move(run));
+    if (r.remaining == 0) finish(r);
+    schedule_flush();
+  }
+
+  void cancel(const caf::actor_addr& client, std::uint64_t client_run) {
+    if (RemoteRun* run = find_client_run(client, client_run)) {
+      reply_error(*run, wire::RunResult::kCancelled, "", "", "cancelled");
+      drop_run(run->id);
+    }
+  }
+
+  void release_run(const caf::actor_addr& client, std::uint64_t client_run) {
+    if (RemoteRun* run = find_client_run(client, client_run)) drop_run(run->id);
+  }
+
+  std::vector<std::string> status() const {
+    std::size_t by_state[5] = {0, 0, 0, 0, 0};
+    std::size_t active = 0;
+    for (const auto& [id, run] : runs_) {
+      if (run->finished) continue;
+      ++active;
+      for (TaskState s : run->state) by_state[static_cast<int>(s)]++;
+    }
+    std::vector<std::string> lines;
+    lines.push_back(std::to_string(active) + " " + std::to_string(by_state[0]) + " " + std::to_string(by_state[1]) +
+                    " " + std::to_string(by_state[2]) + " " + std::to_string(by_state[3]) + " " +
+                    std::to_string(workers_lost_) + " " + std::to_string(recomputed_));
+    for (const RemoteWorker& w : workers_) {
+      if (!w.alive) continue;
+      lines.push_back(w.name + "\t" + w.address + "\t" + std::to_string(w.threads) + "\t" +
+                      std::to_string(w.assigned) + "\t" + std::to_string(w.memory_bytes) + "\t" +
+                      std::to_string(w.memory_limit) + "\t" + std::to_string(w.spilled_bytes));
+    }
+    return lines;
+  }
+
+  // Everything that changed since the last flush goes out: placement, then
+  // one batch per worker and the clients' events.
+  void flush() {
+    flush_scheduled_ = false;
+    dispatch();
+    maybe_steal();
+    for (RemoteWorker& w : workers_) send_outbox(w);
+    for (auto& [id, run] : runs_) {
+      if (run->events.empty()) continue;
+      self_->send(run->client, events_atom::value, run->client_run, std::move(run->events));
+      run->events.clear();
+    }
+  }
+
+  void shutdown() {
+    for (auto& [id, run] : runs_) {
+      if (!run->finished) reply_error(*run, wire::RunResult::kOther, "", "", "the scheduler was shut down");
+    }
+    runs_.clear();
+  }
+
+ private:
+  // ---- runs ----
+
+  void init(RemoteRun& run) {
+    const Plan& plan = *run.plan;
+    const std::size_t n = plan.size();
+    run.state.assign(n, TaskState::kWaiting);
+    run.waiting.resize(n);
+    run.holders.resize(n);
+    run.on.assign(n, -1);
+    run.who_has.resize(n);
+    run.value.resize(n);
+    run.is_inline.assign(n, 0);
+    run.nbytes.assign(n, 0);
+    run.deaths.assign(n, 0);
+    run.remaining = n;
+    for (Plan::Id id = 0; id < n; ++id) {
+      run.waiting[id] = static_cast<std::uint32_t>(plan.dependencies(id).size());
+      run.holders[id] = static_cast<std::uint32_t>(plan.dependents(id).size());
+    }
+    for (Plan::Id id : plan.roots()) make_ready(run, id);
+  }
+
+  // Every op of the plan must be on some live worker; with no worker at all
+  // the run waits for one.
+  void check_ops(const Plan& plan) const {
+    bool any = false;
+    for (const RemoteWorker& w : workers_) any = any || w.alive;
+    if (!any) return;
+    std::unordered_set<std::string> seen;
+    for (Plan::Id id = 0; id < plan.size(); ++id) {
+      const std::string& op = plan.task(id).op_name();
+      if (!seen.insert(op).second) continue;
+      bool found = false;
+      for (const RemoteWorker& w : workers_) found = found || (w.alive && w.ops.count(op));
+      if (!found) {
+        throw GraphError("graph is not runnable: no worker of this cluster has the op '" + op + "' (task " +
+                         plan.task(id).key.str() + "); start workers with the plugin that provides it (--plugin)");
+      }
+    }
+  }
+
+  void make_ready(RemoteRun& run, Plan::Id id) {
+    run.state[id] = TaskState::kReady;
+    run.ready.emplace(run.plan->priority(id), id);
+  }
+
+  void on_message(std::size_t w, wire::TaskDone& d) {
+    RemoteRun* run = find_run(d.run_id);
+    if (!is_current(run, d.task_id, w)) {
+      if (!d.has_value) workers_[w].releases[d.run_id].push_back(d.task_id);  // a stale copy
+      return;
+    }
+    workers_[w].assigned--;
+    Plan::Id id = d.task_id;
+    double seconds = static_cast<double>(d.duration_ns) * 1e-9;
+    avg_task_s_ = avg_task_s_ == 0 ? seconds : 0.9 * avg_task_s_ + 0.1 * seconds;
+    run->state[id] = TaskState::kMemory;
+    run->remaining--;
+    run->nbytes[id] = d.nbytes;
+    if (d.has_value) {
+      run->value[id] = std::move(d.value);
+      run->is_inline[id] = 1;
+    } else {
+      run->who_has[id].push_back(static_cast<std::uint32_t>(w));
+    }
+    if (run->want_events) {
+      run->events.push_back("F " + std::to_string(id) + " " + std::to_string(d.duration_ns) + " " + workers_[w].name);
+    }
+    const Plan& plan = *run->plan;
+    for (Plan::Id dep : plan.dependencies(id)) {
+      if (--run->holders[dep] == 0 && !plan.is_output(dep)) release(*run, dep);
+    }
+    for (Plan::Id o : plan.dependents(id)) {
+      if (run->state[o] == TaskState::kWaiting && --run->waiting[o] == 0) make_ready(*run, o);
+    }
+    if (run->remaining == 0) finish(*run);
+  }
+
+  void on_message(std::size_t w, wire::TaskFailed& f) {
+    RemoteRun* run = find_run(f.run_id);
+    if (!is_current(run, f.task_id, w)) return;
+    workers_[w].assigned--;
+    run->state[f.task_id] = TaskState::kWaiting;  // no longer processing
+    if (run->want_events) {
+      run->events.push_back("E " + std::to_string(f.task_id) + " 0 " + workers_[w].name + " " + f.message);
+    }
+    const Task& task = run->plan->task(f.task_id);
+    reply_error(*run, wire::RunResult::kTaskError, task.key.str(), task.op_name(), f.message);
+    drop_run(run->id);
+  }
+
+  void on_message(std::size_t w, wire::InputMissing& m) {
+    RemoteRun* run = find_run(m.run_id);
+    if (!is_current(run, m.task_id, w)) return;
+    workers_[w].assigned--;
+    if (m.input_id < run->state.size()) {
+      auto holder = std::find_if(workers_.begin(), workers_.end(), [&](auto& x) { return x.name == m.holder; });
+      if (holder != workers_.end()) forget_copy(*run, m.input_id, static_cast<std::uint32_t>(holder - workers_.begin()));
+    }
+    run->state[m.task_id] = TaskState::kWaiting;
+    recount(*run, m.task_id);
+  }
+
+  void on_message(std::size_t w, wire::Heartbeat& hb) {
+    RemoteWorker& worker = workers_[w];
+    worker.last_heartbeat = SteadyClock::now();
+    worker.memory_bytes = hb.memory_bytes;
+    worker.spilled_bytes = hb.spilled_bytes;
+  }
+
+  template <class M>
+  void on_message(std::size_t w, M&) {
+    config_.log("ignored an unexpected message from worker " + workers_[w].name);
+  }
+
+  bool is_current(RemoteRun* run, std::uint32_t id, std::size_t w) const {
+    return run && !run->finished && id < run->state.size() && run->state[id] == TaskState::kProcessing &&
+           run->on[id] == static_cast<std::int32_t>(w);
+  }
+
+  // The result of `id` is no longer needed: drop it here and on its holders.
+  void release(RemoteRun& run, Plan::Id id) {
+    run.state[id] = TaskState::kForgotten;
+    run.value[id] = Value();
+    run.is_inline[id] = 0;
+    for (std::uint32_t h : run.who_has[id]) {
+      if (workers_[h].alive) workers_[h].releases[run.id].push_back(id);
+    }
+    run.who_has[id].clear();
+  }
+
+  // Worker `h` does not hold `id` (any more).
+  void forget_copy(RemoteRun& run, Plan::Id id, std::uint32_t h) {
+    auto& holders = run.who_has[id];
+    holders.erase(std::remove(holders.begin(), holders.end(), h), holders.end());
+    if (holders.empty() && !run.is_inline[id] && run.state[id] == TaskState::kMemory) lost(run, id);
+  }
+
+  // The last copy of `id` is gone. Dependents that counted on it wait again;
+  // if anything still needs it, it is computed anew.
+  void lost(RemoteRun& run, Plan::Id id) {
+    run.state[id] = TaskState::kForgotten;
+    bool needed = run.plan->is_output(id);
+    for (Plan::Id o : run.plan->dependents(id)) {
+      TaskState s = run.state[o];
+      if (s == TaskState::kWaiting) run.waiting[o]++;
+      if (s == TaskState::kReady) {
+        run.state[o] = TaskState::kWaiting;
+        run.waiting[o] = 1;
+      }
+      needed = needed || s == TaskState::kWaiting || s == TaskState::kReady || s == TaskState::kProcessing;
+    }
+    if (needed) require(run, id);
+  }
+
+  // Brings a forgotten task (and, recursively, its forgotten dependencies)
+  // back to waiting: recomputation from lineage.
+  void require(RemoteRun& run, Plan::Id root) {
+    std::vector<Plan::Id> stack{root};
+    while (!stack.empty()) {
+      Plan::Id id = stack.back();
+      stack.pop_back();
+      if (run.state[id] != TaskState::kForgotten) continue;
+      run.state[id] = TaskState::kWaiting;
+      run.remaining++;
+      recomputed_++;
+      run.waiting[id] = 0;
+      for (Plan::Id dep : run.plan->dependencies(id)) {
+        run.holders[dep]++;
+        if (run.state[dep] == TaskState::kForgotten) stack.push_back(dep);
+        if (run.state[dep] != TaskState::kMemory) run.waiting[id]++;
+      }
+      if (run.waiting[id] == 0) make_ready(run, id);
+    }
+  }
+
+  // A task back in waiting: count what it lacks, require what is gone.
+  void recount(RemoteRun& run, Plan::Id id) {
+    run.on[id] = -1;
+    run.waiting[id] = 0;
+    for (Plan::Id dep : run.plan->dependencies(id)) {
+      if (run.state[dep] == TaskState::kForgotten) require(run, dep);
+      if (run.state[dep] != TaskState::kMemory) run.waiting[id]++;
+    }
+    if (run.waiting[id] == 0) make_ready(run, id);
+  }
+
+  void remove_worker(std::size_t w, const std::string& reason) {
+    RemoteWorker& worker = workers_[w];
+    worker.alive = false;
+    worker.outbox.clear();
+    worker.releases.clear();
+    self_->demonitor(worker.handle);
+    workers_lost_++;
+    std::size_t rescheduled = 0, lost_results = 0;
+    std::vector<std::uint64_t> failed;
+    for (auto& [run_id, run] : runs_) {
+      if (run->finished) continue;  // its client fetches the outputs, and submits again if one is gone
+      auto [r, l] = repair(*run, static_cast<std::uint32_t>(w));
+      rescheduled += r;
+      lost_results += l;
+      if (run->failed_key >= 0) failed.push_back(run_id);
+    }
+    config_.log("worker lost: " + worker.name + " (" + reason + "); " + std::to_string(rescheduled) +
+                " tasks rescheduled, " + std::to_string(lost_results) + " results lost");
+    for (auto id : failed) drop_run(id);
+    broadcast_peers();
+    schedule_flush();
+  }
+
+  // What worker w's loss means for one run: (tasks rescheduled, results lost).
+  std::pair<std::size_t, std::size_t> repair(RemoteRun& run, std::uint32_t w) {
+    std::vector<Plan::Id> rerun, gone;
+    for (Plan::Id id = 0; id < run.state.size(); ++id) {
+      if (run.state[id] == TaskState::kProcessing && run.on[id] == static_cast<std::int32_t>(w)) {
+        rerun.push_back(id);
+      } else if (run.state[id] == TaskState::kMemory &&
+                 std::find(run.who_has[id].begin(), run.who_has[id].end(), w) != run.who_has[id].end()) {
+        gone.push_back(id);
+      }
+    }
+    for (Plan::Id id : rerun) run.state[id] = TaskState::kWaiting;  // counts as needing its inputs
+    for (Plan::Id id : gone) forget_copy(run, id, w);
+    for (Plan::Id id : rerun) {
+      if (++run.deaths[id] >= config_.allowed_failures && run.failed_key < 0) {
+        run.failed_key = id;
+        const Task& task = run.plan->task(id);
+        reply_error(run, wire::RunResult::kTaskError, task.key.str(), task.op_name(),
+                    "killed worker: " + std::to_string(run.deaths[id]) +
+                        " workers died while running this task; it may be crashing them (see their logs)");
+      }
+      if (run.failed_key < 0) recount(run, id);
+    }
+    return {rerun.size(), gone.size()};
+  }
+
+  // ---- placement ----
+
+  void dispatch() {
+    for (auto& [run_id, run] : runs_) {
+      if (run->finished) continue;
+      while (!run->ready.empty()) {
+        Plan::Id id = run->ready.top().second;
+        if (run->state[id] != TaskState::kReady) {
+          run->ready.pop();  // stale entry
+          continue;
+        }
+        std::size_t w = choose_worker(*run, id);
+        if (w == workers_.size()) break;
+        run->ready.pop();
+        assign(*run, id, w);
+      }
+    }
+  }
+
+  // Tasks in flight per worker: `tasks_per_thread` per thread, and for
+  // short tasks enough to cover kQueueAhead of work, so that a thread never
+  // waits for the round trip to the scheduler (what bounds throughput on
+  // tiny tasks). Queued tasks hold no memory until they start.
+  std::size_t capacity(const RemoteWorker& w) const {
+    std::size_t per_thread = config_.tasks_per_thread;
+    if (avg_task_s_ > 0 && avg_task_s_ < kQueueAhead) {
+      per_thread = std::max(per_thread, std::min<std::size_t>(kMaxPerThread, static_cast<std::size_t>(kQueueAhead / avg_task_s_)));
+    }
+    return w.threads * per_thread;
+  }
+
+  // The worker with the earliest estimated start among those with room and
+  // the op: its queue per thread times the mean task time, plus the bytes
+  // of inputs it lacks over the bandwidth. workers_.size() if none.
+  std::size_t choose_worker(const RemoteRun& run, Plan::Id id) const {
+    const std::string& op = run.plan->task(id).op_name();
+    std::size_t best = workers_.size();
+    double best_cost = 0;
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      const RemoteWorker& worker = workers_[w];
+      if (!worker.alive || worker.assigned >= capacity(worker) || !worker.ops.count(op)) continue;
+      double cost = static_cast<double>(worker.assigned) / static_cast<double>(worker.threads) * avg_task_s_ +
+                    static_cast<double>(missing_bytes(run, id, static_cast<std::uint32_t>(w))) / kBandwidth;
+      if (best == workers_.size() || cost < best_cost ||
+          (cost == best_cost && worker.assigned < workers_[best].assigned)) {
+        best = w;
+        best_cost = cost;
+      }
+    }
+    return best;
+  }
+
+  std::uint64_t missing_bytes(const RemoteRun& run, Plan::Id id, std::uint32_t w) const {
+    std::uint64_t bytes = 0;
+    for (Plan::Id dep : run.plan->dependencies(id)) {
+      if (run.is_inline[dep]) continue;
+      const auto& h = run.who_has[dep];
+      if (std::find(h.begin(), h.end(), w) == h.end()) bytes += run.nbytes[dep];
+    }
+    return bytes;
+  }
+
+  void assign(RemoteRun& run, Plan::Id id, std::size_t w) {
+    RemoteWorker& worker = workers_[w];
+    run.state[id] = TaskState::kProcessing;
+    run.on[id] = static_cast<std::int32_t>(w);
+    worker.assigned++;
+    wire::AssignTask a{run.id, run.plan->task(id), run.plan->priority(id), {}, id};
+    for (Plan::Id dep : run.plan->dependencies(id)) a.inputs.push_back(location(run, dep, w));
+    worker.outbox.emplace_back(std::move(a));
+    if (run.want_events) run.events.push_back("S " + std::to_string(id) + " 0 " + worker.name);
+  }
+
+  // Where worker `w` gets input `dep`: inline, its own store (""), or the
+  // fetch address of a live holder.
+  wire::InputLocation location(const RemoteRun& run, Plan::Id dep, std::size_t w) const {
+    wire::InputLocation loc{run.plan->task(dep).key, "", dep, false, Value()};
+    if (run.is_inline[dep]) {
+      loc.has_value = true;
+      loc.value = run.value[dep];
+      return loc;
+    }
+    const auto& h = run.who_has[dep];
+    if (std::find(h.begin(), h.end(), static_cast<std::uint32_t>(w)) == h.end() && !h.empty()) {
+      loc.worker = workers_[h.front()].name;
+    }
+    return loc;
+  }
+
+  // An idle worker (threads free, nothing ready anywhere) takes queued tasks
+  // from the most saturated one, when the wait they would have there beats
+  // fetching their inputs. One steal at a time keeps the bookkeeping simple.
+  void maybe_steal() {
+    if (stealing_ || avg_task_s_ < 1e-3) return;
+    for (auto& [id, run] : runs_) {
+      if (!run->finished && !run->ready.empty()) return;
+    }
+    std::size_t idle = workers_.size(), victim = workers_.size();
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      const RemoteWorker& x = workers_[w];
+      if (!x.alive) continue;
+      if (x.assigned < x.threads && (idle == workers_.size() || x.assigned < workers_[idle].assigned)) idle = w;
+      if (x.assigned > x.threads && (victim == workers_.size() || x.assigned > workers_[victim].assigned)) victim = w;
+    }
+    if (idle == workers_.size() || victim == workers_.size()) return;
+    steal(victim, workers_[victim].assigned - workers_[victim].threads);
+  }
+
+  void steal(std::size_t victim, std::size_t want) {
+    for (auto& [run_id, run] : runs_) {
+      std::vector<std::string> ids;
+      for (Plan::Id id = static_cast<Plan::Id>(run->state.size()); id-- > 0 && ids.size() < want;) {
+        if (run->state[id] != TaskState::kProcessing || run->on[id] != static_cast<std::int32_t>(victim)) continue;
+        double wait = avg_task_s_ * static_cast<double>(workers_[victim].assigned) /
+                      static_cast<double>(workers_[victim].threads);
+        if (static_cast<double>(run->nbytes[id]) / kBandwidth < wait) ids.push_back(std::to_string(id));
+      }
+      if (ids.empty()) continue;
+      stealing_ = true;
+      self_->send(workers_[victim].handle, steal_atom::value, run_id, std::move(ids));
+      return;
+    }
+  }
+
+  // ---- results ----
+
+  void finish(RemoteRun& run) {
+    run.finished = true;
+    wire::RunResult result{run.id, true, "", "", "", {}, wire::RunResult::kTaskError};
+    for (Plan::Id o : run.plan->outputs()) {
+      wire::InputLocation loc = location(run, o, workers_.size());
+      if (!loc.has_value && !run.who_has[o].empty()) loc.worker = workers_[run.who_has[o].front()].address;
+      result.outputs.push_back(std::move(loc));
+    }
+    send_events(run);
+    self_->send(run.client, result_atom::value, WireEnvelope{std::move(result)});
+  }
+
+  void reply_error(RemoteRun& run, std::uint8_t kind, std::string key, std::string op, std::string message) {
+    if (kind == wire::RunResult::kTaskError && !key.empty()) {
+      config_.log("run " + std::to_string(run.id) + " failed: task " + key + " (op " + op + "): " + message);
+    }
+    wire::RunResult result{run.id, false, std::move(key), std::move(op), std::move(message), {}, kind};
+    send_events(run);
+    self_->send(run.client, result_atom::value, WireEnvelope{std::move(result)});
+    run.finished = true;
+  }
+
+  void send_events(RemoteRun& run) {
+    if (run.events.empty()) return;
+    self_->send(run.client, events_atom::value, run.client_run, std::move(run.events));
+    run.events.clear();
+  }
+
+  // Forgets a run and everything its workers hold for it.
+  void drop_run(std::uint64_t id) {
+    auto it = runs_.find(id);
+    if (it == runs_.end()) return;
+    RemoteRun& run = *it->second;
+    for (Plan::Id t = 0; t < run.state.size(); ++t) {
+      for (std::uint32_t h : run.who_has[t]) {
+        if (workers_[h].alive) workers_[h].releases[id].push_back(t);
+      }
+      if (run.state[t] == TaskState::kProcessing && run.on[t] >= 0) {
+        workers_[static_cast<std::size_t>(run.on[t])].assigned--;  // its report will be stale
+      }
+    }
+    runs_.erase(it);
+    schedule_flush();
+  }
+
+  void send_outbox(RemoteWorker& w) {
+    if (!w.alive) return;
+    for (auto& [run, ids] : w.releases) w.outbox.emplace_back(wire::Release{run, std::move(ids)});
+    w.releases.clear();
+    if (w.outbox.empty()) return;
+    self_->send(w.handle, batch_atom::value, WireBatch{std::move(w.outbox)});
+    w.outbox.clear();
+  }
+
+  void broadcast_peers() {
+    std::vector<std::string> names, addresses;
+    for (const RemoteWorker& w : workers_) {
+      if (!w.alive) continue;
+      names.push_back(w.name);
+      addresses.push_back(w.address);
+    }
+    for (const RemoteWorker& w : workers_) {
+      if (w.alive) self_->send(w.handle, peers_atom::value, names, addresses);
+    }
+  }
+
+  // The flush runs after every message already queued: replies that arrive
+  // together are placed and sent together.
+  void schedule_flush() {
+    if (flush_scheduled_) return;
+    flush_scheduled_ = true;
+    self_->send(self_, flush_atom::value);
+  }
+
+  std::size_t worker_index(const caf::actor_addr& a) const {
+    for (std::size_t w = 0; w < workers_.size(); ++w) {
+      if (workers_[w].alive && workers_[w].handle.address() == a) return w;
+    }
+    return workers_.size();
+  }
+
+  RemoteRun* find_run(std::uint64_t id) {
+    auto it = runs_.find(id);
+    return it == runs_.end() ? nullptr : it->second.get();
+  }
+
+  RemoteRun* find_client_run(const caf::actor_addr& client, std::uint64_t client_run) {
+    for (auto& [id, run] : runs_) {
+      if (run->client.address() == client && run->client_run == client_run) return run.get();
+    }
+    return nullptr;
+  }
+
+  caf::event_based_actor* self_;
+  RemoteSchedulerConfig config_;
+  std::vector<RemoteWorker> workers_;  // never shrinks: indices stay valid; the dead are marked
+  std::map<std::uint64_t, std::unique_ptr<RemoteRun>> runs_;  // oldest first: placed first
+  std::uint64_t last_run_ = 0;
+  double avg_task_s_ = 0;
+  bool flush_scheduled_ = false;
+  bool stealing_ = false;
+  std::size_t workers_lost_ = 0, recomputed_ = 0;
+};
+
+}  // namespace
+
+caf::behavior remote_scheduler_actor(caf::event_based_actor* self, RemoteSchedulerConfig config) {
+  auto s = std::make_shared<RemoteScheduler>(self, config);
+  self->attach_functor([s] { s->shutdown(); });
+  self->set_down_handler([s](caf::down_msg& down) { s->on_down(down); });
+  // A message of a kind nobody sends (a confused or hostile peer) is dropped.
+  self->set_default_handler(caf::drop);
+  self->delayed_send(self, config.heartbeat_interval, tick_atom::value);
+  return {
+      [s](register_atom, const caf::actor& worker, const WireEnvelope& info) -> std::string {
+        const auto* r = std::get_if<wire::RegisterWorker>(&info.message);
+        if (!r || !worker) return "expected a register-worker message";
+        return s->join(worker, *r);
+      },
+      [s, self](batch_atom, WireBatch& batch) { s->on_batch(caf::actor_cast<caf::actor_addr>(self->current_sender()), batch); },
+      [s, self](stolen_atom, std::uint64_t run, const std::vector<std::string>& ids) {
+        s->on_stolen(caf::actor_cast<caf::actor_addr>(self->current_sender()), run, ids);
+      },
+      [s, self](rrun_atom, std::uint64_t client_run, const std::vector<char>& graph, bool events) {
+        auto client = caf::actor_cast<caf::actor>(self->current_sender());
+        if (client) s->start_run(client, client_run, graph, events);
+      },
+      [s, self](rcancel_atom, std::uint64_t client_run) { s->cancel(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },
+      [s, self](release_atom, std::uint64_t client_run) { s->release_run(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },
+      [s](status_atom) { return s->status(); },
+      [s](flush_atom) { s->flush(); },
+      [s](tick_atom) { s->check_heartbeats(); },
+  };
+}
+
+}  // namespace shoal::actors
