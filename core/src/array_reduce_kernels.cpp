@@ -143,6 +143,14 @@ double tile_sum(const double* x, std::int64_t n) noexcept {
   return s;
 }
 
+/// o[j] += x[j]: the column sums of a reduction over leading axes.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void accumulate(double* o, const double* x, std::int64_t n) noexcept {
+  for (std::int64_t j = 0; j < n; ++j) o[j] += x[j];
+}
+
 }  // namespace
 
 RowReduce::RowReduce(std::string func, const Shape& shape, const std::vector<bool>& reduced)
@@ -167,8 +175,7 @@ void RowReduce::add(std::int64_t target, std::int64_t j0, const double* x, std::
     sum_[static_cast<std::size_t>(target)] += tile_sum(x, n);
     return;
   }
-  double* o = sum_.data() + target + j0;  // the last axis is kept: its output stride is 1
-  for (std::int64_t j = 0; j < n; ++j) o[j] += x[j];
+  accumulate(sum_.data() + target + j0, x, n);  // the last axis is kept: its output stride is 1
 }
 
 Value RowReduce::finish() {
