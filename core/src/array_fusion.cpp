@@ -129,9 +129,10 @@ Graph fuse_blockwise(const Graph& g, std::span<const Key> outputs) {
     ProgramBuilder b(g, absorbed);
     b.build(t);
     Value program(b.take_program());
-    auto& params = programs[Tokenizer().add(program).hex()];
-    if (!params) params = std::make_shared<const Params>(Params{{"program", program}});
-    out.add(Task{t.key, fused, b.take_args(), params, nullptr});
+    auto& shared = programs[Tokenizer().add(program).hex()];
+    auto params = shared && shared->at("program") == program ? shared : std::make_shared<const Params>(Params{{"program", program}});
+    if (!shared) shared = params;
+    out.add(Task{t.key, fused, b.take_args(), std::move(params), nullptr});
   }
   return out;
 }
