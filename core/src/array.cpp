@@ -2,6 +2,7 @@
 // compute and persist.
 #include "shoal/array.h"
 
+#include "array_fusion.h"
 #include "array_internal.h"
 #include "array_kernels.h"
 #include "shoal/delayed.h"
@@ -44,8 +45,13 @@ Graph Array::graph() const {
   return g;
 }
 
+// Dask, too, optimizes array graphs (blockwise fusion) before it runs them.
+Graph Array::optimized_graph() const {
+  return detail::fuse_blockwise(graph().cull(keys_), keys_);
+}
+
 Tensor Array::compute(Executor& executor) const {
-  std::vector<Value> values = executor.run(graph(), keys_, detail::compute_options());
+  std::vector<Value> values = executor.run(optimized_graph(), keys_, detail::compute_options());
   Shape nb = numblocks();
   std::vector<std::vector<std::int64_t>> offs;
   for (const auto& c : chunks_) offs.push_back(detail::offsets(c));
@@ -62,7 +68,7 @@ Tensor Array::compute(Executor& executor) const {
 }
 
 Array Array::persist(Executor& executor) const {
-  std::vector<Value> values = executor.run(graph(), keys_, detail::compute_options());
+  std::vector<Value> values = executor.run(optimized_graph(), keys_, detail::compute_options());
   auto g = std::make_shared<Graph>();
   OpPtr identity = OpRegistry::global().get("identity");
   for (std::size_t i = 0; i < keys_.size(); ++i) g->add(Task{keys_[i], identity, {Arg(values[i])}, nullptr, nullptr});

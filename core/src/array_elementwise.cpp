@@ -207,7 +207,35 @@ Tensor compute(Fn f, std::span<const Value> vals, const Shape& shape) {
   return Tensor(shape, std::move(out));
 }
 
+template <Fn F>
+void float64_tile1(double* out, std::int64_t n, const double* a, const double*, const double*) {
+  for (std::int64_t i = 0; i < n; ++i) out[i] = apply<double>(F, a[i], 0.0, 0.0);
+}
+
+template <Fn F>
+void float64_tile2(double* out, std::int64_t n, const double* a, const double* b, const double*) {
+  for (std::int64_t i = 0; i < n; ++i) out[i] = apply<double>(F, a[i], b[i], 0.0);
+}
+
 }  // namespace
+
+Float64TileFn float64_tile_fn(const std::string& name) {
+  switch (fn_info(name).fn) {
+    case Fn::kAdd: return float64_tile2<Fn::kAdd>;
+    case Fn::kSub: return float64_tile2<Fn::kSub>;
+    case Fn::kMul: return float64_tile2<Fn::kMul>;
+    case Fn::kDiv: return float64_tile2<Fn::kDiv>;
+    case Fn::kPow: return float64_tile2<Fn::kPow>;
+    case Fn::kExp: return float64_tile1<Fn::kExp>;
+    case Fn::kLog: return float64_tile1<Fn::kLog>;
+    case Fn::kSqrt: return float64_tile1<Fn::kSqrt>;
+    case Fn::kAbs: return float64_tile1<Fn::kAbs>;
+    case Fn::kSin: return float64_tile1<Fn::kSin>;
+    case Fn::kCos: return float64_tile1<Fn::kCos>;
+    case Fn::kNeg: return float64_tile1<Fn::kNeg>;
+    default: return nullptr;  // comparisons give bool; where's condition is not a float
+  }
+}
 
 int elementwise_arity(const std::string& fn) { return fn_info(fn).arity; }
 

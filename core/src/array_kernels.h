@@ -29,6 +29,13 @@ int elementwise_arity(const std::string& fn);
 /// broadcast NumPy-style.
 Tensor elementwise(const std::string& fn, std::span<const Value> operands);
 
+/// fn on float64 tiles of n elements: out[i] = fn(a[i], b[i], c[i]), element
+/// for element what elementwise() computes (operands past fn's arity are not
+/// read and may be null). Null when fn does not map float64 operands to a
+/// float64 result (comparisons, where): those are not streamed.
+using Float64TileFn = void (*)(double* out, std::int64_t n, const double* a, const double* b, const double* c);
+Float64TileFn float64_tile_fn(const std::string& fn);
+
 /// The broadcast shape of two shapes; throws shoal::Error naming `where`.
 Shape broadcast_shapes(const Shape& a, const Shape& b, const std::string& where);
 
@@ -61,6 +68,30 @@ struct ReduceSpec {
 };
 Value reduce_partial(const Tensor& t, const ReduceSpec& spec);
 Value reduce_combine(const std::string& func, std::span<const Value> partials);
+
+/// The sum or mean partial (as reduce_partial gives it) of a float64 chunk
+/// whose elements arrive a row at a time (rows along the last axis, in any
+/// order, each in pieces): a chunk made on the fly is never held whole.
+class RowReduce {
+ public:
+  static bool supports(const std::string& func) { return func == "sum" || func == "mean"; }
+  /// For a chunk of shape reduced along the flagged axes by func (sum or mean).
+  RowReduce(std::string func, const Shape& shape, const std::vector<bool>& reduced);
+  /// Where the row at idx (chunk-local, every axis but the last) lands.
+  std::int64_t row_target(const Shape& idx) const noexcept;
+  /// Adds elements j0 .. j0 + n of the row whose target is `target`.
+  void add(std::int64_t target, std::int64_t j0, const double* x, std::int64_t n) noexcept;
+  /// The partial; the reducer is spent.
+  Value finish();
+
+ private:
+  std::string func_;
+  Shape out_shape_, ostride_;
+  bool inner_reduced_;
+  double count_ = 1;
+  std::vector<double> sum_;
+};
+
 /// The final tensor of a combined partial: dtype is the input's; ddof for
 /// var/std; reduced axes dropped unless keepdims.
 Tensor reduce_finalize(const std::string& func, const Value& partial, DType input,

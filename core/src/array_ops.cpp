@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "array_fusion.h"
 #include "array_internal.h"
 #include "array_kernels.h"
 #include "array_visit.h"
@@ -138,6 +139,10 @@ void register_array_ops(OpRegistry& r) {
   r.add(array_op("array.reshape", "The chunk's elements in `shape`.", {chunk, shape},
                  [](OpContext&, std::span<const Value> a, const Params&) { return Value(reshape(a[0].as_tensor(), shape_of(a[1]))); }));
   r.add(array_op("array.rechunk", "A chunk assembled from boxes of other chunks.", {shape, {"pieces", "list"}}, rechunk_op));
+  r.add(array_op("array.fused", "A chunk, or the sum/mean partial of one, made by a `program` of random chunks, "
+                 "elementwise functions and inputs, a tile at a time (blockwise fusion; see docs/architecture.md).",
+                 {{"operands", "any", "", true, true}},
+                 [](OpContext&, std::span<const Value> a, const Params& p) { return run_fused(a, p); }));
   r.add(array_op("array.matmul", "Σ a_k @ b_k over lists of 2-d blocks.", {{"a", "list"}, {"b", "list"}}, matmul_op));
 }
 

@@ -109,6 +109,9 @@ for line in open(f"{d}/cases.txt"):
         r = x[tuple(parse_slice(s) for s in f[3].split(';'))]
     elif kind == 'T':
         r = x.T
+    elif kind == 'Q':
+        ax = None if f[4] == 'none' else tuple(int(a) for a in f[4].split(','))
+        r = getattr(np, f[3])(x + x.T, axis=ax)
     dtype = np.asarray(r).dtype.name
     r = np.asarray(r, dtype=np.float64)
     with open(f"{d}/{cid}.shape", "w") as out:
@@ -230,6 +233,14 @@ TEST_CASE("array: randomized results equal NumPy's") {
     for (std::size_t d = 0; d < nd; ++d) shape.push_back(std::uniform_int_distribution<std::int64_t>(1, 9)(rng));
     Tensor t = random_tensor(shape, rng);
     Array x = from_tensor(t, random_chunks(shape, rng));
+    if (i % 5 == 0) {
+      // A generated array: its reductions and elementwise results run fused
+      // (array.fused), the chunks made a tile at a time.
+      Shape cs;
+      for (std::int64_t d : shape) cs.push_back(std::uniform_int_distribution<std::int64_t>(1, d)(rng));
+      x = random::uniform(shape, cs, static_cast<std::uint64_t>(i), -3, 3);
+      t = x.compute(inline_executor);
+    }
     std::string id = "c" + std::to_string(i);
     write_tensor(dir / (id + ".a"), t);
     int kind = i % 4;
@@ -310,6 +321,27 @@ TEST_CASE("array: randomized results equal NumPy's") {
         cases.push_back({"S" + as_int + " " + id + " " + join(shape) + " " + spec, x[index], id});
       }
     }
+  }
+  // (x + x.T) reduced, x generated: the benchmark's shape of query, fused.
+  for (int i = 0; i < 24; ++i) {
+    std::int64_t a = std::uniform_int_distribution<std::int64_t>(1, 9)(rng), b = std::uniform_int_distribution<std::int64_t>(1, 5)(rng);
+    Shape shape = i % 3 == 0 ? Shape{a} : i % 3 == 1 ? Shape{a, a} : Shape{a, b, a};
+    if (i == 23) shape = {300, 300};  // rows longer than a tile
+    Shape cs;
+    for (std::int64_t d : shape) cs.push_back(std::uniform_int_distribution<std::int64_t>(1, d)(rng));
+    Array x = random::uniform(shape, cs, 100 + static_cast<std::uint64_t>(i));
+    std::string id = "q" + std::to_string(i);
+    write_tensor(dir / (id + ".a"), x.compute(inline_executor));
+    const char* qfuncs[] = {"sum", "mean", "sum", "mean", "max", "var"};  // max and var: node by node
+    std::string func = qfuncs[std::uniform_int_distribution<int>(0, 5)(rng)];
+    Reduce r;
+    r.split_every = 2 + static_cast<int>(rng() % 3);
+    std::string axes;
+    for (std::size_t d = 0; d < shape.size(); ++d) {
+      if (rng() % 2) r.axis.push_back(static_cast<int>(d)), axes += (axes.empty() ? "" : ",") + std::to_string(d);
+    }
+    if (r.axis.empty()) axes = "none";
+    cases.push_back({"Q " + id + " " + join(shape) + " " + func + " " + axes, (x + x.T()).reduce(func, r), id});
   }
   compare_with_numpy(dir, cases);
   std::filesystem::remove_all(dir);

@@ -83,6 +83,11 @@ class Array {
   const Layers& layers() const noexcept { return layers_; }
   /// All tasks the chunks need, merged into one graph.
   Graph graph() const;
+  /// The graph compute() and persist() run: graph() culled to the chunks,
+  /// with every chain of random and elementwise tasks that feeds only one
+  /// elementwise task or reduction partial fused into it ("array.fused"
+  /// tasks that stream their chunk a tile at a time instead of holding it).
+  Graph optimized_graph() const;
 
   /// The chunks, computed and assembled into one Tensor.
   Tensor compute(Executor& executor) const;
