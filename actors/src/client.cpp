@@ -1,10 +1,20 @@
+// Client: submissions to a remote scheduler, and their Futures.
+//
+// Every submission is a run on the scheduler. A dispatcher actor in the
+// client's actor system receives every run's events and result and hands
+// them to the run's SubmittedRun, which blocking callers wait on and
+// Futures share. Client::run() is a submission whose outputs are fetched
+// and released at once; futures keep theirs until the last Future of the
+// submission is dropped (the SubmittedRun's destructor releases it).
 #include "shoal/client.h"
 
-#include <charconv>
+#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "remote.h"
 #include "shoal/error.h"
@@ -13,23 +23,60 @@
 #include "wire_value.h"
 
 namespace shoal {
+namespace detail {
 
-struct Client::Impl {
-  std::string address;
-  std::string host;
+struct SubmittedRun {
+  std::weak_ptr<ClientCore> core;
+  std::uint64_t client_run = 0;
+  std::vector<Key> outputs;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::optional<wire::RunResult> result;
+  std::vector<std::optional<Value>> fetched;  // by output
+  std::vector<std::function<void()>> callbacks;
+  std::vector<std::shared_ptr<SubmittedRun>> uses;  // futures it depends on: kept until it is done
+  std::shared_ptr<SubmittedRun> keep_alive;         // fire_and_forget: held until done
+  // A blocking run's observers (Client::run) get its events.
+  const Plan* plan = nullptr;
+  RunObservers* observers = nullptr;
+
+  ~SubmittedRun();
+  bool done() {
+    std::lock_guard lock(mutex);
+    return result.has_value();
+  }
+};
+
+struct ClientCore : std::enable_shared_from_this<ClientCore> {
+  std::string address, host;
   std::uint16_t port = 0;
   caf::actor_system_config config;  // must outlive the system
   std::unique_ptr<caf::actor_system> system;
-  caf::actor scheduler;
-  std::mutex mutex;  // guards the two below
-  std::uint64_t last_run = 0;
+  caf::actor scheduler, dispatcher;
+  std::mutex mutex;  // guards what follows
+  bool closed = false;
+  std::uint64_t last_run = 0, last_key = 0;
+  std::unordered_map<std::uint64_t, std::weak_ptr<SubmittedRun>> runs;
+  std::unordered_map<Key, std::pair<std::weak_ptr<SubmittedRun>, std::size_t>, KeyHash> futures;
   std::map<std::string, caf::actor> workers;  // by fetch address
+
+  void deliver(std::uint64_t client_run, wire::RunResult result);
+  void events(std::uint64_t client_run, const std::vector<std::string>& lines);
+  void lost_scheduler();
+  void send(caf::message message);
+  std::optional<Value> fetch(std::uint64_t run, const wire::InputLocation& loc);
 };
+
+}  // namespace detail
 
 namespace {
 
+using detail::ClientCore;
+using detail::SubmittedRun;
+
 constexpr auto kFetchTimeout = std::chrono::seconds(60);
 constexpr auto kRequestTimeout = std::chrono::seconds(10);
+constexpr const char* kFutureOp = "shoal.future";
 
 // See local_cluster.cpp: a caller's thread must not keep CAF's thread-local
 // logger reference past an entry point.
@@ -37,8 +84,37 @@ struct ForgetCafThreadState {
   ~ForgetCafThreadState() { caf::logger::set_current_actor_system(nullptr); }
 };
 
+// The op of placeholder tasks: it stands for a future's result, which the
+// scheduler supplies; it never runs.
+OpPtr future_op() {
+  static OpPtr op = [] {
+    auto o = std::make_shared<Op>();
+    o->name = kFutureOp;
+    o->doc = "A future's result, supplied by the scheduler.";
+    o->fn = [](OpContext&, std::span<const Value>, const Params&) -> Value {
+      throw Error("a future's placeholder task ran; only the scheduler resolves it");
+    };
+    return o;
+  }();
+  return op;
+}
+
+caf::behavior dispatcher_actor(caf::event_based_actor* self, ClientCore* core, caf::actor scheduler) {
+  self->monitor(scheduler);
+  self->set_down_handler([core](caf::down_msg&) { core->lost_scheduler(); });
+  self->set_default_handler(caf::drop);
+  return {
+      [core](actors::result_atom, std::uint64_t client_run, actors::WireEnvelope& e) {
+        if (auto* r = std::get_if<wire::RunResult>(&e.message)) core->deliver(client_run, std::move(*r));
+      },
+      [core](actors::events_atom, std::uint64_t client_run, const std::vector<std::string>& lines) {
+        core->events(client_run, lines);
+      },
+  };
+}
+
 // Ops travel by name: a C++ function of this process cannot run elsewhere.
-void check_remote_ops(const Plan& plan) {
+void check_remote_ops(const Graph& graph) {
   auto check = [](const Task& t) {
     if (t.op && t.op->local_only) {
       throw GraphError("graph is not runnable on a remote cluster: task " + t.key.str() + " uses op '" +
@@ -46,10 +122,10 @@ void check_remote_ops(const Plan& plan) {
                        "(SHOAL_FUNCTION or a plugin loaded on the workers) or run on a LocalCluster");
     }
   };
-  for (Plan::Id id = 0; id < plan.size(); ++id) {
-    check(plan.task(id));
-    if (plan.task(id).prelude) {
-      for (const Task& p : *plan.task(id).prelude) check(p);
+  for (const Task& t : graph.tasks()) {
+    check(t);
+    if (t.prelude) {
+      for (const Task& p : *t.prelude) check(p);
     }
   }
 }
@@ -93,129 +169,110 @@ void report(const Plan& plan, const std::string& line, RunObservers& observers) 
   }
 }
 
+wire::RunResult failure(std::string message) {
+  return wire::RunResult{0, false, "", "", std::move(message), {}, wire::RunResult::kOther};
+}
+
+// Waits for the run's result and returns it (a copy).
+wire::RunResult wait_result(SubmittedRun& run) {
+  std::unique_lock lock(run.mutex);
+  run.changed.wait(lock, [&] { return run.result.has_value(); });
+  return *run.result;
+}
+
 }  // namespace
 
-Client::Client(const std::string& address, ClientOptions options) : impl_(std::make_unique<Impl>()) {
-  ForgetCafThreadState forget;
-  impl_->address = address;
-  std::tie(impl_->host, impl_->port) = actors::parse_address(address, "Client");
-  actors::configure_node(impl_->config, 2, std::chrono::milliseconds(500));
-  impl_->system = std::make_unique<caf::actor_system>(impl_->config);
-  auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
-  std::string why;
-  for (;;) {
-    auto s = impl_->system->middleman().remote_actor(impl_->host, impl_->port);
-    if (s && *s) {
-      impl_->scheduler = *s;
-      return;
-    }
-    why = s ? "nothing is published there" : impl_->system->render(s.error());
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  impl_->system.reset();
-  throw Error("cannot reach the scheduler at " + address + " (" + why +
-              "); start one with `shoal scheduler --port " + std::to_string(impl_->port) + "` or check the address");
-}
+namespace detail {
 
-Client::~Client() {
-  ForgetCafThreadState forget;
-  impl_->scheduler = caf::actor();
-  impl_->workers.clear();
-  impl_->system.reset();
-}
-
-std::string Client::name() const { return "Client(" + impl_->address + ")"; }
-
-std::vector<Value> Client::run(const Graph& graph, std::span<const Key> outputs, const RunOptions& options) {
-  ForgetCafThreadState forget;
-  Graph culled = graph.cull(outputs);
-  Plan plan(culled, outputs, nullptr);  // validates: cycles, missing keys
-  check_remote_ops(plan);
-  std::vector<char> bytes = encode_run(culled, outputs);
-  RunObservers observers(options);
-  observers.run_start(plan.size());
-  // A worker holding an output may die between the end of the run and the
-  // fetch: the run is submitted again, once.
-  for (int attempt = 0;; ++attempt) {
-    std::uint64_t client_run;
+SubmittedRun::~SubmittedRun() {
+  if (auto c = core.lock()) {
     {
-      std::lock_guard lock(impl_->mutex);
-      client_run = ++impl_->last_run;
-    }
-    caf::scoped_actor self{*impl_->system};
-    self->monitor(impl_->scheduler);
-    self->send(impl_->scheduler, actors::rrun_atom::value, client_run, bytes, !observers.empty());
-    std::optional<wire::RunResult> result;
-    bool cancel_sent = false;
-    while (!result) {
-      self->receive(
-          [&](actors::result_atom, actors::WireEnvelope& e) {
-            if (auto* r = std::get_if<wire::RunResult>(&e.message)) result = std::move(*r);
-          },
-          [&](actors::events_atom, std::uint64_t, const std::vector<std::string>& lines) {
-            for (const std::string& line : lines) report(plan, line, observers);
-          },
-          [&](caf::down_msg&) {
-            observers.run_end(false);
-            throw Error("lost the scheduler at " + impl_->address + " during the run; restart it and run again");
-          },
-          caf::after(std::chrono::milliseconds(50)) >> [&] {
-            if (!cancel_sent && options.cancelled()) {
-              self->send(impl_->scheduler, actors::rcancel_atom::value, client_run);
-              cancel_sent = true;
-            }
-          });
-    }
-    if (!result->ok) {
-      observers.run_end(false);
-      throw_result(*result);
-    }
-    std::vector<Value> values;
-    bool complete = true;
-    for (const wire::InputLocation& loc : result->outputs) {
-      if (loc.has_value) {
-        values.push_back(loc.value);
-        continue;
+      std::lock_guard lock(c->mutex);
+      c->runs.erase(client_run);
+      for (const Key& k : outputs) {
+        auto it = c->futures.find(k);
+        if (it != c->futures.end() && it->second.first.expired()) c->futures.erase(it);
       }
-      std::optional<Value> v = loc.worker.empty() ? std::nullopt : fetch_output(self, result->run_id, loc);
-      if (!v) {
-        complete = false;
-        break;
-      }
-      values.push_back(std::move(*v));
     }
-    self->send(impl_->scheduler, actors::release_atom::value, client_run);
-    if (complete) {
-      observers.run_end(true);
-      return values;
+    ForgetCafThreadState forget;
+    c->send(caf::make_message(actors::release_atom::value, client_run));
+  }
+}
+
+void ClientCore::send(caf::message message) {
+  std::lock_guard lock(mutex);
+  if (closed || !dispatcher) return;
+  caf::send_as(dispatcher, scheduler, std::move(message));
+}
+
+void ClientCore::deliver(std::uint64_t client_run, wire::RunResult result) {
+  std::shared_ptr<SubmittedRun> run;
+  {
+    std::lock_guard lock(mutex);
+    auto it = runs.find(client_run);
+    if (it != runs.end()) run = it->second.lock();
+  }
+  if (!run) return;
+  std::vector<std::function<void()>> callbacks;
+  std::shared_ptr<SubmittedRun> keep;
+  std::vector<std::shared_ptr<SubmittedRun>> uses;
+  {
+    std::lock_guard lock(run->mutex);
+    if (run->result) return;
+    run->result = std::move(result);
+    run->fetched.resize(run->result->outputs.size());
+    callbacks = std::move(run->callbacks);
+    keep = std::move(run->keep_alive);
+    uses = std::move(run->uses);
+  }
+  run->changed.notify_all();
+  for (auto& cb : callbacks) cb();
+}
+
+void ClientCore::events(std::uint64_t client_run, const std::vector<std::string>& lines) {
+  std::shared_ptr<SubmittedRun> run;
+  {
+    std::lock_guard lock(mutex);
+    auto it = runs.find(client_run);
+    if (it != runs.end()) run = it->second.lock();
+  }
+  if (!run || !run->plan || !run->observers) return;
+  for (const std::string& line : lines) report(*run->plan, line, *run->observers);
+}
+
+void ClientCore::lost_scheduler() {
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<SubmittedRun>>> pending;
+  {
+    std::lock_guard lock(mutex);
+    for (auto& [id, weak] : runs) {
+      if (auto r = weak.lock()) pending.emplace_back(id, std::move(r));
     }
-    if (attempt == 1) {
-      observers.run_end(false);
-      throw Error("the workers holding this run's outputs were lost twice before they could be fetched");
-    }
+  }
+  for (auto& [id, run] : pending) {
+    deliver(id, failure("lost the scheduler at " + address + "; restart it and submit again"));
   }
 }
 
 // Fetches one output from the worker that holds it; nullopt when it cannot.
-std::optional<Value> Client::fetch_output(caf::scoped_actor& self, std::uint64_t run,
-                                          const wire::InputLocation& loc) {
-  Impl& impl = *impl_;
+std::optional<Value> ClientCore::fetch(std::uint64_t run, const wire::InputLocation& loc) {
+  ForgetCafThreadState forget;
   caf::actor worker;
   {
-    std::lock_guard lock(impl.mutex);
-    auto it = impl.workers.find(loc.worker);
-    if (it != impl.workers.end()) worker = it->second;
+    std::lock_guard lock(mutex);
+    if (closed) throw Error("the Client was destroyed; its futures' results are gone");
+    auto it = workers.find(loc.worker);
+    if (it != workers.end()) worker = it->second;
   }
   if (!worker) {
-    auto [host, port] = actors::parse_address(loc.worker, "worker address");
-    auto w = impl.system->middleman().remote_actor(host, port);
+    auto [h, p] = actors::parse_address(loc.worker, "worker address");
+    auto w = system->middleman().remote_actor(h, p);
     if (!w || !*w) return std::nullopt;
     worker = *w;
-    std::lock_guard lock(impl.mutex);
-    impl.workers[loc.worker] = worker;
+    std::lock_guard lock(mutex);
+    workers[loc.worker] = worker;
   }
   std::optional<Value> out;
+  caf::scoped_actor self{*system};
   wire::FetchRequest request{0, {loc.key}, run, {loc.task_id}};
   self->request(worker, kFetchTimeout, actors::rfetch_atom::value, actors::WireEnvelope{std::move(request)})
       .receive(
@@ -224,22 +281,186 @@ std::optional<Value> Client::fetch_output(caf::scoped_actor& self, std::uint64_t
             if (r && r->values.size() == 1) out = std::move(r->values[0].value);
           },
           [&](caf::error&) {
-            std::lock_guard lock(impl.mutex);
-            impl.workers.erase(loc.worker);  // reconnect next time
+            std::lock_guard lock(mutex);
+            workers.erase(loc.worker);  // reconnect next time
           });
   return out;
 }
 
+}  // namespace detail
+
+// ---- Client ----
+
+namespace {
+
+struct Submission {
+  Graph graph;
+  std::vector<Key> outputs;
+  bool keep = false;
+  SubmitOptions options;
+  const Plan* plan = nullptr;  // with observers: events
+  RunObservers* observers = nullptr;
+};
+
+// Adds a placeholder for each key the graph needs but lacks that a live
+// Future of this client stands for; returns those futures' runs.
+std::vector<std::shared_ptr<SubmittedRun>> link_futures(ClientCore& core, Graph& graph) {
+  std::vector<std::shared_ptr<SubmittedRun>> uses;
+  std::vector<Key> missing;
+  for (const Task& t : graph.tasks()) {
+    for_each_external_ref(t, [&](const Key& k) {
+      if (!graph.contains(k)) missing.push_back(k);
+    });
+  }
+  std::lock_guard lock(core.mutex);
+  for (const Key& k : missing) {
+    if (graph.contains(k)) continue;
+    auto it = core.futures.find(k);
+    std::shared_ptr<SubmittedRun> run = it == core.futures.end() ? nullptr : it->second.first.lock();
+    if (!run) continue;  // the scheduler reports the missing key
+    graph.add(Task{k, future_op(), {}, nullptr, nullptr});
+    uses.push_back(std::move(run));
+  }
+  return uses;
+}
+
+std::shared_ptr<SubmittedRun> start(const std::shared_ptr<ClientCore>& core, Submission s) {
+  ForgetCafThreadState forget;
+  check_remote_ops(s.graph);
+  auto uses = link_futures(*core, s.graph);
+  std::vector<char> bytes = encode_run(s.graph, s.outputs);
+  auto run = std::make_shared<SubmittedRun>();
+  run->core = core;
+  run->outputs = s.outputs;
+  run->uses = std::move(uses);
+  run->plan = s.plan;
+  run->observers = s.observers;
+  {
+    std::lock_guard lock(core->mutex);
+    if (core->closed) throw Error("the Client was destroyed");
+    run->client_run = ++core->last_run;
+    core->runs[run->client_run] = run;
+    if (s.keep) {
+      for (std::size_t i = 0; i < s.outputs.size(); ++i) core->futures[s.outputs[i]] = {run, i};
+    }
+  }
+  core->send(caf::make_message(actors::rrun_atom::value, run->client_run, std::move(bytes),
+                               s.observers != nullptr, s.keep, s.options.retries, s.options.priority));
+  return run;
+}
+
+// The value of output `i`: inline, fetched before, or fetched now.
+Value value_of(SubmittedRun& run, std::size_t i) {
+  wire::RunResult r = wait_result(run);
+  if (!r.ok) throw_result(r);
+  {
+    std::lock_guard lock(run.mutex);
+    if (run.fetched[i]) return *run.fetched[i];
+  }
+  const wire::InputLocation& loc = r.outputs.at(i);
+  if (loc.has_value) return loc.value;
+  auto core = run.core.lock();
+  if (!core) throw Error("the Client was destroyed; its futures' results are gone");
+  std::optional<Value> v = loc.worker.empty() ? std::nullopt : core->fetch(r.run_id, loc);
+  if (!v) throw Error("the worker holding " + loc.key.str() + " (" + loc.worker + ") could not be reached");
+  std::lock_guard lock(run.mutex);
+  run.fetched[i] = *v;
+  return *v;
+}
+
+}  // namespace
+
+Client::Client(const std::string& address, ClientOptions options) : core_(std::make_shared<ClientCore>()) {
+  ForgetCafThreadState forget;
+  ClientCore& c = *core_;
+  c.address = address;
+  std::tie(c.host, c.port) = actors::parse_address(address, "Client");
+  actors::configure_node(c.config, 2, std::chrono::milliseconds(500));
+  c.system = std::make_unique<caf::actor_system>(c.config);
+  auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
+  std::string why;
+  for (;;) {
+    auto s = c.system->middleman().remote_actor(c.host, c.port);
+    if (s && *s) {
+      c.scheduler = *s;
+      break;
+    }
+    why = s ? "nothing is published there" : c.system->render(s.error());
+    if (std::chrono::steady_clock::now() >= deadline) {
+      c.system.reset();
+      throw Error("cannot reach the scheduler at " + address + " (" + why + "); start one with `shoal scheduler --port " +
+                  std::to_string(c.port) + "` or check the address");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  c.dispatcher = c.system->spawn(dispatcher_actor, &c, c.scheduler);
+}
+
+Client::~Client() {
+  ForgetCafThreadState forget;
+  core_->lost_scheduler();  // wakes whoever still waits
+  caf::actor dispatcher;
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->closed = true;
+    dispatcher = core_->dispatcher;
+    core_->workers.clear();
+  }
+  caf::anon_send_exit(dispatcher, caf::exit_reason::user_shutdown);
+  core_->system.reset();  // joins the dispatcher: nothing touches core_ afterwards
+}
+
+std::string Client::name() const { return "Client(" + core_->address + ")"; }
+
+std::vector<Value> Client::run(const Graph& graph, std::span<const Key> outputs, const RunOptions& options) {
+  Graph culled = graph.cull(outputs);
+  Plan plan(culled, outputs, nullptr);  // validates: cycles, missing keys
+  RunObservers observers(options);
+  observers.run_start(plan.size());
+  // A worker holding an output may die between the end of the run and the
+  // fetch: the run is submitted again, once.
+  for (int attempt = 0;; ++attempt) {
+    Submission s{culled, {outputs.begin(), outputs.end()}, false, {}, &plan, observers.empty() ? nullptr : &observers};
+    auto run = start(core_, std::move(s));
+    std::unique_lock lock(run->mutex);
+    bool cancel_sent = false;
+    while (!run->changed.wait_for(lock, std::chrono::milliseconds(50), [&] { return run->result.has_value(); })) {
+      if (!cancel_sent && options.cancelled()) {
+        ForgetCafThreadState forget;
+        core_->send(caf::make_message(actors::rcancel_atom::value, run->client_run));
+        cancel_sent = true;
+      }
+    }
+    wire::RunResult r = *run->result;
+    lock.unlock();
+    if (!r.ok) {
+      observers.run_end(false);
+      throw_result(r);
+    }
+    try {
+      std::vector<Value> values;
+      for (std::size_t i = 0; i < r.outputs.size(); ++i) values.push_back(value_of(*run, i));
+      observers.run_end(true);
+      return values;
+    } catch (const Error&) {
+      if (attempt == 1) {
+        observers.run_end(false);
+        throw Error("the workers holding this run's outputs were lost twice before they could be fetched");
+      }
+    }
+  }
+}
+
 ClusterStatus Client::status() {
   ForgetCafThreadState forget;
-  caf::scoped_actor self{*impl_->system};
+  caf::scoped_actor self{*core_->system};
   std::vector<std::string> lines;
   std::string failure;
-  self->request(impl_->scheduler, kRequestTimeout, actors::status_atom::value)
+  self->request(core_->scheduler, kRequestTimeout, actors::status_atom::value)
       .receive([&](std::vector<std::string>& l) { lines = std::move(l); },
-               [&](caf::error& e) { failure = impl_->system->render(e); });
+               [&](caf::error& e) { failure = core_->system->render(e); });
   if (!failure.empty() || lines.empty()) {
-    throw Error("the scheduler at " + impl_->address + " did not answer a status request: " + failure);
+    throw Error("the scheduler at " + core_->address + " did not answer a status request: " + failure);
   }
   ClusterStatus s;
   std::istringstream head(lines[0]);
@@ -253,6 +474,171 @@ ClusterStatus Client::status() {
     s.workers.push_back(std::move(w));
   }
   return s;
+}
+
+namespace {
+
+std::string fresh_key_name(ClientCore& core, const std::string& base) {
+  std::lock_guard lock(core.mutex);
+  return base + "-" + std::to_string(++core.last_key);
+}
+
+OpPtr op_named(const std::string& name) {
+  OpPtr op = OpRegistry::global().find(name);
+  if (op) return op;
+  // Not known here: workers may have it (a plugin this process did not load).
+  auto o = std::make_shared<Op>();
+  o->name = name;
+  o->fn = [name](OpContext&, std::span<const Value>, const Params&) -> Value {
+    throw Error("op '" + name + "' is not registered in this process");
+  };
+  return o;
+}
+
+std::vector<Future> futures_of(const std::shared_ptr<SubmittedRun>& run, const std::vector<Key>& keys) {
+  std::vector<Future> out;
+  out.reserve(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) out.push_back(Future::make(run, i, keys[i]));
+  return out;
+}
+
+}  // namespace
+
+Future Client::submit(const std::string& op, std::vector<Arg> args, const SubmitOptions& options) {
+  Key key(options.key.empty() ? fresh_key_name(*core_, op) : options.key);
+  Graph graph;
+  graph.add(Task{key, op_named(op), std::move(args),
+                 options.params.empty() ? nullptr : std::make_shared<const Params>(options.params), nullptr});
+  auto run = start(core_, Submission{std::move(graph), {key}, true, options});
+  return Future::make(run, 0, key);
+}
+
+std::vector<Future> Client::map(const std::string& op, const std::vector<Arg>& items, const SubmitOptions& options) {
+  std::string name = options.key.empty() ? fresh_key_name(*core_, op + "-map") : options.key;
+  OpPtr o = op_named(op);
+  auto params = options.params.empty() ? nullptr : std::make_shared<const Params>(options.params);
+  Graph graph;
+  std::vector<Key> keys;
+  keys.reserve(items.size());
+  Key base(name);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    keys.push_back(base.with_index({static_cast<std::int64_t>(i)}));
+    graph.add(Task{keys.back(), o, {items[i]}, params, nullptr});
+  }
+  auto run = start(core_, Submission{std::move(graph), keys, true, options});
+  return futures_of(run, keys);
+}
+
+std::vector<Value> Client::gather(const std::vector<Future>& futures) {
+  std::vector<Value> out;
+  out.reserve(futures.size());
+  for (const Future& f : futures) out.push_back(f.result());
+  return out;
+}
+
+std::vector<Future> Client::scatter(const std::vector<Value>& values) {
+  std::vector<Arg> items(values.begin(), values.end());
+  return map("identity", items, {.key = fresh_key_name(*core_, "scatter")});
+}
+
+Future Client::scatter(Value value) { return scatter(std::vector<Value>{std::move(value)}).at(0); }
+
+std::vector<Future> Client::persist(const Graph& graph, std::span<const Key> keys, const SubmitOptions& options) {
+  std::vector<Key> outputs(keys.begin(), keys.end());
+  auto run = start(core_, Submission{graph.cull(keys), outputs, true, options});
+  return futures_of(run, outputs);
+}
+
+void Client::fire_and_forget(const Future& future) {
+  if (!future.run_) return;
+  std::lock_guard lock(future.run_->mutex);
+  if (!future.run_->result) future.run_->keep_alive = future.run_;
+}
+
+// ---- Future ----
+
+Future Future::make(std::shared_ptr<detail::SubmittedRun> run, std::size_t index, Key key) {
+  return Future(std::move(run), index, std::move(key));
+}
+
+bool Future::done() const { return run_ && run_->done(); }
+
+std::string Future::status() const {
+  if (!run_) return "invalid";
+  std::lock_guard lock(run_->mutex);
+  if (!run_->result) return "pending";
+  if (run_->result->ok) return "finished";
+  return run_->result->kind == wire::RunResult::kCancelled ? "cancelled" : "error";
+}
+
+Value Future::result() const {
+  if (!run_) throw Error("Future::result() on a Future that stands for nothing (default-constructed)");
+  return value_of(*run_, index_);
+}
+
+void Future::then(std::function<void(const Future&)> callback) const {
+  if (!run_) return;
+  Future self = *this;
+  {
+    std::lock_guard lock(run_->mutex);
+    if (!run_->result) {
+      run_->callbacks.push_back([self, callback = std::move(callback)] { callback(self); });
+      return;
+    }
+  }
+  callback(self);
+}
+
+void Future::cancel() const {
+  if (!run_) return;
+  if (auto core = run_->core.lock()) {
+    ForgetCafThreadState forget;
+    core->send(caf::make_message(actors::rcancel_atom::value, run_->client_run));
+  }
+}
+
+std::vector<Future> wait(const std::vector<Future>& futures, WaitFor mode, std::chrono::milliseconds timeout) {
+  auto deadline = timeout == std::chrono::milliseconds::max() ? std::chrono::steady_clock::time_point::max()
+                                                              : std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    std::vector<Future> done;
+    for (const Future& f : futures) {
+      if (f.done()) done.push_back(f);
+    }
+    bool enough = mode == WaitFor::kAllCompleted ? done.size() == futures.size() : !done.empty() || futures.empty();
+    if (enough || std::chrono::steady_clock::now() >= deadline) return done;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+struct AsCompleted::State {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Future> ready;
+  std::size_t left = 0;
+};
+
+AsCompleted::AsCompleted(std::vector<Future> futures) : state_(std::make_shared<State>()) {
+  state_->left = futures.size();
+  for (const Future& f : futures) {
+    f.then([state = state_](const Future& done) {
+      {
+        std::lock_guard lock(state->mutex);
+        state->ready.push_back(done);
+      }
+      state->changed.notify_all();
+    });
+  }
+}
+
+bool AsCompleted::next(Future& out) {
+  std::unique_lock lock(state_->mutex);
+  if (state_->left == 0) return false;
+  state_->changed.wait(lock, [&] { return !state_->ready.empty(); });
+  out = state_->ready.front();
+  state_->ready.erase(state_->ready.begin());
+  state_->left--;
+  return true;
 }
 
 }  // namespace shoal

@@ -15,6 +15,8 @@ namespace {
 constexpr double kBandwidth = 100e6;  // bytes/s assumed for a fetch (Dask's default)
 constexpr double kQueueAhead = 0.002;  // seconds of work queued per thread, for short tasks
 constexpr std::size_t kMaxPerThread = 512;
+// The op of placeholder tasks: a client's graph names a future this way.
+constexpr const char* kFutureOp = "shoal.future";
 
 class RemoteScheduler {
  public:
@@ -109,12 +111,16 @@ class RemoteScheduler {
 
   // ---- messages from clients ----
 
-  void start_run(const caf::actor& client, std::uint64_t client_run, const std::vector<char>& bytes, bool events) {
+  void start_run(const caf::actor& client, std::uint64_t client_run, const std::vector<char>& bytes, bool events,
+                 bool keep, std::uint32_t retries, std::int32_t priority) {
     auto run = std::make_unique<RemoteRun>();
     run->id = ++last_run_;
     run->client = client;
     run->client_run = client_run;
     run->want_events = events;
+    run->keep = keep;
+    run->retries = retries;
+    run->priority = priority;
     self_->monitor(client);
     std::vector<Key> outputs;
     try {
@@ -125,14 +131,19 @@ class RemoteScheduler {
       outputs = std::move(rg->outputs);
       run->plan = std::make_unique<Plan>(run->graph, outputs, nullptr);  // ops: checked against the workers
       check_ops(*run->plan);
+      check_futures(*run->plan);
     } catch (const std::exception& e) {
       reply_error(*run, wire::RunResult::kGraphError, "", "", e.what());
       return;
     }
-    init(*run);
     RemoteRun& r = *run;
     runs_.emplace(run->id, std::move(run));
-    if (r.remaining == 0) finish(r);
+    by_client_[{r.client.address(), r.client_run}] = r.id;
+    if (r.keep) {
+      for (Plan::Id o : r.plan->outputs()) futures_[r.plan->task(o).key] = {r.id, o};
+    }
+    init(r);
+    if (r.remaining == 0 && !r.finished) finish(r);
     schedule_flush();
   }
 
@@ -172,6 +183,7 @@ class RemoteScheduler {
   // one batch per worker and the clients' events.
   void flush() {
     flush_scheduled_ = false;
+    fail_doomed();
     dispatch();
     maybe_steal();
     for (RemoteWorker& w : workers_) send_outbox(w);
@@ -204,6 +216,8 @@ class RemoteScheduler {
     run.is_inline.assign(n, 0);
     run.nbytes.assign(n, 0);
     run.deaths.assign(n, 0);
+    run.failures.assign(n, 0);
+    run.alias.assign(n, {0, 0});
     run.remaining = n;
     for (Plan::Id id = 0; id < n; ++id) {
       run.waiting[id] = static_cast<std::uint32_t>(plan.dependencies(id).size());
@@ -221,7 +235,7 @@ class RemoteScheduler {
     std::unordered_set<std::string> seen;
     for (Plan::Id id = 0; id < plan.size(); ++id) {
       const std::string& op = plan.task(id).op_name();
-      if (!seen.insert(op).second) continue;
+      if (op == kFutureOp || !seen.insert(op).second) continue;
       bool found = false;
       for (const RemoteWorker& w : workers_) found = found || (w.alive && w.ops.count(op));
       if (!found) {
@@ -231,9 +245,79 @@ class RemoteScheduler {
     }
   }
 
+  // Every future a graph names must be held here (its placeholder resolves
+  // against it): otherwise it was released, or is another client's.
+  void check_futures(const Plan& plan) const {
+    for (Plan::Id id = 0; id < plan.size(); ++id) {
+      if (plan.task(id).op_name() == kFutureOp && !futures_.count(plan.task(id).key)) {
+        throw GraphError("the future " + plan.task(id).key.str() +
+                         " is not held by the cluster: it was released, or it failed; submit it again");
+      }
+    }
+  }
+
   void make_ready(RemoteRun& run, Plan::Id id) {
+    if (run.plan->task(id).op_name() == kFutureOp) return resolve_future(run, id);
     run.state[id] = TaskState::kReady;
     run.ready.emplace(run.plan->priority(id), id);
+  }
+
+  // A placeholder is in memory as soon as its future is; until then it
+  // waits for the future's run to compute it (or compute it again).
+  void resolve_future(RemoteRun& run, Plan::Id id) {
+    const Key& key = run.plan->task(id).key;
+    auto it = futures_.find(key);
+    RemoteRun* source = it == futures_.end() ? nullptr : find_run(it->second.first);
+    if (!source) {
+      run.state[id] = TaskState::kWaiting;
+      return fail_later(run.id, "the future " + key.str() + " was released before this run could use it");
+    }
+    run.alias[id] = it->second;
+    if (source->state[it->second.second] == TaskState::kMemory) return now_in_memory(run, id);
+    run.state[id] = TaskState::kWaiting;
+    future_waiters_[key].push_back({run.id, id});
+  }
+
+  // `id` of `run` (the output of a keep run) is in memory: placeholders
+  // waiting for it follow.
+  void wake_future_waiters(const RemoteRun& run, Plan::Id id) {
+    auto it = future_waiters_.find(run.plan->task(id).key);
+    if (it == future_waiters_.end()) return;
+    auto waiters = std::move(it->second);
+    future_waiters_.erase(it);
+    for (auto [run_id, placeholder] : waiters) {
+      RemoteRun* w = find_run(run_id);
+      if (w && w->state[placeholder] == TaskState::kWaiting) now_in_memory(*w, placeholder);
+    }
+  }
+
+  // A result is in memory: dependents may become ready, and the run may be
+  // done.
+  void now_in_memory(RemoteRun& run, Plan::Id id) {
+    run.state[id] = TaskState::kMemory;
+    run.remaining--;
+    for (Plan::Id o : run.plan->dependents(id)) {
+      if (run.state[o] == TaskState::kWaiting && --run.waiting[o] == 0) make_ready(run, o);
+    }
+    if (run.keep && run.plan->is_output(id)) wake_future_waiters(run, id);
+    if (run.remaining == 0 && !run.finished) finish(run);
+  }
+
+  // Fails a run at the next flush (not while its state is being walked).
+  void fail_later(std::uint64_t run_id, std::string message) {
+    doomed_.emplace_back(run_id, std::move(message));
+    schedule_flush();
+  }
+
+  void fail_doomed() {
+    auto doomed = std::move(doomed_);
+    doomed_.clear();
+    for (auto& [id, message] : doomed) {
+      if (RemoteRun* run = find_run(id)) {
+        if (!run->finished) reply_error(*run, wire::RunResult::kOther, "", "", message);
+        drop_run(id);
+      }
+    }
   }
 
   void on_message(std::size_t w, wire::TaskDone& d) {
@@ -246,8 +330,6 @@ class RemoteScheduler {
     Plan::Id id = d.task_id;
     double seconds = static_cast<double>(d.duration_ns) * 1e-9;
     avg_task_s_ = avg_task_s_ == 0 ? seconds : 0.9 * avg_task_s_ + 0.1 * seconds;
-    run->state[id] = TaskState::kMemory;
-    run->remaining--;
     run->nbytes[id] = d.nbytes;
     if (d.has_value) {
       run->value[id] = std::move(d.value);
@@ -262,10 +344,7 @@ class RemoteScheduler {
     for (Plan::Id dep : plan.dependencies(id)) {
       if (--run->holders[dep] == 0 && !plan.is_output(dep)) release(*run, dep);
     }
-    for (Plan::Id o : plan.dependents(id)) {
-      if (run->state[o] == TaskState::kWaiting && --run->waiting[o] == 0) make_ready(*run, o);
-    }
-    if (run->remaining == 0) finish(*run);
+    now_in_memory(*run, id);
   }
 
   void on_message(std::size_t w, wire::TaskFailed& f) {
@@ -273,6 +352,10 @@ class RemoteScheduler {
     if (!is_current(run, f.task_id, w)) return;
     workers_[w].assigned--;
     run->state[f.task_id] = TaskState::kWaiting;  // no longer processing
+    if (run->failures[f.task_id] < run->retries) {  // `retries` of the submission: run it again
+      run->failures[f.task_id]++;
+      return recount(*run, f.task_id);
+    }
     if (run->want_events) {
       run->events.push_back("E " + std::to_string(f.task_id) + " 0 " + workers_[w].name + " " + f.message);
     }
@@ -285,10 +368,12 @@ class RemoteScheduler {
     RemoteRun* run = find_run(m.run_id);
     if (!is_current(run, m.task_id, w)) return;
     workers_[w].assigned--;
-    if (m.input_id < run->state.size()) {
-      auto holder = std::find_if(workers_.begin(), workers_.end(), [&](auto& x) { return x.name == m.holder; });
-      if (holder != workers_.end()) forget_copy(*run, m.input_id, static_cast<std::uint32_t>(holder - workers_.begin()));
+    RemoteRun* source = m.input_run_id && m.input_run_id != run->id ? find_run(m.input_run_id) : run;
+    auto holder = std::find_if(workers_.begin(), workers_.end(), [&](auto& x) { return x.name == m.holder; });
+    if (source && m.input_id < source->state.size() && holder != workers_.end()) {
+      forget_copy(*source, m.input_id, static_cast<std::uint32_t>(holder - workers_.begin()));
     }
+    if (source != run) unalias_lost(*run, m.task_id);
     run->state[m.task_id] = TaskState::kWaiting;
     recount(*run, m.task_id);
   }
@@ -306,8 +391,21 @@ class RemoteScheduler {
   }
 
   bool is_current(RemoteRun* run, std::uint32_t id, std::size_t w) const {
-    return run && !run->finished && id < run->state.size() && run->state[id] == TaskState::kProcessing &&
-           run->on[id] == static_cast<std::int32_t>(w);
+    return run && (!run->finished || run->keep) && id < run->state.size() &&
+           run->state[id] == TaskState::kProcessing && run->on[id] == static_cast<std::int32_t>(w);
+  }
+
+  // Placeholders among `task`'s inputs whose future is no longer in memory
+  // go back to waiting for it.
+  void unalias_lost(RemoteRun& run, Plan::Id task) {
+    for (Plan::Id dep : run.plan->dependencies(task)) {
+      auto [src_run, src_id] = run.alias[dep];
+      RemoteRun* src = src_run ? find_run(src_run) : nullptr;
+      if (src_run && run.state[dep] == TaskState::kMemory && (!src || src->state[src_id] != TaskState::kMemory)) {
+        run.state[dep] = TaskState::kForgotten;
+        require(run, dep);
+      }
+    }
   }
 
   // The result of `id` is no longer needed: drop it here and on its holders.
@@ -315,6 +413,7 @@ class RemoteScheduler {
     run.state[id] = TaskState::kForgotten;
     run.value[id] = Value();
     run.is_inline[id] = 0;
+    if (run.alias[id].first) return;  // the future's run holds it
     for (std::uint32_t h : run.who_has[id]) {
       if (workers_[h].alive) workers_[h].releases[run.id].push_back(id);
     }
@@ -387,7 +486,9 @@ class RemoteScheduler {
     std::size_t rescheduled = 0, lost_results = 0;
     std::vector<std::uint64_t> failed;
     for (auto& [run_id, run] : runs_) {
-      if (run->finished) continue;  // its client fetches the outputs, and submits again if one is gone
+      // A finished run's client fetches the outputs, and submits again if one
+      // is gone; a keep run's outputs are futures, recomputed when lost.
+      if (run->finished && !run->keep) continue;
       auto [r, l] = repair(*run, static_cast<std::uint32_t>(w));
       rescheduled += r;
       lost_results += l;
@@ -428,9 +529,18 @@ class RemoteScheduler {
 
   // ---- placement ----
 
+  // Runs by priority (higher first), then age.
+  std::vector<RemoteRun*> runs_by_priority() {
+    std::vector<RemoteRun*> order;
+    for (auto& [id, run] : runs_) {
+      if (!run->finished || run->keep) order.push_back(run.get());
+    }
+    std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->priority > b->priority; });
+    return order;
+  }
+
   void dispatch() {
-    for (auto& [run_id, run] : runs_) {
-      if (run->finished) continue;
+    for (RemoteRun* run : runs_by_priority()) {
       while (!run->ready.empty()) {
         Plan::Id id = run->ready.top().second;
         if (run->state[id] != TaskState::kReady) {
@@ -478,12 +588,22 @@ class RemoteScheduler {
     return best;
   }
 
+  // Who holds input `dep` of `run`: the run itself, or for a placeholder
+  // the future's run (null when that run is gone).
+  std::pair<const RemoteRun*, Plan::Id> holder_of(const RemoteRun& run, Plan::Id dep) const {
+    auto [src_run, src_id] = run.alias[dep];
+    if (!src_run) return {&run, dep};
+    auto it = runs_.find(src_run);
+    return {it == runs_.end() ? nullptr : it->second.get(), src_id};
+  }
+
   std::uint64_t missing_bytes(const RemoteRun& run, Plan::Id id, std::uint32_t w) const {
     std::uint64_t bytes = 0;
     for (Plan::Id dep : run.plan->dependencies(id)) {
-      if (run.is_inline[dep]) continue;
-      const auto& h = run.who_has[dep];
-      if (std::find(h.begin(), h.end(), w) == h.end()) bytes += run.nbytes[dep];
+      auto [src, sid] = holder_of(run, dep);
+      if (!src || src->is_inline[sid]) continue;
+      const auto& h = src->who_has[sid];
+      if (std::find(h.begin(), h.end(), w) == h.end()) bytes += src->nbytes[sid];
     }
     return bytes;
   }
@@ -502,13 +622,19 @@ class RemoteScheduler {
   // Where worker `w` gets input `dep`: inline, its own store (""), or the
   // fetch address of a live holder.
   wire::InputLocation location(const RemoteRun& run, Plan::Id dep, std::size_t w) const {
-    wire::InputLocation loc{run.plan->task(dep).key, "", dep, false, Value()};
-    if (run.is_inline[dep]) {
+    wire::InputLocation loc{run.plan->task(dep).key, "", dep, false, Value(), 0};
+    auto [src, sid] = holder_of(run, dep);
+    if (!src) return loc;  // the worker reports it missing; the run then fails or waits
+    if (src != &run) {
+      loc.run_id = src->id;
+      loc.task_id = sid;
+    }
+    if (src->is_inline[sid]) {
       loc.has_value = true;
-      loc.value = run.value[dep];
+      loc.value = src->value[sid];
       return loc;
     }
-    const auto& h = run.who_has[dep];
+    const auto& h = src->who_has[sid];
     if (std::find(h.begin(), h.end(), static_cast<std::uint32_t>(w)) == h.end() && !h.empty()) {
       loc.worker = workers_[h.front()].name;
     }
@@ -553,6 +679,7 @@ class RemoteScheduler {
   // ---- results ----
 
   void finish(RemoteRun& run) {
+    if (run.finished) return;
     run.finished = true;
     wire::RunResult result{run.id, true, "", "", "", {}, wire::RunResult::kTaskError};
     for (Plan::Id o : run.plan->outputs()) {
@@ -561,7 +688,7 @@ class RemoteScheduler {
       result.outputs.push_back(std::move(loc));
     }
     send_events(run);
-    self_->send(run.client, result_atom::value, WireEnvelope{std::move(result)});
+    self_->send(run.client, result_atom::value, run.client_run, WireEnvelope{std::move(result)});
   }
 
   void reply_error(RemoteRun& run, std::uint8_t kind, std::string key, std::string op, std::string message) {
@@ -570,7 +697,7 @@ class RemoteScheduler {
     }
     wire::RunResult result{run.id, false, std::move(key), std::move(op), std::move(message), {}, kind};
     send_events(run);
-    self_->send(run.client, result_atom::value, WireEnvelope{std::move(result)});
+    self_->send(run.client, result_atom::value, run.client_run, WireEnvelope{std::move(result)});
     run.finished = true;
   }
 
@@ -585,6 +712,8 @@ class RemoteScheduler {
     auto it = runs_.find(id);
     if (it == runs_.end()) return;
     RemoteRun& run = *it->second;
+    by_client_.erase({run.client.address(), run.client_run});
+    if (run.keep) forget_futures(run);
     for (Plan::Id t = 0; t < run.state.size(); ++t) {
       for (std::uint32_t h : run.who_has[t]) {
         if (workers_[h].alive) workers_[h].releases[id].push_back(t);
@@ -595,6 +724,21 @@ class RemoteScheduler {
     }
     runs_.erase(it);
     schedule_flush();
+  }
+
+  // A keep run's outputs are futures no more: runs waiting for one fail.
+  void forget_futures(const RemoteRun& run) {
+    for (Plan::Id o : run.plan->outputs()) {
+      const Key& key = run.plan->task(o).key;
+      auto f = futures_.find(key);
+      if (f != futures_.end() && f->second.first == run.id) futures_.erase(f);
+      auto w = future_waiters_.find(key);
+      if (w == future_waiters_.end()) continue;
+      for (auto [waiter, placeholder] : w->second) {
+        fail_later(waiter, "the future " + key.str() + " it depends on failed or was released");
+      }
+      future_waiters_.erase(w);
+    }
   }
 
   void send_outbox(RemoteWorker& w) {
@@ -639,16 +783,18 @@ class RemoteScheduler {
   }
 
   RemoteRun* find_client_run(const caf::actor_addr& client, std::uint64_t client_run) {
-    for (auto& [id, run] : runs_) {
-      if (run->client.address() == client && run->client_run == client_run) return run.get();
-    }
-    return nullptr;
+    auto it = by_client_.find({client, client_run});
+    return it == by_client_.end() ? nullptr : find_run(it->second);
   }
 
   caf::event_based_actor* self_;
   RemoteSchedulerConfig config_;
   std::vector<RemoteWorker> workers_;  // never shrinks: indices stay valid; the dead are marked
-  std::map<std::uint64_t, std::unique_ptr<RemoteRun>> runs_;  // oldest first: placed first
+  std::map<std::uint64_t, std::unique_ptr<RemoteRun>> runs_;  // oldest first
+  std::map<std::pair<caf::actor_addr, std::uint64_t>, std::uint64_t> by_client_;  // -> run id
+  std::unordered_map<Key, std::pair<std::uint64_t, Plan::Id>, KeyHash> futures_;  // keep runs' outputs
+  std::unordered_map<Key, std::vector<std::pair<std::uint64_t, Plan::Id>>, KeyHash> future_waiters_;
+  std::vector<std::pair<std::uint64_t, std::string>> doomed_;  // runs to fail at the next flush
   std::uint64_t last_run_ = 0;
   double avg_task_s_ = 0;
   bool flush_scheduled_ = false;
@@ -675,9 +821,10 @@ caf::behavior remote_scheduler_actor(caf::event_based_actor* self, RemoteSchedul
       [s, self](stolen_atom, std::uint64_t run, const std::vector<std::string>& ids) {
         s->on_stolen(caf::actor_cast<caf::actor_addr>(self->current_sender()), run, ids);
       },
-      [s, self](rrun_atom, std::uint64_t client_run, const std::vector<char>& graph, bool events) {
+      [s, self](rrun_atom, std::uint64_t client_run, const std::vector<char>& graph, bool events, bool keep,
+                std::uint32_t retries, std::int32_t priority) {
         auto client = caf::actor_cast<caf::actor>(self->current_sender());
-        if (client) s->start_run(client, client_run, graph, events);
+        if (client) s->start_run(client, client_run, graph, events, keep, retries, priority);
       },
       [s, self](rcancel_atom, std::uint64_t client_run) { s->cancel(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },
       [s, self](release_atom, std::uint64_t client_run) { s->release_run(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },

@@ -163,7 +163,7 @@ class RemoteWorker {
 
   void on_batch(WireBatch& batch) {
     if (!registered_ || caf::actor_cast<caf::actor>(self_->current_sender()) != scheduler_) return;
-    std::map<std::string, wire::FetchRequest> fetches;  // by peer
+    std::map<std::pair<std::string, std::uint64_t>, wire::FetchRequest> fetches;  // by peer and run
     for (wire::Message& m : batch.messages) {
       if (auto* a = std::get_if<wire::AssignTask>(&m)) {
         accept(*a, fetches);
@@ -171,26 +171,30 @@ class RemoteWorker {
         for (std::uint32_t id : r->task_ids) store_.erase(r->run_id, id);
       }
     }
-    for (auto& [peer, request] : fetches) send_fetch(peer, std::move(request));
+    for (auto& [peer_run, request] : fetches) send_fetch(peer_run.first, std::move(request));
     run_ready();
     schedule_flush();
   }
 
-  void accept(wire::AssignTask& a, std::map<std::string, wire::FetchRequest>& fetches) {
+  // Inputs come inline, from this worker's store, or from the peer that
+  // holds them (one fetch per peer and run for the whole batch). An input
+  // may belong to another run: a future's result.
+  void accept(wire::AssignTask& a, std::map<std::pair<std::string, std::uint64_t>, wire::FetchRequest>& fetches) {
     PendingTask p{a.run_id, a.task_id, a.priority, std::move(a.task), {}, 0, false};
     for (wire::InputLocation& in : a.inputs) {
+      std::uint64_t run = in.run_id ? in.run_id : a.run_id;
       if (in.has_value) {
         p.inputs.emplace(in.key, std::move(in.value));
       } else if (in.worker.empty() || in.worker == config_.name) {
-        std::optional<Value> v = store_.get(a.run_id, in.task_id);
-        if (!v) return missing(a.run_id, a.task_id, in.task_id, config_.name, "not in this worker's store");
+        std::optional<Value> v = store_.get(run, in.task_id);
+        if (!v) return missing(a.run_id, a.task_id, in, config_.name, "not in this worker's store");
         p.inputs.emplace(in.key, std::move(*v));
       } else {
         p.missing++;
-        auto& waiting = waiters_[slot(a.run_id, in.task_id)];
+        auto& waiting = waiters_[slot(run, in.task_id)];
         if (waiting.empty()) {
-          auto& req = fetches[in.worker];
-          req.run_id = a.run_id;
+          auto& req = fetches[{in.worker, run}];
+          req.run_id = run;
           req.keys.push_back(in.key);
           req.task_ids.push_back(in.task_id);
         }
@@ -209,9 +213,9 @@ class RemoteWorker {
     ready_.emplace(p.priority, s);
   }
 
-  void missing(std::uint64_t run, std::uint32_t task, std::uint32_t input, const std::string& holder,
+  void missing(std::uint64_t run, std::uint32_t task, const wire::InputLocation& in, const std::string& holder,
                const std::string& why) {
-    outbox_.emplace_back(wire::InputMissing{run, task, input, holder, why});
+    outbox_.emplace_back(wire::InputMissing{run, task, in.task_id, holder, why, in.run_id});
   }
 
   // Starts ready tasks while threads are free. Past kPauseFraction of the
@@ -404,7 +408,8 @@ class RemoteWorker {
       if (it == waiters_.end()) continue;
       for (const Waiter& w : it->second) {
         if (pending_.erase(w.task)) {
-          missing(r.run_id, static_cast<std::uint32_t>(w.task & 0xffffffffu), input, holder,
+          wire::InputLocation in{w.key, holder, input, false, Value(), r.run_id == (w.task >> 32) ? 0 : r.run_id};
+          missing(w.task >> 32, static_cast<std::uint32_t>(w.task & 0xffffffffu), in, holder,
                   "fetching from " + holder + " failed: " + why);
         }
       }

@@ -64,6 +64,13 @@ struct RemoteRun {
   using Entry = std::pair<std::uint32_t, Plan::Id>;  // priority, id
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
   std::size_t remaining = 0;            // tasks waiting, ready or processing
+  bool keep = false;                    // futures: outputs stay (and are repaired) until released
+  std::uint32_t retries = 0;            // re-runs allowed per task after an exception
+  std::int32_t priority = 0;            // higher runs first
+  std::vector<std::uint8_t> failures;   // exceptions per task so far
+  // Placeholders ("shoal.future" tasks) stand for a future's result, held by
+  // the run that computed it: (that run, its task), {0, 0} for other tasks.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> alias;
   bool finished = false;                // the result went out; kept until the client releases it
   std::int64_t failed_key = -1;         // the task that failed the run ("killed worker")
   std::vector<std::string> events;      // for the client, sent at the next flush

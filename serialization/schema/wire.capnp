@@ -25,6 +25,7 @@ struct InputLocation {
   taskId @2 :UInt32;        # the task that produced it, in the run's plan
   hasValue @3 :Bool;        # true: `value` is the input (small results travel inline)
   value @4 :Value;
+  runId @5 :UInt64;         # the run that produced it; 0 = the task's own run
 }
 
 # scheduler -> worker: run this task.
@@ -66,6 +67,7 @@ struct InputMissing {
   inputId @2 :UInt32;       # the input's task
   holder @3 :Text;          # the worker that should have held it
   message @4 :Text;
+  inputRunId @5 :UInt64;    # the input's run, when another (a future's)
 }
 
 # scheduler -> worker: drop these results of a run.

@@ -23,6 +23,7 @@ void write_inputs(capnp::List<schema::InputLocation>::Builder out, const std::ve
     b.setTaskId(in[i].task_id);
     b.setHasValue(in[i].has_value);
     if (in[i].has_value) write_value(b.initValue(), in[i].value);
+    b.setRunId(in[i].run_id);
   }
 }
 
@@ -80,6 +81,7 @@ struct Writer {
     b.setInputId(m.input_id);
     b.setHolder(m.holder);
     b.setMessage(m.message);
+    b.setInputRunId(m.input_run_id);
   }
   void operator()(const wire::Release& m) {
     auto b = out.initRelease();
@@ -174,7 +176,8 @@ std::vector<wire::InputLocation> read_inputs(GraphReader& r, capnp::List<schema:
   std::vector<wire::InputLocation> out;
   out.reserve(in.size());
   for (auto i : in) {
-    wire::InputLocation loc{r.key(i.getKey()), text(i.getWorker()), i.getTaskId(), i.getHasValue(), Value()};
+    wire::InputLocation loc{r.key(i.getKey()), text(i.getWorker()), i.getTaskId(), i.getHasValue(), Value(),
+                            i.getRunId()};
     if (loc.has_value) loc.value = read_value(i.getValue(), 0, r.max_nesting);
     out.push_back(std::move(loc));
   }
@@ -226,7 +229,7 @@ wire::Message read(GraphReader& r, WireMessage::Reader in) {
     case WireMessage::INPUT_MISSING: {
       auto m = in.getInputMissing();
       return wire::InputMissing{m.getRunId(), m.getTaskId(), m.getInputId(), text(m.getHolder()),
-                                text(m.getMessage())};
+                                text(m.getMessage()), m.getInputRunId()};
     }
     case WireMessage::RELEASE: {
       auto m = in.getRelease();

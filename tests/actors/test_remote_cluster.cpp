@@ -46,6 +46,21 @@ OpPtr thrower() {
   return op;
 }
 
+// Throws on every other call, process-wide.
+OpPtr flaky() {
+  static OpPtr op = [] {
+    Op o;
+    o.name = "test.remote_flaky";
+    o.fn = [](OpContext&, std::span<const Value> args, const Params&) -> Value {
+      static std::atomic<int> calls{0};
+      if (calls++ % 2 == 0) throw Error("flaky: fails every other call");
+      return args[0];
+    };
+    return OpRegistry::global().add(std::move(o), "test_remote_cluster");
+  }();
+  return op;
+}
+
 void quiet(const std::string&) {}
 
 // A scheduler and `n` workers of one thread each.
@@ -53,6 +68,7 @@ struct TestCluster {
   explicit TestCluster(std::size_t n, std::uint64_t memory_limit = 0) {
     sleepy_inc();
     thrower();
+    flaky();
     scheduler = std::make_unique<SchedulerNode>(SchedulerNodeOptions{.port = 0, .log = quiet});
     for (std::size_t i = 0; i < n; ++i) add_worker("w" + std::to_string(i), memory_limit);
   }
@@ -186,4 +202,77 @@ TEST_CASE("with a memory limit results spill to disk and come back") {
   Array y = (x + x.T()) * 2.0;
   LocalCluster local({.workers = 1, .threads_per_worker = 1});
   CHECK(y.compute(client) == y.compute(local));
+}
+
+TEST_CASE("futures: submit, map, gather, futures as arguments, then, wait, as_completed") {
+  TestCluster cluster(2);
+  Client client(cluster.scheduler->address());
+  Future a = client.submit("inc", {Value(1)});
+  Future b = client.submit("add", {a, Value(10)});
+  CHECK(b.result() == Value(std::int64_t{12}));
+  CHECK(a.result() == Value(std::int64_t{2}));
+  CHECK(a.status() == "finished");
+
+  std::vector<Arg> items;
+  for (std::int64_t i = 0; i < 100; ++i) items.emplace_back(Value(i));
+  std::vector<Future> fs = client.map("inc", items);
+  std::vector<Arg> refs(fs.begin(), fs.end());
+  Future total = client.submit("sum", {Arg(std::move(refs))});
+  CHECK(total.result() == Value(std::int64_t{5050}));
+  std::vector<Value> all = client.gather(fs);
+  REQUIRE(all.size() == 100);
+  CHECK(all[99] == Value(std::int64_t{100}));
+
+  std::atomic<int> called{0};
+  Future slow = client.submit("test.remote_sleepy_inc", {Value(5)}, {.params = Params{{"ms", Value(200)}}});
+  slow.then([&](const Future& f) { called += f.done() ? 1 : 100; });
+  Future quick = client.submit("inc", {Value(0)});
+  auto first = wait({slow, quick}, WaitFor::kFirstCompleted);
+  REQUIRE_FALSE(first.empty());
+  CHECK(first[0].key() == quick.key());
+  wait({slow, quick});
+  CHECK(slow.result() == Value(std::int64_t{6}));
+  for (int i = 0; i < 100 && called == 0; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(called == 1);
+
+  AsCompleted order({slow, quick});
+  int n = 0;
+  for (Future f; order.next(f);) ++n;
+  CHECK(n == 2);
+}
+
+TEST_CASE("futures: scatter, persist, retries, errors, priority and cancel") {
+  TestCluster cluster(2);
+  Client client(cluster.scheduler->address());
+  Tensor big({300, 300}, std::vector<double>(90000, 1.5));  // 720 KB: held by a worker
+  Future data = client.scatter(Value(big));
+  Future copy = client.submit("identity", {data});  // the worker that runs it fetches the data
+  CHECK(copy.result() == Value(big));
+  CHECK(data.result() == Value(big));
+
+  Array x = random::uniform({400, 400}, {100, 100}, 3);
+  std::vector<Future> parts = client.persist(x);
+  CHECK(parts.size() == 16);
+  LocalCluster local({.workers = 1, .threads_per_worker = 1});
+  CHECK(client.gather(parts) == local.run(x.graph(), x.keys()));
+  Future col_sum = client.submit("array.sum_all_test_missing_op", {parts[0]});
+  CHECK_THROWS_WITH_AS(col_sum.result(), doctest::Contains("array.sum_all_test_missing_op"), GraphError);
+
+  Future boom = client.submit("test.remote_throws", {});
+  CHECK_THROWS_AS(boom.result(), TaskError);
+  CHECK(boom.status() == "error");
+  Future after = client.submit("inc", {boom});
+  CHECK_THROWS(after.result());
+
+  Future urgent = client.submit("inc", {Value(1)}, {.priority = 10});
+  CHECK(urgent.result() == Value(std::int64_t{2}));
+  Future flaky_once = client.submit("test.remote_flaky", {Value(1)}, {.retries = 1});
+  CHECK(flaky_once.result() == Value(std::int64_t{1}));
+  Future flaky_no_retry = client.submit("test.remote_flaky", {Value(1)});
+  CHECK_THROWS_AS(flaky_no_retry.result(), TaskError);
+
+  Future long_one = client.submit("test.remote_sleepy_inc", {Value(1)}, {.params = Params{{"ms", Value(3000)}}});
+  std::this_thread::sleep_for(50ms);
+  long_one.cancel();
+  CHECK_THROWS_AS(long_one.result(), CancelledError);
 }

@@ -75,13 +75,15 @@ TEST_CASE("wire: the distributed runtime's ids, inline inputs, releases and resu
   shoal::testing::RandomValues r(8);
   Value v(r.table(12));
   auto assign = round_trip(wire::AssignTask{7, sample_task(v), 3, {{Key("a", {1}), "", 4, true, v},
-                                                                   {Key("b"), "w2", 9, false, Value()}}, 17});
+                                                                   {Key("b"), "w2", 9, false, Value(), 77}}, 17});
   CHECK(assign.task_id == 17);
   CHECK(assign.inputs[0].has_value);
   CHECK(assign.inputs[0].value == v);
   CHECK(assign.inputs[0].task_id == 4);
   CHECK_FALSE(assign.inputs[1].has_value);
   CHECK(assign.inputs[1].worker == "w2");
+  CHECK(assign.inputs[1].run_id == 77);
+  CHECK(assign.inputs[0].run_id == 0);
 
   auto done = round_trip(wire::TaskDone{1, Key("k"), "w1", 8, 5, true, Value(3), 21, 99});
   CHECK(done.task_id == 21);
@@ -89,8 +91,9 @@ TEST_CASE("wire: the distributed runtime's ids, inline inputs, releases and resu
   auto failed = round_trip(wire::TaskFailed{3, Key("k"), "inc", "kaboom", "w3", 6});
   CHECK(failed.task_id == 6);
 
-  auto missing = round_trip(wire::InputMissing{2, 5, 4, "w9", "w9 is gone"});
+  auto missing = round_trip(wire::InputMissing{2, 5, 4, "w9", "w9 is gone", 8});
   CHECK(missing.input_id == 4);
+  CHECK(missing.input_run_id == 8);
   CHECK(missing.holder == "w9");
   auto release = round_trip(wire::Release{2, {1, 2, 70000}});
   CHECK(release.task_ids == std::vector<std::uint32_t>{1, 2, 70000});

@@ -1,8 +1,12 @@
-// Client: runs graphs on a remote cluster — an Executor for `shoal scheduler`.
+// Client: runs graphs on a remote cluster — an Executor for `shoal scheduler`,
+// and the futures API.
 //
 //   shoal::Client client("127.0.0.1:8786");
 //   std::vector<shoal::Value> out = client.run(graph, {root});
 //   df.compute(client);
+//   std::vector<shoal::Future> fs = client.map("inc", {shoal::Value(1), shoal::Value(2)});
+//   shoal::Future total = client.submit("sum", {shoal::Arg(std::vector<shoal::Arg>(fs.begin(), fs.end()))});
+//   total.result();   // 5
 //
 // The graph is sent to the scheduler once (ops travel by name: a graph with
 // a C++ lambda op, `local_only`, is refused here with GraphError); small
@@ -11,28 +15,26 @@
 // LocalCluster. If a worker that held an output dies before it is fetched,
 // the run is submitted again once.
 //
-// Thread-safety: run() and status() may be called from several threads.
+// Submissions (submit, map, scatter, persist) return Futures at once; the
+// cluster keeps their results while a Future of them exists (future.h).
+//
+// Thread-safety: every method may be called from several threads. Futures
+// must not be used once their Client is destroyed (result() then throws).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "shoal/executor.h"
-
-namespace caf {
-class scoped_actor;
-}
+#include "shoal/future.h"
+#include "shoal/params.h"
 
 namespace shoal {
-namespace wire {
-struct InputLocation;
-}
 
 struct ClientOptions {
   /// How long the constructor tries to reach the scheduler.
@@ -59,6 +61,23 @@ struct ClusterStatus {
   std::size_t tasks_recomputed = 0; ///< results recomputed after a loss, since start
 };
 
+/// How a submission runs.
+struct SubmitOptions {
+  /// The task's key name; default: the op's name and a number unique to this
+  /// client (each submission is computed anew, as Dask's pure=False).
+  std::string key;
+  /// Higher runs first, among everything the cluster has to do.
+  std::int32_t priority = 0;
+  /// Run a task again this many times when its op throws.
+  std::uint32_t retries = 0;
+  /// The op's parameters.
+  Params params;
+};
+
+namespace detail {
+struct ClientCore;
+}
+
 class Client : public Executor {
  public:
   /// Connects to the scheduler at "host:port". Throws shoal::Error naming the
@@ -78,10 +97,35 @@ class Client : public Executor {
   /// The scheduler's view of the cluster now.
   ClusterStatus status();
 
+  // ---- futures ----
+
+  /// Runs op(args...) on the cluster. Futures among the arguments (a Future
+  /// converts to Arg) make it wait for them there. Throws GraphError for an
+  /// op no worker has (checked by the scheduler: the Future then holds the
+  /// error) or a lambda op.
+  Future submit(const std::string& op, std::vector<Arg> args, const SubmitOptions& options = {});
+  /// op(item) for each item: one submission, one Future per item.
+  std::vector<Future> map(const std::string& op, const std::vector<Arg>& items, const SubmitOptions& options = {});
+  /// The values of `futures`, in order; blocks. Throws as Future::result().
+  std::vector<Value> gather(const std::vector<Future>& futures);
+  /// Puts values on the cluster (small ones stay with the scheduler, larger
+  /// ones on a worker); the Futures stand for them in later submissions.
+  std::vector<Future> scatter(const std::vector<Value>& values);
+  Future scatter(Value value);
+  /// Starts computing `keys` of `graph` and keeps them on the cluster.
+  std::vector<Future> persist(const Graph& graph, std::span<const Key> keys, const SubmitOptions& options = {});
+  /// Any collection (DataFrame, Array, Bag): one Future per partition.
+  template <class Collection>
+  std::vector<Future> persist(const Collection& collection, const SubmitOptions& options = {}) {
+    auto keys = collection.keys();
+    return persist(collection.graph(), keys, options);
+  }
+  /// Lets the computation behind `future` finish even when every Future of
+  /// it is dropped; its result is released once it is done.
+  void fire_and_forget(const Future& future);
+
  private:
-  struct Impl;
-  std::optional<Value> fetch_output(caf::scoped_actor& self, std::uint64_t run, const wire::InputLocation& loc);
-  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<detail::ClientCore> core_;
 };
 
 }  // namespace shoal

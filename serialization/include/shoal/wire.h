@@ -33,13 +33,15 @@ struct RunGraph {
 
 /// An input of a task: where it can be fetched from ("" = the receiving
 /// worker), or, when `has_value`, the value itself (small results travel
-/// inline). `task_id` numbers the producing task in the run's plan.
+/// inline). `task_id` numbers the producing task in the plan of run
+/// `run_id` (0: the task's own run; another for a future's result).
 struct InputLocation {
   Key key;
   std::string worker;
   std::uint32_t task_id = 0;
   bool has_value = false;
   Value value;
+  std::uint64_t run_id = 0;
 };
 
 /// scheduler -> worker: run this task.
@@ -83,6 +85,7 @@ struct InputMissing {
   std::uint32_t input_id = 0;
   std::string holder;
   std::string message;
+  std::uint64_t input_run_id = 0;  ///< The input's run, when another (a future's).
 };
 
 /// scheduler -> worker: drop these results of a run.
