@@ -173,13 +173,6 @@ wire::RunResult failure(std::string message) {
   return wire::RunResult{0, false, "", "", std::move(message), {}, wire::RunResult::kOther};
 }
 
-// Waits for the run's result and returns it (a copy).
-wire::RunResult wait_result(SubmittedRun& run) {
-  std::unique_lock lock(run.mutex);
-  run.changed.wait(lock, [&] { return run.result.has_value(); });
-  return *run.result;
-}
-
 }  // namespace
 
 namespace detail {
@@ -351,17 +344,21 @@ std::shared_ptr<SubmittedRun> start(const std::shared_ptr<ClientCore>& core, Sub
 
 // The value of output `i`: inline, fetched before, or fetched now.
 Value value_of(SubmittedRun& run, std::size_t i) {
-  wire::RunResult r = wait_result(run);
-  if (!r.ok) throw_result(r);
+  wire::InputLocation loc;
+  std::uint64_t run_id = 0;
   {
-    std::lock_guard lock(run.mutex);
-    if (run.fetched[i]) return *run.fetched[i];
+    std::unique_lock lock(run.mutex);
+    run.changed.wait(lock, [&] { return run.result.has_value(); });
+    const wire::RunResult& r = *run.result;
+    if (!r.ok) throw_result(r);
+    if (run.fetched.at(i)) return *run.fetched[i];
+    if (r.outputs.at(i).has_value) return r.outputs[i].value;
+    loc = r.outputs[i];
+    run_id = r.run_id;
   }
-  const wire::InputLocation& loc = r.outputs.at(i);
-  if (loc.has_value) return loc.value;
   auto core = run.core.lock();
   if (!core) throw Error("the Client was destroyed; its futures' results are gone");
-  std::optional<Value> v = loc.worker.empty() ? std::nullopt : core->fetch(r.run_id, loc);
+  std::optional<Value> v = loc.worker.empty() ? std::nullopt : core->fetch(run_id, loc);
   if (!v) throw Error("the worker holding " + loc.key.str() + " (" + loc.worker + ") could not be reached");
   std::lock_guard lock(run.mutex);
   run.fetched[i] = *v;
@@ -431,15 +428,18 @@ std::vector<Value> Client::run(const Graph& graph, std::span<const Key> outputs,
         cancel_sent = true;
       }
     }
-    wire::RunResult r = *run->result;
-    lock.unlock();
-    if (!r.ok) {
+    if (!run->result->ok) {
+      wire::RunResult r = *run->result;
+      lock.unlock();
       observers.run_end(false);
       throw_result(r);
     }
+    const std::size_t n = run->result->outputs.size();
+    lock.unlock();
     try {
       std::vector<Value> values;
-      for (std::size_t i = 0; i < r.outputs.size(); ++i) values.push_back(value_of(*run, i));
+      values.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) values.push_back(value_of(*run, i));
       observers.run_end(true);
       return values;
     } catch (const Error&) {

@@ -19,7 +19,8 @@ struct SchedulerNode::Impl {
 SchedulerNode::SchedulerNode(SchedulerNodeOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   const auto& o = impl_->options;
-  actors::configure_node(impl_->config, 2, o.heartbeat_interval);
+  // One thread: the scheduler is one actor; a second only adds hand-offs.
+  actors::configure_node(impl_->config, 1, o.heartbeat_interval);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
   actors::RemoteSchedulerConfig c{o.heartbeat_interval, o.heartbeat_timeout, std::max<std::size_t>(1, o.allowed_failures),
                                   std::max<std::size_t>(1, o.tasks_per_thread), o.log};
