@@ -59,7 +59,9 @@ struct ClientCore : std::enable_shared_from_this<ClientCore> {
   std::unordered_map<std::uint64_t, std::weak_ptr<SubmittedRun>> runs;
   std::unordered_map<Key, std::pair<std::weak_ptr<SubmittedRun>, std::size_t>, KeyHash> futures;
   std::map<std::string, caf::actor> workers;  // by fetch address
+  std::vector<std::function<void(const ClusterEvent&)>> subscribers;
 
+  void feed(const std::vector<std::string>& lines);
   void deliver(std::uint64_t client_run, wire::RunResult result);
   void events(std::uint64_t client_run, const std::vector<std::string>& lines);
   void lost_scheduler();
@@ -108,6 +110,7 @@ caf::behavior dispatcher_actor(caf::event_based_actor* self, ClientCore* core, c
         if (auto* r = std::get_if<wire::RunResult>(&e.message)) core->deliver(client_run, std::move(*r));
       },
       [core](actors::events_atom, std::uint64_t client_run, const std::vector<std::string>& lines) {
+        if (client_run == 0) return core->feed(lines);  // the event stream
         core->events(client_run, lines);
       },
   };
@@ -231,6 +234,55 @@ void ClientCore::events(std::uint64_t client_run, const std::vector<std::string>
   }
   if (!run || !run->plan || !run->observers) return;
   for (const std::string& line : lines) report(*run->plan, line, *run->observers);
+}
+
+namespace {
+
+std::vector<std::string> split_tabs(const std::string& line) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) {
+    parts.push_back(line.substr(start, tab - start));
+  }
+  parts.push_back(line.substr(start));
+  return parts;
+}
+
+// A line of the scheduler's event stream (remote.h) as a ClusterEvent.
+std::optional<ClusterEvent> parse_event(const std::string& line) {
+  using Kind = ClusterEvent::Kind;
+  std::vector<std::string> f = split_tabs(line);
+  ClusterEvent e;
+  if (f[0] == "worker-joined" && f.size() >= 4) {
+    return ClusterEvent{Kind::kWorkerJoined, f[1], "", "", 0, f[2] + ", " + f[3] + " threads"};
+  }
+  if (f[0] == "worker-lost" && f.size() >= 3) return ClusterEvent{Kind::kWorkerLost, f[1], "", "", 0, f[2]};
+  if (f.size() < 5) return std::nullopt;
+  if (f[0] == "task-started") e.kind = Kind::kTaskStarted;
+  else if (f[0] == "task-finished") e.kind = Kind::kTaskFinished;
+  else if (f[0] == "task-erred") e.kind = Kind::kTaskErred;
+  else return std::nullopt;
+  e.run = std::strtoull(f[1].c_str(), nullptr, 10);
+  e.key = f[2];
+  e.op = f[3];
+  e.worker = f[4];
+  if (f.size() > 5) e.detail = f[5];
+  return e;
+}
+
+}  // namespace
+
+void ClientCore::feed(const std::vector<std::string>& lines) {
+  std::vector<std::function<void(const ClusterEvent&)>> callbacks;
+  {
+    std::lock_guard lock(mutex);
+    callbacks = subscribers;
+  }
+  for (const std::string& line : lines) {
+    if (auto e = parse_event(line)) {
+      for (auto& cb : callbacks) cb(*e);
+    }
+  }
 }
 
 void ClientCore::lost_scheduler() {
@@ -474,6 +526,16 @@ ClusterStatus Client::status() {
     s.workers.push_back(std::move(w));
   }
   return s;
+}
+
+void Client::subscribe(std::function<void(const ClusterEvent&)> callback) {
+  {
+    std::lock_guard lock(core_->mutex);
+    core_->subscribers.push_back(std::move(callback));
+    if (core_->subscribers.size() > 1) return;
+  }
+  ForgetCafThreadState forget;
+  core_->send(caf::make_message(actors::subscribe_atom::value));
 }
 
 namespace {

@@ -13,10 +13,16 @@
 //   scheduler -> worker  (steal_atom, run, task ids) -> worker replies (stolen_atom, run, ids it gave up)
 //   scheduler -> worker  (removed_atom)                      you were removed: drop everything, register anew
 //   anyone -> worker     (fetch_atom, WireEnvelope{FetchRequest}) -> WireEnvelope{FetchReply}
-//   client -> scheduler  (run_atom, client run id, encoded RunGraph, want events)
-//   scheduler -> client  (events_atom, client run id, lines) and (result_atom, WireEnvelope{RunResult})
-//   client -> scheduler  (cancel_atom, client run id) and (release_atom, client run id) once fetched
+//   client -> scheduler  (rrun_atom, client run id, encoded RunGraph, want events, keep outputs,
+//                         retries, priority)
+//   scheduler -> client  (events_atom, client run id, lines) and
+//                        (result_atom, client run id, WireEnvelope{RunResult})
+//   client -> scheduler  (rcancel_atom, client run id) and (release_atom, client run id) once
+//                        fetched (at once for Client::run, when the last Future goes for futures)
 //   anyone -> scheduler  (status_atom) -> lines (see Client::status)
+//   anyone -> scheduler  (subscribe_atom): from then on (events_atom, 0, lines), each line
+//                        "task-started|task-finished|task-erred\trun\tkey\top\tworker[\tdetail]"
+//                        or "worker-joined\tname\taddress\tthreads" or "worker-lost\tname\treason"
 #pragma once
 
 #include <caf/all.hpp>
@@ -48,6 +54,7 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using ran_atom = caf::atom_constant<caf::atom("ran")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
 
 /// Sets up `cfg` for a node of a distributed cluster: the io middleman,
 /// Shoal's wire types, CAF's own heartbeat and connection timeout (both off

@@ -46,6 +46,7 @@ class RemoteScheduler {
     worker.last_heartbeat = SteadyClock::now();
     workers_.push_back(std::move(worker));
     self_->monitor(handle);
+    publish("worker-joined\t" + r.name + "\t" + workers_.back().address + "\t" + std::to_string(r.threads));
     config_.log("worker joined: " + r.name + " (" + workers_.back().address + ", " +
                 std::to_string(r.threads) + " threads)");
     broadcast_peers();
@@ -54,6 +55,9 @@ class RemoteScheduler {
   }
 
   void on_down(const caf::down_msg& down) {
+    auto unsubscribed = std::remove_if(subscribers_.begin(), subscribers_.end(),
+                                       [&](const caf::actor& s) { return s.address() == down.source; });
+    subscribers_.erase(unsubscribed, subscribers_.end());
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       if (workers_[w].alive && workers_[w].handle.address() == down.source) {
         return remove_worker(w, "connection closed");
@@ -187,11 +191,22 @@ class RemoteScheduler {
     dispatch();
     maybe_steal();
     for (RemoteWorker& w : workers_) send_outbox(w);
+    if (!feed_.empty()) {
+      for (const caf::actor& s : subscribers_) self_->send(s, events_atom::value, std::uint64_t{0}, feed_);
+      feed_.clear();
+    }
     for (auto& [id, run] : runs_) {
       if (run->events.empty()) continue;
       self_->send(run->client, events_atom::value, run->client_run, std::move(run->events));
       run->events.clear();
     }
+  }
+
+  // The event stream: every subscriber gets every event from now on.
+  void subscribe(const caf::actor& who) {
+    if (!who) return;
+    subscribers_.push_back(who);
+    self_->monitor(who);
   }
 
   void shutdown() {
@@ -340,6 +355,9 @@ class RemoteScheduler {
     if (run->want_events) {
       run->events.push_back("F " + std::to_string(id) + " " + std::to_string(d.duration_ns) + " " + workers_[w].name);
     }
+    if (!subscribers_.empty()) {
+      publish("task-finished\t" + task_line(*run, id, w) + "\t" + std::to_string(d.duration_ns / 1000) + " us");
+    }
     const Plan& plan = *run->plan;
     for (Plan::Id dep : plan.dependencies(id)) {
       if (--run->holders[dep] == 0 && !plan.is_output(dep)) release(*run, dep);
@@ -359,6 +377,7 @@ class RemoteScheduler {
     if (run->want_events) {
       run->events.push_back("E " + std::to_string(f.task_id) + " 0 " + workers_[w].name + " " + f.message);
     }
+    if (!subscribers_.empty()) publish("task-erred\t" + task_line(*run, f.task_id, w) + "\t" + f.message);
     const Task& task = run->plan->task(f.task_id);
     reply_error(*run, wire::RunResult::kTaskError, task.key.str(), task.op_name(), f.message);
     drop_run(run->id);
@@ -494,6 +513,7 @@ class RemoteScheduler {
       lost_results += l;
       if (run->failed_key >= 0) failed.push_back(run_id);
     }
+    publish("worker-lost\t" + worker.name + "\t" + reason);
     config_.log("worker lost: " + worker.name + " (" + reason + "); " + std::to_string(rescheduled) +
                 " tasks rescheduled, " + std::to_string(lost_results) + " results lost");
     for (auto id : failed) drop_run(id);
@@ -525,6 +545,18 @@ class RemoteScheduler {
       if (run.failed_key < 0) recount(run, id);
     }
     return {rerun.size(), gone.size()};
+  }
+
+  // "run<TAB>key<TAB>op<TAB>worker", the start of a task event line.
+  std::string task_line(const RemoteRun& run, Plan::Id id, std::size_t w) const {
+    const Task& task = run.plan->task(id);
+    return std::to_string(run.id) + "\t" + task.key.str() + "\t" + task.op_name() + "\t" + workers_[w].name;
+  }
+
+  void publish(std::string line) {
+    if (subscribers_.empty()) return;
+    feed_.push_back(std::move(line));
+    schedule_flush();
   }
 
   // ---- placement ----
@@ -617,6 +649,7 @@ class RemoteScheduler {
     for (Plan::Id dep : run.plan->dependencies(id)) a.inputs.push_back(location(run, dep, w));
     worker.outbox.emplace_back(std::move(a));
     if (run.want_events) run.events.push_back("S " + std::to_string(id) + " 0 " + worker.name);
+    if (!subscribers_.empty()) publish("task-started\t" + task_line(run, id, w));
   }
 
   // Where worker `w` gets input `dep`: inline, its own store (""), or the
@@ -795,6 +828,8 @@ class RemoteScheduler {
   std::unordered_map<Key, std::pair<std::uint64_t, Plan::Id>, KeyHash> futures_;  // keep runs' outputs
   std::unordered_map<Key, std::vector<std::pair<std::uint64_t, Plan::Id>>, KeyHash> future_waiters_;
   std::vector<std::pair<std::uint64_t, std::string>> doomed_;  // runs to fail at the next flush
+  std::vector<caf::actor> subscribers_;  // of the event stream
+  std::vector<std::string> feed_;        // events for them, sent at the next flush
   std::uint64_t last_run_ = 0;
   double avg_task_s_ = 0;
   bool flush_scheduled_ = false;
@@ -829,6 +864,7 @@ caf::behavior remote_scheduler_actor(caf::event_based_actor* self, RemoteSchedul
       [s, self](rcancel_atom, std::uint64_t client_run) { s->cancel(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },
       [s, self](release_atom, std::uint64_t client_run) { s->release_run(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },
       [s](status_atom) { return s->status(); },
+      [s, self](subscribe_atom) { s->subscribe(caf::actor_cast<caf::actor>(self->current_sender())); },
       [s](flush_atom) { s->flush(); },
       [s](tick_atom) { s->check_heartbeats(); },
   };

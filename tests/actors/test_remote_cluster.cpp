@@ -276,3 +276,39 @@ TEST_CASE("futures: scatter, persist, retries, errors, priority and cancel") {
   long_one.cancel();
   CHECK_THROWS_AS(long_one.result(), CancelledError);
 }
+
+TEST_CASE("the event stream: task and worker events of every client") {
+  TestCluster cluster(1);
+  Client watcher(cluster.scheduler->address());
+  std::mutex mutex;
+  std::vector<ClusterEvent> seen;
+  watcher.subscribe([&](const ClusterEvent& e) {
+    std::lock_guard lock(mutex);
+    seen.push_back(e);
+  });
+  Client client(cluster.scheduler->address());
+  client.status();  // the subscription has reached the scheduler before the run
+  watcher.status();
+  auto tree = testing::tree_sum_graph(10, 4);
+  client.run(tree.graph, std::vector<Key>{tree.root});
+  cluster.add_worker("late");
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (!seen.empty() && seen.back().kind == ClusterEvent::Kind::kWorkerJoined) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  std::lock_guard lock(mutex);
+  std::size_t started = 0, finished = 0;
+  for (const ClusterEvent& e : seen) {
+    started += e.kind == ClusterEvent::Kind::kTaskStarted;
+    finished += e.kind == ClusterEvent::Kind::kTaskFinished;
+    if (e.kind == ClusterEvent::Kind::kTaskFinished && e.key == tree.root.str()) CHECK(e.op == "sum");
+  }
+  CHECK(started == tree.graph.size());
+  CHECK(finished == tree.graph.size());
+  REQUIRE_FALSE(seen.empty());
+  CHECK(seen.back().kind == ClusterEvent::Kind::kWorkerJoined);
+  CHECK(seen.back().worker == "late");
+}

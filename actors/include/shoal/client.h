@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -59,6 +60,19 @@ struct ClusterStatus {
   std::size_t waiting = 0, queued = 0, processing = 0, memory = 0;  ///< tasks by state
   std::size_t workers_lost = 0;     ///< since the scheduler started
   std::size_t tasks_recomputed = 0; ///< results recomputed after a loss, since start
+};
+
+/// One event of the scheduler's event stream (Client::subscribe).
+struct ClusterEvent {
+  enum class Kind { kTaskStarted, kTaskFinished, kTaskErred, kWorkerJoined, kWorkerLost };
+  Kind kind = Kind::kTaskStarted;
+  std::string worker;  ///< The worker it concerns.
+  std::string key;     ///< Task events: the task's key ("name" or "(name, i)"), op and run.
+  std::string op;
+  std::uint64_t run = 0;
+  /// Finished: "<microseconds> us"; erred: the error; worker joined: its
+  /// address and threads; worker lost: why.
+  std::string detail;
 };
 
 /// How a submission runs.
@@ -96,6 +110,11 @@ class Client : public Executor {
 
   /// The scheduler's view of the cluster now.
   ClusterStatus status();
+
+  /// Calls `callback` for every event of the cluster from now on (every
+  /// client's tasks, workers joining and leaving) until the Client is
+  /// destroyed; on one of the Client's threads, in order.
+  void subscribe(std::function<void(const ClusterEvent&)> callback);
 
   // ---- futures ----
 
