@@ -345,7 +345,7 @@ void MainWindow::run() {
   scene_->clear_status();
   // Relative paths in a pipeline are relative to its file, as in `shoal run`.
   QString dir = doc_->file_path().isEmpty() ? QString() : QFileInfo(doc_->file_path()).absolutePath();
-  if (!runner_->start(doc_->pipeline(), dir.toStdString())) return;
+  if (!runner_->start(doc_->pipeline(), dir.toStdString(), run_panel_->scheduler())) return;
 }
 
 void MainWindow::stop() {
@@ -357,7 +357,12 @@ void MainWindow::on_run_started(int tasks) {
   tasks_done_ = 0;
   run_panel_->progress()->setRange(0, std::max(tasks, 1));
   run_panel_->progress()->setValue(0);
-  run_panel_->set_message(tr("Running %1 tasks on the embedded LocalCluster…").arg(tasks), false);
+  std::string where = run_panel_->scheduler();
+  run_panel_->set_message(where.empty() ? tr("Running %1 tasks on the embedded LocalCluster…").arg(tasks)
+                                        : tr("Running %1 tasks on the cluster at %2…")
+                                              .arg(tasks)
+                                              .arg(QString::fromStdString(where)),
+                          false);
   run_panel_->run_button()->setEnabled(false);
   run_panel_->stop_button()->setEnabled(true);
   action(tr("Run"))->setEnabled(false);

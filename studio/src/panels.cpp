@@ -371,9 +371,8 @@ RunPanel::RunPanel(QWidget* parent)
   layout->addLayout(buttons);
   auto* where = new QFormLayout;
   scheduler_->setPlaceholderText(tr("embedded LocalCluster"));
-  scheduler_->setEnabled(false);
-  scheduler_->setToolTip(tr("Remote schedulers (HOST:PORT) are not supported yet: the distributed runtime does "
-                            "not exist. Runs use the embedded LocalCluster."));
+  scheduler_->setToolTip(tr("HOST:PORT of a remote cluster's scheduler (`shoal scheduler`); "
+                            "empty runs on the embedded LocalCluster."));
   where->addRow(tr("Scheduler"), scheduler_);
   layout->addLayout(where);
   progress_->setRange(0, 1);

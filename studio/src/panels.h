@@ -90,7 +90,7 @@ class ValidationPanel : public QWidget {
   int count_ = 0;
 };
 
-/// Run and Stop, the (disabled) remote scheduler field, overall progress,
+/// Run and Stop, the remote scheduler field (empty: embedded), overall progress,
 /// the run's message and a preview of a node's result.
 class RunPanel : public QWidget {
   Q_OBJECT
@@ -100,6 +100,9 @@ class RunPanel : public QWidget {
   QPushButton* run_button() const { return run_; }
   QPushButton* stop_button() const { return stop_; }
   QProgressBar* progress() const { return progress_; }
+  /// What the scheduler field holds, trimmed: "HOST:PORT", or empty.
+  std::string scheduler() const { return scheduler_->text().trimmed().toStdString(); }
+  QLineEdit* scheduler_field() const { return scheduler_; }
   void set_message(const QString& text, bool error);
   QString message() const { return message_->text(); }
   /// Shows `text` as the preview of `title`.

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "shoal/error.h"
+#include "shoal/client.h"
 #include "shoal/local_cluster.h"
 #include "shoal/table.h"
 
@@ -80,7 +81,7 @@ std::vector<std::string> RunController::nodes_of(const std::string& key) const {
   return it == nodes_of_key_.end() ? std::vector<std::string>() : it->second;
 }
 
-bool RunController::start(const Pipeline& pipeline, const std::string& base_dir) {
+bool RunController::start(const Pipeline& pipeline, const std::string& base_dir, const std::string& scheduler) {
   if (running_) return false;
   if (thread_.joinable()) thread_.join();
   try {
@@ -98,7 +99,11 @@ bool RunController::start(const Pipeline& pipeline, const std::string& base_dir)
     keys.push_back(key);
     ids.push_back(id);
   }
-  if (!cluster_) cluster_ = std::make_unique<LocalCluster>(LocalClusterOptions{.workers = 1, .threads_per_worker = 2});
+  if (scheduler.empty() && !local_) {
+    local_ = std::make_unique<LocalCluster>(LocalClusterOptions{.workers = 1, .threads_per_worker = 2});
+  }
+  if (scheduler != remote_address_) remote_.reset();
+  remote_address_ = scheduler;
   cancel_ = std::make_shared<std::atomic<bool>>(false);
   results_.clear();
   running_ = true;
@@ -112,7 +117,12 @@ bool RunController::start(const Pipeline& pipeline, const std::string& base_dir)
     QString message;
     std::map<std::string, Value> results;
     try {
-      std::vector<Value> values = cluster_->run(graph, keys, options);
+      Executor* executor = local_.get();
+      if (!remote_address_.empty()) {
+        if (!remote_) remote_ = std::make_unique<Client>(remote_address_, ClientOptions{std::chrono::milliseconds(3000)});
+        executor = remote_.get();
+      }
+      std::vector<Value> values = executor->run(graph, keys, options);
       for (std::size_t i = 0; i < ids.size(); ++i) results[ids[i]] = values[i];
       message = tr("Finished: %1 tasks.").arg(graph.size());
     } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
-// RunController: runs a pipeline on an embedded LocalCluster in a
-// background thread and reports its progress to the GUI thread.
+// RunController: runs a pipeline on an embedded LocalCluster, or on a remote
+// cluster (a `shoal scheduler` at HOST:PORT), in a background thread and
+// reports its progress to the GUI thread.
 //
 // start() lowers the pipeline (on the caller's thread, so problems surface
 // at once), then runs every node's key on a thread of its own; a
@@ -9,8 +10,9 @@
 // finished(false, "...cancelled..."). Results of every node are kept, so
 // any node can be previewed after a successful run.
 //
-// Remote schedulers are not supported yet (the distributed runtime does not
-// exist); the run panel shows the field disabled.
+// The Client to a remote scheduler is made on the background thread (a
+// scheduler that cannot be reached ends the run with its error, without
+// blocking the GUI) and kept for later runs to the same address.
 #pragma once
 
 #include <QObject>
@@ -26,7 +28,7 @@
 #include "shoal/value.h"
 
 namespace shoal {
-class LocalCluster;
+class Executor;
 }
 
 namespace shoal::studio {
@@ -42,7 +44,9 @@ class RunController : public QObject {
   /// pipeline cannot be lowered or a run is already going.
   /// `base_dir`: where relative file paths in parameters point from (the
   /// document's directory; empty for an unsaved document: the current one).
-  bool start(const Pipeline& pipeline, const std::string& base_dir = {});
+  /// `scheduler`: "HOST:PORT" of a remote cluster; empty for the embedded
+  /// LocalCluster.
+  bool start(const Pipeline& pipeline, const std::string& base_dir = {}, const std::string& scheduler = {});
   /// Asks the running run to stop (RunOptions::cancel).
   void stop();
   bool running() const { return running_; }
@@ -65,7 +69,9 @@ class RunController : public QObject {
  private:
   void on_done(bool ok, QString message, std::map<std::string, Value> results);
 
-  std::unique_ptr<LocalCluster> cluster_;
+  std::unique_ptr<Executor> local_;   // the embedded LocalCluster, made on first use
+  std::unique_ptr<Executor> remote_;  // a Client, for remote_address_
+  std::string remote_address_;
   std::thread thread_;
   std::shared_ptr<std::atomic<bool>> cancel_;
   LoweredPipeline lowered_;

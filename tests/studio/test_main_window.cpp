@@ -21,6 +21,8 @@
 #include <fstream>
 
 #include "main_window.h"
+#include "shoal/scheduler_node.h"
+#include "shoal/worker_node.h"
 #include "shoal/column.h"
 #include "shoal/table.h"
 #include "studio_app.h"
@@ -113,6 +115,35 @@ TEST_CASE("running an example: every node done, every task done, the preview sho
   CHECK(run_to_end(w));
   check_all(w, NodeStatus::kDone);
   CHECK(w.run_panel()->preview().contains("total:\n30"));
+}
+
+TEST_CASE("running on a remote cluster (the scheduler field), and a scheduler that is not there") {
+  testing::app();
+  SchedulerNode scheduler({.port = 0, .log = [](const std::string&) {}});
+  WorkerNodeOptions wo;
+  wo.scheduler = scheduler.address();
+  wo.threads = 1;
+  wo.log = [](const std::string&) {};
+  WorkerNode worker(wo);
+  MainWindow w;
+  w.set_interactive(false);
+  REQUIRE(w.open_file(example("arithmetic")));
+  w.run_panel()->scheduler_field()->setText(QString::fromStdString(scheduler.address()));
+  CHECK(run_to_end(w));
+  check_all(w, NodeStatus::kDone);
+  CHECK(w.run_panel()->preview().contains("mul:\n46"));
+  const Graph& graph = w.runner()->lowered().graph;
+  for (const Task& t : graph.tasks()) CHECK(w.tasks_view()->task_status(t.key.str()) == NodeStatus::kDone);
+
+  w.run_panel()->scheduler_field()->setText(QStringLiteral("127.0.0.1:1"));
+  QString message;
+  auto c = QObject::connect(w.runner(), &RunController::finished,
+                            [&](bool, const QString& m) { message = m; });
+  CHECK_FALSE(run_to_end(w));
+  QObject::disconnect(c);
+  CHECK(message.contains(QStringLiteral("127.0.0.1:1")));
+  w.run_panel()->scheduler_field()->clear();  // back to the embedded cluster
+  CHECK(run_to_end(w));
 }
 
 TEST_CASE("a table result previews its first rows") {
