@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -54,9 +55,13 @@ class BackgroundRun {
   BackgroundRun(Client& client, const TestGraph& g, Process& scheduler)
       : scheduler_(scheduler), future_(std::async(std::launch::async, [&client, &g] { return client.run(g.graph, g.outputs); })) {}
   ~BackgroundRun() {
-    if (future_.valid() && !done()) {
-      scheduler_.send_signal(SIGKILL);
-      future_.wait();
+    if (!future_.valid() || done()) return;
+    if (scheduler_.running()) scheduler_.send_signal(SIGKILL);
+    if (future_.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
+      // The future's destructor would block forever, and ctest's timeout
+      // would swallow doctest's report: say what happened, and leave.
+      std::cerr << "FATAL: Client::run did not return within 30 s after its scheduler was killed" << std::endl;
+      std::_Exit(3);
     }
   }
   BackgroundRun(const BackgroundRun&) = delete;
@@ -92,6 +97,24 @@ class BackgroundRun {
   Process& scheduler_;
   std::future<std::vector<Value>> future_;
 };
+
+/// The scheduler's view in one line, for failure messages.
+inline std::string describe(const ClusterStatus& s) {
+  std::string out = "runs " + std::to_string(s.runs) + ", tasks waiting " + std::to_string(s.waiting) + ", queued " +
+                    std::to_string(s.queued) + ", processing " + std::to_string(s.processing) + ", in memory " +
+                    std::to_string(s.memory) + ", workers lost " + std::to_string(s.workers_lost) + ", recomputed " +
+                    std::to_string(s.tasks_recomputed) + "; workers:";
+  for (const WorkerStatus& w : s.workers) {
+    out += " " + w.name + " (" + w.address + ", running " + std::to_string(w.running) + ")";
+  }
+  return out;
+}
+
+/// Runs `g` on `client`, failing after `timeout` instead of hanging.
+inline std::vector<Value> run_within(Client& client, const TestGraph& g, Process& scheduler, std::chrono::seconds timeout) {
+  BackgroundRun run(client, g, scheduler);
+  return run.get(timeout);
+}
 
 /// Milliseconds between two instants.
 inline double ms_between(Clock::time_point a, Clock::time_point b) {

@@ -20,7 +20,8 @@
 //     re-runs actually measured. A scheduler that resubmits the whole job,
 //     or recomputes results the survivor still holds, fails (1) of these.
 //
-// SHOAL_KILL_REPEATS overrides the number of repeats (default 10).
+// SHOAL_KILL_REPEATS overrides the number of repeats (default 10);
+// SHOAL_KILL_FIRST starts at another repeat (to replay one).
 #pragma once
 
 #include <doctest/doctest.h>
@@ -96,7 +97,12 @@ inline void kill_one_worker_during(const SlowGraph& g, int repeat) {
   const double latency = ms_between(killed_at, lost.arrived);
   CHECK_MESSAGE(latency <= 200.0, "the scheduler logged the loss " << latency << " ms after the kill: " << lost.text);
 
-  std::vector<Value> values = run.get(std::chrono::seconds(240));
+  std::vector<Value> values;
+  try {
+    values = run.get(std::chrono::seconds(120));
+  } catch (const std::exception& e) {
+    FAIL(e.what() << "\nthe scheduler's view: " << describe(client.status()));
+  }
   CHECK(values == g.expected_values);
   CHECK(cluster.worker(victim).wait_exit(std::chrono::seconds(5)).signaled);
 
@@ -109,8 +115,8 @@ inline void kill_one_worker_during(const SlowGraph& g, int repeat) {
 }
 
 inline void kill_repeatedly(const SlowGraph& g) {
-  const int repeats = env_int("SHOAL_KILL_REPEATS", 10);
-  for (int r = 0; r < repeats; ++r) {
+  const int repeats = env_int("SHOAL_KILL_REPEATS", 10), first = env_int("SHOAL_KILL_FIRST", 0);
+  for (int r = first; r < first + repeats; ++r) {
     CAPTURE(r);
     auto start = Clock::now();
     kill_one_worker_during(g, r);

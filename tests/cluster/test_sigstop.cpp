@@ -65,7 +65,7 @@ TEST_CASE("a frozen worker is removed within the heartbeat timeout, the job fini
 
   // 400 tasks of 20 ms on 4 threads: w1 must take a share.
   SlowGraph next = slow_map(400, 20);
-  CHECK(client.run(next.graph, next.outputs) == next.expected_values);
+  CHECK(run_within(client, next, cluster.scheduler(), std::chrono::seconds(60)) == next.expected_values);
   CHECK_MESSAGE(started_keys_named(read_trace(paths[1]), next.outputs[0].name()),
                 "w1 ran no task of the job after it rejoined");
   CHECK(frozen.running());
