@@ -517,8 +517,23 @@ class RemoteScheduler {
     config_.log("worker lost: " + worker.name + " (" + reason + "); " + std::to_string(rescheduled) +
                 " tasks rescheduled, " + std::to_string(lost_results) + " results lost");
     for (auto id : failed) drop_run(id);
+    fail_runs_without_ops();
     broadcast_peers();
     schedule_flush();
+  }
+
+  // With the last worker that had some op gone, the runs that need it would
+  // wait forever: they fail, naming the op. (With no worker at all, runs
+  // wait for one to join, as in Dask.)
+  void fail_runs_without_ops() {
+    for (auto& [id, run] : runs_) {
+      if (run->finished && !run->keep) continue;
+      try {
+        check_ops(*run->plan);
+      } catch (const GraphError& e) {
+        fail_later(id, std::string(e.what()) + " (the workers that had it are gone)");
+      }
+    }
   }
 
   // What worker w's loss means for one run: (tasks rescheduled, results lost).
