@@ -61,6 +61,21 @@ OpPtr flaky() {
   return op;
 }
 
+// Counts its calls, process-wide.
+std::atomic<int> counted_calls{0};
+OpPtr counter() {
+  static OpPtr op = [] {
+    Op o;
+    o.name = "test.remote_count";
+    o.fn = [](OpContext&, std::span<const Value>, const Params&) -> Value {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      return Value(std::int64_t{++counted_calls});
+    };
+    return OpRegistry::global().add(std::move(o), "test_remote_cluster");
+  }();
+  return op;
+}
+
 void quiet(const std::string&) {}
 
 // A scheduler and `n` workers of one thread each.
@@ -69,6 +84,7 @@ struct TestCluster {
     sleepy_inc();
     thrower();
     flaky();
+    counter();
     scheduler = std::make_unique<SchedulerNode>(SchedulerNodeOptions{.port = 0, .log = quiet});
     for (std::size_t i = 0; i < n; ++i) add_worker("w" + std::to_string(i), memory_limit);
   }
@@ -311,4 +327,22 @@ TEST_CASE("the event stream: task and worker events of every client") {
   REQUIRE_FALSE(seen.empty());
   CHECK(seen.back().kind == ClusterEvent::Kind::kWorkerJoined);
   CHECK(seen.back().worker == "late");
+}
+
+TEST_CASE("futures: a chosen key; fire_and_forget runs to the end though every Future is gone") {
+  TestCluster cluster(1);
+  Client client(cluster.scheduler->address());
+  Future named = client.submit("inc", {Value(1)}, {.key = "my-key"});
+  CHECK(named.key() == Key("my-key"));
+  CHECK(named.result() == Value(std::int64_t{2}));
+
+  int before = counted_calls;
+  {
+    Future f = client.submit("test.remote_count", {});
+    client.fire_and_forget(f);
+  }  // dropped at once: without fire_and_forget the run would be released
+  for (int i = 0; i < 300 && counted_calls == before; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(counted_calls == before + 1);
+  for (int i = 0; i < 100 && client.status().runs > 0; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(client.status().runs == 0);  // it finished
 }
