@@ -458,7 +458,11 @@ class RemoteScheduler {
         run.state[o] = TaskState::kWaiting;
         run.waiting[o] = 1;
       }
-      needed = needed || s == TaskState::kWaiting || s == TaskState::kReady || s == TaskState::kProcessing;
+      // A dependent processing on another worker fetched it already, or will
+      // report InputMissing (which requires it again). Requiring it here
+      // instead leaked a count: that dependent's end released the task being
+      // recomputed, and the run's `remaining` never reached zero (a hang).
+      needed = needed || s == TaskState::kWaiting || s == TaskState::kReady;
     }
     if (needed) require(run, id);
   }
