@@ -101,7 +101,14 @@ inline void kill_one_worker_during(const SlowGraph& g, int repeat) {
   try {
     values = run.get(std::chrono::seconds(120));
   } catch (const std::exception& e) {
-    FAIL(e.what() << "\nthe scheduler's view: " << describe(client.status()));
+    std::size_t outputs_done = 0;
+    for (const Key& k : g.outputs) {
+      for (const std::string& p : paths) outputs_done += read_trace(p).finished.count(k.str()) > 0 ? 1 : 0;
+    }
+    const std::string why = std::string(e.what()) + "\nthe scheduler's view: " + describe(client.status()) +
+                            "\noutputs finished (per the traces, counting each worker): " + std::to_string(outputs_done) +
+                            " of " + std::to_string(g.outputs.size());
+    FAIL(why);
   }
   CHECK(values == g.expected_values);
   CHECK(cluster.worker(victim).wait_exit(std::chrono::seconds(5)).signaled);
