@@ -55,6 +55,7 @@ struct ClientCore : std::enable_shared_from_this<ClientCore> {
   caf::actor scheduler, dispatcher;
   std::mutex mutex;  // guards what follows
   bool closed = false;
+  bool lost = false;  // the scheduler's connection is gone: its proxy drops what is sent
   std::uint64_t last_run = 0, last_key = 0;
   std::unordered_map<std::uint64_t, std::weak_ptr<SubmittedRun>> runs;
   std::unordered_map<Key, std::pair<std::weak_ptr<SubmittedRun>, std::size_t>, KeyHash> futures;
@@ -289,6 +290,7 @@ void ClientCore::lost_scheduler() {
   std::vector<std::pair<std::uint64_t, std::shared_ptr<SubmittedRun>>> pending;
   {
     std::lock_guard lock(mutex);
+    lost = true;
     for (auto& [id, weak] : runs) {
       if (auto r = weak.lock()) pending.emplace_back(id, std::move(r));
     }
@@ -383,6 +385,8 @@ std::shared_ptr<SubmittedRun> start(const std::shared_ptr<ClientCore>& core, Sub
   {
     std::lock_guard lock(core->mutex);
     if (core->closed) throw Error("the Client was destroyed");
+    // A run sent now would wait forever: no down message comes twice.
+    if (core->lost) throw Error("lost the scheduler at " + core->address + "; restart it and connect a new Client");
     run->client_run = ++core->last_run;
     core->runs[run->client_run] = run;
     if (s.keep) {
