@@ -25,7 +25,10 @@ SchedulerNode::SchedulerNode(SchedulerNodeOptions options) : impl_(std::make_uni
   actors::RemoteSchedulerConfig c{o.heartbeat_interval, o.heartbeat_timeout, std::max<std::size_t>(1, o.allowed_failures),
                                   std::max<std::size_t>(1, o.tasks_per_thread), o.log};
   impl_->scheduler = impl_->system->spawn(actors::remote_scheduler_actor, c);
-  auto port = impl_->system->middleman().publish(impl_->scheduler, o.port, o.host.c_str(), false);
+  // SO_REUSEADDR: a scheduler restarted after a crash gets its port back at
+  // once, not after its old connections' TIME_WAIT (60 s); a port another
+  // process listens on is still refused.
+  auto port = impl_->system->middleman().publish(impl_->scheduler, o.port, o.host.c_str(), true);
   if (!port) {
     std::string why = impl_->system->render(port.error());
     stop();
