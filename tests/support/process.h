@@ -136,13 +136,17 @@ class Process {
     return !exit_;
   }
 
-  /// Waits for the child to end; throws when it is still running after `timeout`.
+  /// Waits for the child to end; throws when it is still running after
+  /// `timeout`. Once it returns, lines() and tail() hold all the child
+  /// printed (unless a grandchild still holds its pipes open).
   ExitStatus wait_exit(Clock::duration timeout) {
     auto deadline = Clock::now() + timeout;
     while (running()) {
       if (Clock::now() > deadline) fail("still running after " + ms_text(timeout));
       std::this_thread::sleep_for(5ms);
     }
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, 1s, [this] { return closed_[0] && closed_[1]; });
     return *exit_;
   }
 
