@@ -7,12 +7,16 @@
 // first 8 hold the number (little-endian) and the rest a filler derived from
 // it. Both ops accept either form, so pads may differ from level to level.
 //
+// test.crash kills the process that runs it (SIGKILL: no core dump), as a
+// task that crashes its worker would.
+//
 // Tracing: when the environment variable SHOAL_TEST_TRACE names a file, every
 // task appends "S <key>" when it starts and "F <key>" when it finishes, with
 // one write(2) each on an O_APPEND descriptor, so the lines of a worker that
 // is killed -9 are complete up to its last task. The tests read these files
 // to know which tasks ran where and how often; the values stay pure.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -98,5 +102,15 @@ SHOAL_PLUGIN("cluster_test", "1.0") {
           for (const shoal::Value& v : in) s += number_of(v);
           return s;
         });
+      });
+
+  plugin.op("test.crash")
+      .doc("Kills the process that runs it.")
+      .optional_input("x")
+      .output("out", "any")
+      .run([](shoal::OpContext& ctx, std::span<const shoal::Value>, const shoal::Params&) -> shoal::Value {
+        trace('S', ctx);
+        ::kill(::getpid(), SIGKILL);
+        return shoal::Value();
       });
 }
