@@ -83,3 +83,49 @@ TEST_CASE_FIXTURE(Fixture, "Array reductions on a 2-worker cluster equal the Loc
   Array s = x.std(Reduce{{0}, false, 1, 3});
   CHECK(s.compute(client) == s.compute(local));
 }
+
+namespace {
+
+// `shoal run FILE [extra...]`: its exit status and standard output.
+std::pair<ExitStatus, std::string> shoal_run(const std::string& file, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"run", file};
+  args.insert(args.end(), extra.begin(), extra.end());
+  Process p(kShoalExe, args);
+  ExitStatus s = p.wait_exit(std::chrono::seconds(60));
+  std::string out;
+  for (const Line& l : p.lines(Stream::kStdout)) out += l.text + "\n";
+  if (!s.clean()) out += p.tail();
+  return {s, out};
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+// The example pipelines, copied with their data (trips writes a CSV beside
+// the pipeline file), run by `shoal run` on the embedded LocalCluster and
+// with --scheduler on the cluster: the same output, and the same file.
+TEST_CASE_FIXTURE(Fixture, "shoal run --scheduler prints and writes what shoal run does locally") {
+  const std::filesystem::path examples = std::filesystem::path(SHOAL_EXAMPLE_PIPELINES).parent_path();
+  std::filesystem::create_directories(dir.path() / "pipelines");
+  std::filesystem::copy(examples / "data", dir.path() / "data");
+  for (const std::string name : {"arithmetic", "sum_of_squares", "trips"}) {
+    CAPTURE(name);
+    const std::filesystem::path file = dir.path() / "pipelines" / (name + ".shoal.json");
+    std::filesystem::copy_file(examples / "pipelines" / (name + ".shoal.json"), file);
+    auto [local_status, local_out] = shoal_run(file.string());
+    REQUIRE_MESSAGE(local_status.clean(), local_out);
+    const std::string written = read_file(dir.path() / "pipelines" / "trips_by_zone.csv");
+    std::filesystem::remove(dir.path() / "pipelines" / "trips_by_zone.csv");
+    auto [remote_status, remote_out] = shoal_run(file.string(), {"--scheduler", cluster.address()});
+    CHECK_MESSAGE(remote_status.clean(), remote_out);
+    CHECK(remote_out == local_out);
+    CHECK(read_file(dir.path() / "pipelines" / "trips_by_zone.csv") == written);
+  }
+  // --scheduler is honoured: with nothing listening there, the run fails.
+  Process closed_port(kShoalExe, {"run", (dir.path() / "pipelines" / "arithmetic.shoal.json").string(), "--scheduler", "127.0.0.1:1"});
+  CHECK_FALSE(closed_port.wait_exit(std::chrono::seconds(60)).clean());
+}
