@@ -10,13 +10,14 @@
 #include <mutex>
 
 #include "shoal/error.h"
+#include "guarded_multiplexer.h"
 #include "wire_value.h"
 
 namespace shoal::actors {
 
 void configure_node(caf::actor_system_config& cfg, std::size_t threads,
                     std::chrono::milliseconds heartbeat_interval) {
-  cfg.load<caf::io::middleman>();
+  cfg.load<caf::io::middleman, GuardedMultiplexer>();  // caps what a peer may announce
   add_wire_types(cfg);
   cfg.set("scheduler.max-threads", std::max<std::size_t>(1, threads));
   cfg.set("scheduler.policy", caf::atom("sharing"));
