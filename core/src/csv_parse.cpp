@@ -170,7 +170,7 @@ struct HeadSink {
 NaSet::NaSet(std::vector<std::string> values) : values_(std::move(values)) {
   for (const auto& v : values_) {
     if (v.empty()) has_empty_ = true;
-    else first_[static_cast<unsigned char>(v[0])] = true;
+    else lengths_by_first_[static_cast<unsigned char>(v[0])] |= std::uint64_t{1} << std::min<std::size_t>(v.size(), 63);
   }
 }
 
@@ -204,6 +204,30 @@ Table parse_csv_block(const char* begin, const char* end, std::int64_t line, con
   BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24);
   scan_csv(begin, end, spec.dialect, line, sink);
   return sink.finish(spec.output_schema());
+}
+
+Table parse_csv_range(const MappedFile& f, std::size_t begin, std::size_t end, std::int64_t line,
+                      const CsvFileSpec& spec) {
+  BlockSink sink(spec, (end - begin) / 24);
+  const char* p = f.data() + begin;
+  const char* stop = f.data() + end;
+  while (p < stop) {
+    auto at = static_cast<std::size_t>(p - f.data());
+    std::size_t n = std::min(kCsvChunkBytes, end - at);
+    f.advise_sequential(at, n);
+    ScanEnd e = scan_csv_until(p, stop, p + n, spec.dialect, line, sink);
+    f.release(at, static_cast<std::size_t>(e.p - p));
+    p = e.p;
+    line = e.line;
+  }
+  return sink.finish(spec.output_schema());
+}
+
+ParsedChunk parse_csv_chunk(const char* begin, const char* end, const char* stop, std::int64_t line,
+                            const CsvFileSpec& spec) {
+  BlockSink sink(spec, static_cast<std::size_t>(std::min(end, stop) - begin) / 24);
+  ScanEnd e = scan_csv_until(begin, end, stop, spec.dialect, line, sink);
+  return {sink.finish(spec.output_schema()), e.p, e.line};
 }
 
 std::vector<DataType> infer_csv_types(const char* begin, const char* end, std::int64_t line,

@@ -35,15 +35,26 @@ inline const char* find_field_end(const char* p, const char* end, char delimiter
   return p;
 }
 
-/// Scans the records in [p, end), starting at physical line `line` (1-based).
+/// Where a scan stopped: the first byte not scanned (a record start, or
+/// end) and the physical line there.
+struct ScanEnd {
+  const char* p;
+  std::int64_t line;
+};
+
+/// Scans the records in [p, end), starting at physical line `line` (1-based),
+/// and stops at the first record that starts at or after `stop` (pass end
+/// to scan everything): a block is parsed in chunks that each end on a
+/// record boundary, without knowing where records end beforehand.
 /// Calls sink.field(column, value, record_line) per field — value is
 /// unquoted, with doubled quotes collapsed — and sink.end_record(fields,
 /// record_line) per record; sink.unterminated(record_line) must throw.
-/// Blank lines are skipped. Returns the line after the last record.
+/// Blank lines are skipped.
 template <class Sink>
-std::int64_t scan_csv(const char* p, const char* end, CsvDialect d, std::int64_t line, Sink& sink) {
+ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDialect d, std::int64_t line,
+                       Sink& sink) {
   std::string scratch;
-  while (p < end) {
+  while (p < end && p < stop) {
     if (*p == '\n' || *p == '\r') {  // a blank line
       p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
       ++line;
@@ -91,7 +102,13 @@ std::int64_t scan_csv(const char* p, const char* end, CsvDialect d, std::int64_t
       break;
     }
   }
-  return line;
+  return {p, line};
+}
+
+/// Scans every record in [p, end); returns the line after the last one.
+template <class Sink>
+std::int64_t scan_csv(const char* p, const char* end, CsvDialect d, std::int64_t line, Sink& sink) {
+  return scan_csv_until(p, end, end, d, line, sink).line;
 }
 
 /// The offset just after the first '\n' at or after `from` that lies outside

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -55,6 +56,14 @@ void MappedFile::advise_sequential(std::size_t offset, std::size_t n) const noex
 #else
   ::madvise(const_cast<char*>(data_) + start, len, MADV_WILLNEED);
 #endif
+}
+
+void MappedFile::release(std::size_t offset, std::size_t n) const noexcept {
+  if (!data_ || offset >= size_) return;
+  std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  std::size_t start = offset / page * page;
+  std::size_t stop = std::min(size_, offset + n) / page * page;
+  if (stop > start) ::madvise(const_cast<char*>(data_) + start, stop - start, MADV_DONTNEED);
 }
 
 }  // namespace shoal::detail

@@ -21,6 +21,12 @@ class MappedFile {
   /// Hints that [offset, offset + n) will be read in order, and maps its
   /// pages now, in one call.
   void advise_sequential(std::size_t offset, std::size_t n) const noexcept;
+  /// Unmaps from this process the pages from the one holding `offset` up
+  /// to the one holding offset + n, exclusive (the page cache keeps them;
+  /// reading them again maps them again): a reader that walks a file in
+  /// chunks releases what it has read, so its resident set stays one
+  /// chunk, not the whole range.
+  void release(std::size_t offset, std::size_t n) const noexcept;
 
  private:
   const char* data_ = nullptr;

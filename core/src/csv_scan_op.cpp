@@ -1,0 +1,126 @@
+// dataframe.csv_scan: one read_csv block parsed a chunk at a time, each
+// chunk pushed through the fused steps, the chunk results merged (see
+// scan_fusion.h for when graphs use it).
+#include <algorithm>
+
+#include "aggregate.h"
+#include "csv_internal.h"
+#include "dataframe_graph.h"
+#include "scan_fusion.h"
+#include "shoal/error.h"
+#include "shoal/table_ops.h"
+
+namespace shoal::detail {
+namespace {
+
+struct Step {
+  OpPtr op;
+  Params params;
+  std::size_t extra = 0;  ///< Arguments after the table, taken in order from the task's.
+};
+
+std::vector<Step> steps_of(const Value& v, const OpContext& ctx) {
+  const OpRegistry& registry = ctx.registry ? *ctx.registry : OpRegistry::global();
+  std::vector<Step> steps;
+  for (const Value& s : v.as_list()) {
+    const List& l = s.as_list();
+    Step step{registry.get(l.at(0).as_string()), {}, static_cast<std::size_t>(l.at(2).as_int())};
+    for (const Value& kv : l.at(1).as_list()) step.params.set(kv.as_list().at(0).as_string(), kv.as_list().at(1));
+    steps.push_back(std::move(step));
+  }
+  if (steps.empty()) throw Error("dataframe.csv_scan: no steps; read the block with dataframe.csv_block");
+  return steps;
+}
+
+Value run_steps(OpContext& ctx, const std::vector<Step>& steps, Value v, std::span<const Value> extra) {
+  std::vector<Value> args;
+  for (const Step& s : steps) {
+    args.assign(1, std::move(v));
+    args.insert(args.end(), extra.begin(), extra.begin() + static_cast<std::ptrdiff_t>(s.extra));
+    extra = extra.subspan(s.extra);
+    v = s.op->fn(ctx, args, s.params);
+  }
+  return v;
+}
+
+// Merges the chunks' results into what the last step gives on the whole
+// block: partial aggregates combine (every kFanIn, so that many groups do
+// not pile up), row counts add, tables concatenate.
+class ChunkResults {
+ public:
+  explicit ChunkResults(const Step& last) : last_(last) {}
+
+  void add(Value v) {
+    if (last_.op->name == "dataframe.num_rows") {
+      rows_ += v.as_int();
+      return;
+    }
+    parts_.push_back(v.as_table());
+    if (last_.op->name == "dataframe.agg_partial" && parts_.size() == kFanIn) parts_ = {combine()};
+  }
+
+  Value finish() {
+    if (last_.op->name == "dataframe.num_rows") return Value(rows_);
+    if (parts_.size() == 1) return Value(std::move(parts_[0]));
+    return Value(last_.op->name == "dataframe.agg_partial" ? combine() : concat(parts_));
+  }
+
+ private:
+  static constexpr std::size_t kFanIn = 8;
+  Table combine() const {
+    return agg_combine(parts_, strings_of(last_.params.at("keys")), aggs_from_value(last_.params.at("aggs")));
+  }
+
+  const Step& last_;
+  std::int64_t rows_ = 0;
+  std::vector<Table> parts_;
+};
+
+// The records of the chunk starting at `at`; a parse error is raised again
+// with the true line number, counted only then.
+ParsedChunk parse_chunk(const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n, std::int64_t line,
+                        const CsvFileSpec& spec) {
+  const char* b = f.data() + at;
+  const char* e = f.data() + std::max(at, r.end);
+  try {
+    return parse_csv_chunk(b, e, b + n, line, spec);
+  } catch (const Error&) {
+    return parse_csv_chunk(b, e, b + n, line_at(f, r, at), spec);
+  }
+}
+
+Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
+  CsvFileSpec spec = CsvFileSpec::from_params(p);
+  MappedFile f(spec.path);
+  BlockRange r = resolve_block(f, a[0].as_list(), p, spec.dialect.quote);
+  std::vector<Step> steps = steps_of(p.at("steps"), ctx);
+  ChunkResults out(steps.back());
+  std::size_t at = r.begin;
+  std::int64_t line = r.data_line;  // relative until an error needs the true one
+  do {  // an empty block still runs the steps once, on an empty table
+    std::size_t n = at < r.end ? std::min(kCsvChunkBytes, r.end - at) : 0;
+    f.advise_sequential(at, n);
+    ParsedChunk c = parse_chunk(f, r, at, n, line, spec);
+    out.add(run_steps(ctx, steps, Value(std::move(c.table)), a.subspan(1)));
+    auto next = static_cast<std::size_t>(c.next - f.data());
+    f.release(at, next - at);
+    at = next;
+    line = c.next_line;
+  } while (at < r.end);
+  return out.finish();
+}
+
+}  // namespace
+
+void register_csv_scan_op(OpRegistry& r) {
+  Op op;
+  op.name = "dataframe.csv_scan";
+  op.doc = "One read_csv block parsed a chunk at a time through `steps` (fused partition ops); "
+           "the chunk results combined.";
+  op.group = "DataFrame";
+  op.inputs = {PortSpec{"counts", "list"}, PortSpec{"extra", "any", "", false, true}};
+  op.fn = csv_scan_op;
+  r.add(std::move(op));
+}
+
+}  // namespace shoal::detail
