@@ -21,9 +21,39 @@ bool parse_int(std::string_view s, std::int64_t& v) {
   return r.ec == std::errc() && r.ptr == e && b != e;
 }
 
+// Clinger's fast path for a plain decimal ([-]digits[.digits], at most 15
+// digits, the common CSV number): its digits as an integer m < 10^15 are
+// exact in a double, and so is 10^k for k <= 15, so m / 10^k is one
+// correctly rounded division — the value fast_float (and strtod) give.
+// false for anything else (exponents, more digits, inf, nan), which
+// fast_float parses.
+bool parse_plain_decimal(const char* b, const char* e, double& v) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  bool negative = b != e && *b == '-';
+  b += negative;
+  std::uint64_t m = 0;
+  int digits = 0, fraction = 0;
+  const char* p = b;
+  for (; p != e && static_cast<unsigned>(*p - '0') < 10; ++p) m = m * 10 + static_cast<unsigned>(*p - '0');
+  digits = static_cast<int>(p - b);
+  if (digits == 0) return false;
+  if (p != e && *p == '.') {
+    const char* f = ++p;
+    for (; p != e && static_cast<unsigned>(*p - '0') < 10; ++p) m = m * 10 + static_cast<unsigned>(*p - '0');
+    fraction = static_cast<int>(p - f);
+    if (fraction == 0) return false;
+  }
+  if (p != e || digits + fraction > 15) return false;
+  double d = static_cast<double>(m) / kPow10[fraction];
+  v = negative ? -d : d;
+  return true;
+}
+
 bool parse_float(std::string_view s, double& v) {
   const char* b = s.data();
   const char* e = b + s.size();
+  if (parse_plain_decimal(b, e, v)) return true;
   if (b != e && *b == '+') ++b;
   auto r = fast_float::from_chars(b, e, v);
   return r.ec == std::errc() && r.ptr == e && b != e;
