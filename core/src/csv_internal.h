@@ -17,9 +17,9 @@
 
 namespace shoal::detail {
 
-/// Null markers with a fast negative test on the first character and the
-/// length: pandas' list holds "1.#IND" and "-NaN", so a test on the first
-/// character alone would compare most numbers against the whole list.
+/// Null markers with a fast negative test on the first byte, the length and
+/// the last byte: pandas' list holds "1.#IND" and "-1.#QNAN", so a test on
+/// the first byte alone would compare most numbers against the whole list.
 class NaSet {
  public:
   explicit NaSet(std::vector<std::string> values);
@@ -27,6 +27,7 @@ class NaSet {
     if (s.empty()) return has_empty_;
     std::uint64_t lengths = lengths_by_first_[static_cast<unsigned char>(s[0])];
     if (!((lengths >> std::min<std::size_t>(s.size(), 63)) & 1)) return false;
+    if (!last_[static_cast<unsigned char>(s.back())]) return false;
     for (const auto& v : values_) {
       if (v == s) return true;
     }
@@ -39,6 +40,7 @@ class NaSet {
   /// Per first byte, bit n set when a marker of length n (63: 63 or more)
   /// starts with it.
   std::array<std::uint64_t, 256> lengths_by_first_{};
+  std::array<bool, 256> last_{};  ///< Bytes a marker ends with.
   bool has_empty_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <memory>
 
+#include "csv_decimal.h"
 #include "csv_internal.h"
 #include "shoal/column_builder.h"
 #include "shoal/csv.h"
@@ -19,35 +20,6 @@ bool parse_int(std::string_view s, std::int64_t& v) {
   if (b != e && *b == '+') ++b;
   auto r = std::from_chars(b, e, v);
   return r.ec == std::errc() && r.ptr == e && b != e;
-}
-
-// Clinger's fast path for a plain decimal ([-]digits[.digits], at most 15
-// digits, the common CSV number): its digits as an integer m < 10^15 are
-// exact in a double, and so is 10^k for k <= 15, so m / 10^k is one
-// correctly rounded division — the value fast_float (and strtod) give.
-// false for anything else (exponents, more digits, inf, nan), which
-// fast_float parses.
-bool parse_plain_decimal(const char* b, const char* e, double& v) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-  bool negative = b != e && *b == '-';
-  b += negative;
-  std::uint64_t m = 0;
-  int digits = 0, fraction = 0;
-  const char* p = b;
-  for (; p != e && static_cast<unsigned>(*p - '0') < 10; ++p) m = m * 10 + static_cast<unsigned>(*p - '0');
-  digits = static_cast<int>(p - b);
-  if (digits == 0) return false;
-  if (p != e && *p == '.') {
-    const char* f = ++p;
-    for (; p != e && static_cast<unsigned>(*p - '0') < 10; ++p) m = m * 10 + static_cast<unsigned>(*p - '0');
-    fraction = static_cast<int>(p - f);
-    if (fraction == 0) return false;
-  }
-  if (p != e || digits + fraction > 15) return false;
-  double d = static_cast<double>(m) / kPow10[fraction];
-  v = negative ? -d : d;
-  return true;
 }
 
 bool parse_float(std::string_view s, double& v) {
@@ -80,7 +52,11 @@ std::string_view widened_type(std::string_view value) {
 // Appends converted fields of kept columns; checks the field count.
 class BlockSink {
  public:
-  BlockSink(const CsvFileSpec& spec, std::size_t reserve) : spec_(spec), na_(spec.na_values) {
+  /// Fields inside [lo, hi) may be read up to 18 bytes past their start
+  /// (for the word-at-a-time number parser) when that stays below hi.
+  BlockSink(const CsvFileSpec& spec, std::size_t reserve, const char* lo = nullptr, const char* hi = nullptr)
+      : spec_(spec), na_(spec.na_values), lo_(reinterpret_cast<std::uintptr_t>(lo)),
+        hi_(reinterpret_cast<std::uintptr_t>(hi)) {
     for (const auto& k : spec.keep) {
       builders_.push_back(k ? std::make_unique<ColumnBuilder>(*k, reserve) : nullptr);
     }
@@ -93,7 +69,7 @@ class BlockSink {
     switch (b->type()) {
       case DataType::kFloat64: {
         double d;
-        if (!parse_float(v, d)) mismatch(col, v, line);
+        if (!parse_number(v, d)) mismatch(col, v, line);
         return b->append_float64(d);
       }
       case DataType::kInt64: {
@@ -134,6 +110,11 @@ class BlockSink {
   }
 
  private:
+  bool parse_number(std::string_view v, double& d) const {
+    auto at = reinterpret_cast<std::uintptr_t>(v.data());
+    if (at >= lo_ && at + 18 <= hi_ && parse_plain_decimal_wide(v.data(), v.data() + v.size(), d)) return true;
+    return parse_float(v, d);
+  }
   [[noreturn]] void mismatch(std::size_t col, std::string_view v, std::int64_t line) {
     const std::string& name = spec_.file_columns[col];
     throw Error("read_csv: " + spec_.path + ":" + std::to_string(line) + ": column '" + name +
@@ -144,6 +125,7 @@ class BlockSink {
 
   const CsvFileSpec& spec_;
   NaSet na_;
+  std::uintptr_t lo_, hi_;
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
 };
 
@@ -200,7 +182,10 @@ struct HeadSink {
 NaSet::NaSet(std::vector<std::string> values) : values_(std::move(values)) {
   for (const auto& v : values_) {
     if (v.empty()) has_empty_ = true;
-    else lengths_by_first_[static_cast<unsigned char>(v[0])] |= std::uint64_t{1} << std::min<std::size_t>(v.size(), 63);
+    else {
+      lengths_by_first_[static_cast<unsigned char>(v[0])] |= std::uint64_t{1} << std::min<std::size_t>(v.size(), 63);
+      last_[static_cast<unsigned char>(v.back())] = true;
+    }
   }
 }
 
@@ -231,14 +216,14 @@ CsvHead parse_csv_head(const char* data, std::size_t size, const std::string& pa
 
 Table parse_csv_block(const char* begin, const char* end, std::int64_t line, const CsvFileSpec& spec) {
   // Rows are about 1/16 of bytes or more: reserving avoids most regrowth.
-  BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24);
+  BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24, begin, end);
   scan_csv(begin, end, spec.dialect, line, sink);
   return sink.finish(spec.output_schema());
 }
 
 Table parse_csv_range(const MappedFile& f, std::size_t begin, std::size_t end, std::int64_t line,
                       const CsvFileSpec& spec) {
-  BlockSink sink(spec, (end - begin) / 24);
+  BlockSink sink(spec, (end - begin) / 24, f.data() + begin, f.data() + end);
   const char* p = f.data() + begin;
   const char* stop = f.data() + end;
   while (p < stop) {
@@ -255,7 +240,7 @@ Table parse_csv_range(const MappedFile& f, std::size_t begin, std::size_t end, s
 
 ParsedChunk parse_csv_chunk(const char* begin, const char* end, const char* stop, std::int64_t line,
                             const CsvFileSpec& spec) {
-  BlockSink sink(spec, static_cast<std::size_t>(std::min(end, stop) - begin) / 24);
+  BlockSink sink(spec, static_cast<std::size_t>(std::min(end, stop) - begin) / 24, begin, end);
   ScanEnd e = scan_csv_until(begin, end, stop, spec.dialect, line, sink);
   return {sink.finish(spec.output_schema()), e.p, e.line};
 }

@@ -49,6 +49,16 @@ inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
   return std::memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// A group's slot in the table of group_strings: its hash, and for a key of
+// up to 8 bytes the bytes themselves, so that finding a short key touches
+// this table only, never the column's characters.
+struct StringSlot {
+  std::uint64_t hash;
+  std::uint64_t word;     // short_word of the key when it has at most 8 bytes
+  std::int32_t group;     // -1: empty
+  std::uint32_t size;
+};
+
 // Groups by one string column: the benchmark's and the common case, kept
 // free of per-row type dispatch.
 GroupIndex group_strings(const Column& c, std::size_t rows) {
@@ -56,35 +66,39 @@ GroupIndex group_strings(const Column& c, std::size_t rows) {
   g.group_of_row.resize(rows);
   const StringData& s = c.strings();
   std::size_t cap = 1024;
-  std::vector<std::int32_t> slots(cap, -1);
-  std::vector<std::uint64_t> hashes;
+  std::vector<StringSlot> slots(cap, StringSlot{0, 0, -1, 0});
   auto at = [&](std::int64_t r) {
     return std::string_view(s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
+  };
+  auto matches = [&](const StringSlot& slot, std::uint64_t h, std::string_view v, std::uint64_t word) {
+    if (slot.hash != h || slot.size != v.size()) return false;
+    return v.size() <= 8 ? slot.word == word : same_bytes(at(g.first_row[slot.group]), v);
   };
   for (std::size_t r = 0; r < rows; ++r) {
     if (!c.is_valid(r)) { g.group_of_row[r] = -1; continue; }
     std::string_view v = at(static_cast<std::int64_t>(r));
     std::uint64_t h = local_hash(v.data(), v.size());
+    std::uint64_t word = v.size() <= 8 ? short_word(v.data(), v.size()) : 0;
     std::size_t i = h & (cap - 1);
     for (;; i = (i + 1) & (cap - 1)) {
-      std::int32_t k = slots[i];
-      if (k < 0) {
-        k = static_cast<std::int32_t>(g.first_row.size());
-        slots[i] = k;
+      StringSlot& slot = slots[i];
+      if (slot.group < 0) {
+        slot = {h, word, static_cast<std::int32_t>(g.first_row.size()), static_cast<std::uint32_t>(v.size())};
         g.first_row.push_back(static_cast<std::int64_t>(r));
-        hashes.push_back(h);
-        g.group_of_row[r] = k;
+        g.group_of_row[r] = slot.group;
         break;
       }
-      if (hashes[k] == h && same_bytes(at(g.first_row[k]), v)) { g.group_of_row[r] = k; break; }
+      if (matches(slot, h, v, word)) { g.group_of_row[r] = slot.group; break; }
     }
     if (g.first_row.size() * 2 > cap) {  // grow: rehash the groups
+      std::vector<StringSlot> old = std::move(slots);
       cap *= 2;
-      slots.assign(cap, -1);
-      for (std::size_t k = 0; k < hashes.size(); ++k) {
-        std::size_t j = hashes[k] & (cap - 1);
-        while (slots[j] >= 0) j = (j + 1) & (cap - 1);
-        slots[j] = static_cast<std::int32_t>(k);
+      slots.assign(cap, StringSlot{0, 0, -1, 0});
+      for (const StringSlot& o : old) {
+        if (o.group < 0) continue;
+        std::size_t j = o.hash & (cap - 1);
+        while (slots[j].group >= 0) j = (j + 1) & (cap - 1);
+        slots[j] = o;
       }
     }
   }
