@@ -58,6 +58,7 @@ class BlockSink {
       : spec_(spec), na_(spec.na_values), lo_(reinterpret_cast<std::uintptr_t>(lo)),
         hi_(reinterpret_cast<std::uintptr_t>(hi)) {
     for (const auto& k : spec.keep) {
+      if (k) kept_.push_back(builders_.size());
       builders_.push_back(k ? std::make_unique<ColumnBuilder>(*k, reserve) : nullptr);
     }
   }
@@ -88,6 +89,14 @@ class BlockSink {
         if (!parse_iso_timestamp(v, ns)) mismatch(col, v, line);
         return b->append_int64(ns);
       }
+    }
+  }
+  std::size_t columns() const noexcept { return builders_.size(); }
+  /// A record split by the fast path: only the kept columns are visited.
+  void record(const char* p, const std::uint32_t* ends, std::int64_t line) {
+    for (std::size_t c : kept_) {
+      std::uint32_t start = c == 0 ? 0 : ends[c - 1] + 1;
+      field(c, std::string_view(p + start, ends[c] - start), line);
     }
   }
   void end_record(std::size_t fields, std::int64_t line) {
@@ -127,6 +136,7 @@ class BlockSink {
   NaSet na_;
   std::uintptr_t lo_, hi_;
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
+  std::vector<std::size_t> kept_;  ///< Indexes of the kept columns.
 };
 
 // The narrowest type seen so far per column: none < bool | int64 < float64 < string.
