@@ -110,23 +110,17 @@ using detail::make_task;
 
 // Counts only quote characters (memchr: near memory speed when there are
 // few); line numbers for errors are recounted only when a block fails. The
-// range is mapped and released a chunk at a time, so the count holds one
-// chunk of the file in memory, not the block.
+// bytes are read into a small buffer rather than mapped: the count then
+// neither maps and unmaps the block's pages nor holds them.
 Value csv_count_op(OpContext&, std::span<const Value>, const Params& p) {
-  detail::MappedFile f(p.at("path").as_string());
-  auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = std::min(f.size(), static_cast<std::size_t>(p.at("end").as_int()));
+  auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = static_cast<std::size_t>(p.at("end").as_int());
   char quote = p.at("quotechar").as_string().at(0);
   std::int64_t quotes = 0;
-  for (std::size_t at = b; at < e; at += detail::kCsvChunkBytes) {
-    std::size_t n = std::min(detail::kCsvChunkBytes, e - at);
-    f.advise_sequential(at, n);
-    const char* end = f.data() + at + n;
-    for (const char* c = f.data() + at; c < end; ++c, ++quotes) {
-      c = static_cast<const char*>(std::memchr(c, quote, static_cast<std::size_t>(end - c)));
-      if (!c) break;
+  detail::read_pieces(p.at("path").as_string(), b, e, std::size_t{256} << 10, [&](const char* data, std::size_t n) {
+    for (const char* c = data; (c = static_cast<const char*>(std::memchr(c, quote, static_cast<std::size_t>(data + n - c)))); ++c) {
+      ++quotes;
     }
-    f.release(at, n);
-  }
+  });
   return Value(quotes);
 }
 
