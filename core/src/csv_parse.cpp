@@ -58,14 +58,23 @@ class BlockSink {
       : spec_(spec), na_(spec.na_values), lo_(reinterpret_cast<std::uintptr_t>(lo)),
         hi_(reinterpret_cast<std::uintptr_t>(hi)) {
     for (const auto& k : spec.keep) {
-      if (k) kept_.push_back(builders_.size());
       builders_.push_back(k ? std::make_unique<ColumnBuilder>(*k, reserve) : nullptr);
+      if (k) kept_.push_back({builders_.size() - 1, builders_.back().get()});
     }
   }
   void field(std::size_t col, std::string_view v, std::int64_t line) {
     if (col >= builders_.size()) return;  // reported by end_record
-    ColumnBuilder* b = builders_[col].get();
-    if (!b) return;
+    if (ColumnBuilder* b = builders_[col].get()) convert(b, col, v, line);
+  }
+  std::size_t columns() const noexcept { return builders_.size(); }
+  /// A record split by the fast path: only the kept columns are visited.
+  void record(const char* p, const std::uint32_t* ends, std::int64_t line) {
+    for (const Kept& k : kept_) {
+      std::uint32_t start = k.col == 0 ? 0 : ends[k.col - 1] + 1;
+      convert(k.builder, k.col, std::string_view(p + start, ends[k.col] - start), line);
+    }
+  }
+  void convert(ColumnBuilder* b, std::size_t col, std::string_view v, std::int64_t line) {
     if (na_.contains(v)) return b->append_null();
     switch (b->type()) {
       case DataType::kFloat64: {
@@ -89,14 +98,6 @@ class BlockSink {
         if (!parse_iso_timestamp(v, ns)) mismatch(col, v, line);
         return b->append_int64(ns);
       }
-    }
-  }
-  std::size_t columns() const noexcept { return builders_.size(); }
-  /// A record split by the fast path: only the kept columns are visited.
-  void record(const char* p, const std::uint32_t* ends, std::int64_t line) {
-    for (std::size_t c : kept_) {
-      std::uint32_t start = c == 0 ? 0 : ends[c - 1] + 1;
-      field(c, std::string_view(p + start, ends[c] - start), line);
     }
   }
   void end_record(std::size_t fields, std::int64_t line) {
@@ -136,7 +137,11 @@ class BlockSink {
   NaSet na_;
   std::uintptr_t lo_, hi_;
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
-  std::vector<std::size_t> kept_;  ///< Indexes of the kept columns.
+  struct Kept {
+    std::size_t col;
+    ColumnBuilder* builder;
+  };
+  std::vector<Kept> kept_;  ///< The kept columns, in order.
 };
 
 // The narrowest type seen so far per column: none < bool | int64 < float64 < string.

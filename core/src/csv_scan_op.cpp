@@ -8,6 +8,7 @@
 #include "dataframe_graph.h"
 #include "scan_fusion.h"
 #include "shoal/error.h"
+#include "shoal/expr.h"
 #include "shoal/table_ops.h"
 
 namespace shoal::detail {
@@ -17,7 +18,30 @@ struct Step {
   OpPtr op;
   Params params;
   std::size_t extra = 0;  ///< Arguments after the table, taken in order from the task's.
+  /// A filter whose rows are only counted (a num_rows followed it): the
+  /// mask's true values are counted and no filtered table is built.
+  bool count_only = false;
 };
+
+// A filter followed by num_rows counts its mask instead of filtering.
+void count_filtered_rows(std::vector<Step>& steps) {
+  std::size_t n = steps.size();
+  if (n >= 2 && steps[n - 1].op->name == "dataframe.num_rows" && steps[n - 2].op->name == "dataframe.filter") {
+    steps.pop_back();
+    steps.back().count_only = true;
+  }
+}
+
+std::int64_t count_true(const Column& mask) {
+  auto m = mask.bools();
+  std::int64_t n = 0;
+  if (mask.null_count() == 0) {
+    for (std::uint8_t b : m) n += b != 0;
+  } else {
+    for (std::size_t i = 0; i < m.size(); ++i) n += m[i] && mask.is_valid(i);
+  }
+  return n;
+}
 
 std::vector<Step> steps_of(const Value& v, const OpContext& ctx) {
   const OpRegistry& registry = ctx.registry ? *ctx.registry : OpRegistry::global();
@@ -29,6 +53,7 @@ std::vector<Step> steps_of(const Value& v, const OpContext& ctx) {
     steps.push_back(std::move(step));
   }
   if (steps.empty()) throw Error("dataframe.csv_scan: no steps; read the block with dataframe.csv_block");
+  count_filtered_rows(steps);
   return steps;
 }
 
@@ -38,6 +63,7 @@ Value run_steps(OpContext& ctx, const std::vector<Step>& steps, Value v, std::sp
     args.assign(1, std::move(v));
     args.insert(args.end(), extra.begin(), extra.begin() + static_cast<std::ptrdiff_t>(s.extra));
     extra = extra.subspan(s.extra);
+    if (s.count_only) return Value(count_true(*evaluate(Expr::from_ast(s.params.at("expr")), v.as_table())));
     v = s.op->fn(ctx, args, s.params);
   }
   return v;
@@ -48,21 +74,25 @@ Value run_steps(OpContext& ctx, const std::vector<Step>& steps, Value v, std::sp
 // not pile up), row counts add, tables concatenate.
 class ChunkResults {
  public:
-  explicit ChunkResults(const Step& last) : last_(last) {}
+  explicit ChunkResults(const Step& last)
+      : last_(last),
+        kind_(last.count_only || last.op->name == "dataframe.num_rows" ? kSum
+              : last.op->name == "dataframe.agg_partial"               ? kCombine
+                                                                       : kConcat) {}
 
   void add(Value v) {
-    if (last_.op->name == "dataframe.num_rows") {
+    if (kind_ == kSum) {
       rows_ += v.as_int();
       return;
     }
     parts_.push_back(v.as_table());
-    if (last_.op->name == "dataframe.agg_partial" && parts_.size() == kFanIn) parts_ = {combine()};
+    if (kind_ == kCombine && parts_.size() == kFanIn) parts_ = {combine()};
   }
 
   Value finish() {
-    if (last_.op->name == "dataframe.num_rows") return Value(rows_);
+    if (kind_ == kSum) return Value(rows_);
     if (parts_.size() == 1) return Value(std::move(parts_[0]));
-    return Value(last_.op->name == "dataframe.agg_partial" ? combine() : concat(parts_));
+    return Value(kind_ == kCombine ? combine() : concat(parts_));
   }
 
  private:
@@ -71,7 +101,9 @@ class ChunkResults {
     return agg_combine(parts_, strings_of(last_.params.at("keys")), aggs_from_value(last_.params.at("aggs")));
   }
 
+  enum Kind { kSum, kCombine, kConcat };
   const Step& last_;
+  Kind kind_;
   std::int64_t rows_ = 0;
   std::vector<Table> parts_;
 };
