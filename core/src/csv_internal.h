@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "csv_scan.h"
+#include "group_index.h"
 #include "mapped_file.h"
 #include "shoal/params.h"
 #include "shoal/schema.h"
@@ -88,6 +89,18 @@ struct ParsedChunk {
 };
 ParsedChunk parse_csv_chunk(const char* begin, const char* end, const char* stop, std::int64_t line,
                             const CsvFileSpec& spec);
+
+/// A chunk parsed for a groupby on one string column: the other kept
+/// columns, and per record its group among `groups` (-1: a null key), the
+/// numbering shared by all the chunks of a block.
+struct GroupedChunk {
+  Table values;
+  std::vector<std::int32_t> groups;
+  const char* next;
+  std::int64_t next_line;
+};
+GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop, std::int64_t line,
+                                     const CsvFileSpec& spec, std::size_t key_column, StringGroups& groups);
 
 /// Infers a type per file column from the records of [begin, end).
 std::vector<DataType> infer_csv_types(const char* begin, const char* end, std::int64_t line,

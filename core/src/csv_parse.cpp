@@ -62,16 +62,28 @@ class BlockSink {
       if (k) kept_.push_back({builders_.size() - 1, builders_.back().get()});
     }
   }
+  /// Groups the records by kept column `col` into `groups` instead of
+  /// building that column (see groups()).
+  void group_by(std::size_t col, StringGroups& groups) {
+    group_col_ = col;
+    groups_ = &groups;
+    builders_[col].reset();
+    for (Kept& k : kept_) {
+      if (k.col == col) k.builder = nullptr;
+    }
+  }
   void field(std::size_t col, std::string_view v, std::int64_t line) {
     if (col >= builders_.size()) return;  // reported by end_record
     if (ColumnBuilder* b = builders_[col].get()) convert(b, col, v, line);
+    else if (col == group_col_) add_group(v);
   }
   std::size_t columns() const noexcept { return builders_.size(); }
   /// A record split by the fast path: only the kept columns are visited.
   void record(const char* p, const std::uint32_t* ends, std::int64_t line) {
     for (const Kept& k : kept_) {
       std::uint32_t start = k.col == 0 ? 0 : ends[k.col - 1] + 1;
-      convert(k.builder, k.col, std::string_view(p + start, ends[k.col] - start), line);
+      std::string_view v(p + start, ends[k.col] - start);
+      k.builder ? convert(k.builder, k.col, v, line) : add_group(v);
     }
   }
   void convert(ColumnBuilder* b, std::size_t col, std::string_view v, std::int64_t line) {
@@ -111,15 +123,22 @@ class BlockSink {
                 ": unterminated quote: a field opened with " + std::string(1, spec_.dialect.quote) +
                 " never closes; close it, or pass another quotechar");
   }
-  Table finish(const Schema& schema) {
+  /// The kept columns (less a grouping column).
+  Table finish() {
+    std::vector<std::string> names;
     std::vector<std::shared_ptr<const Column>> cols;
-    for (auto& b : builders_) {
-      if (b) cols.push_back(b->finish_shared());
+    for (std::size_t i = 0; i < builders_.size(); ++i) {
+      if (!builders_[i]) continue;
+      names.push_back(spec_.file_columns[i]);
+      cols.push_back(builders_[i]->finish_shared());
     }
-    return Table(schema.names, std::move(cols));
+    return Table(std::move(names), std::move(cols));
   }
+  /// Per record, its group in the StringGroups of group_by (-1: a null key).
+  std::vector<std::int32_t>& groups() noexcept { return group_of_row_; }
 
  private:
+  void add_group(std::string_view v) { group_of_row_.push_back(na_.contains(v) ? -1 : groups_->find_or_add(v)); }
   bool parse_number(std::string_view v, double& d) const {
     auto at = reinterpret_cast<std::uintptr_t>(v.data());
     if (at >= lo_ && at + 18 <= hi_ && parse_plain_decimal_wide(v.data(), v.data() + v.size(), d)) return true;
@@ -141,7 +160,10 @@ class BlockSink {
     std::size_t col;
     ColumnBuilder* builder;
   };
-  std::vector<Kept> kept_;  ///< The kept columns, in order.
+  std::vector<Kept> kept_;  ///< The kept columns, in order; no builder for the grouping column.
+  std::size_t group_col_ = static_cast<std::size_t>(-1);
+  StringGroups* groups_ = nullptr;
+  std::vector<std::int32_t> group_of_row_;
 };
 
 // The narrowest type seen so far per column: none < bool | int64 < float64 < string.
@@ -233,7 +255,7 @@ Table parse_csv_block(const char* begin, const char* end, std::int64_t line, con
   // Rows are about 1/16 of bytes or more: reserving avoids most regrowth.
   BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24, begin, end);
   scan_csv(begin, end, spec.dialect, line, sink);
-  return sink.finish(spec.output_schema());
+  return sink.finish();
 }
 
 Table parse_csv_range(const MappedFile& f, std::size_t begin, std::size_t end, std::int64_t line,
@@ -250,14 +272,24 @@ Table parse_csv_range(const MappedFile& f, std::size_t begin, std::size_t end, s
     p = e.p;
     line = e.line;
   }
-  return sink.finish(spec.output_schema());
+  return sink.finish();
 }
 
 ParsedChunk parse_csv_chunk(const char* begin, const char* end, const char* stop, std::int64_t line,
                             const CsvFileSpec& spec) {
   BlockSink sink(spec, static_cast<std::size_t>(std::min(end, stop) - begin) / 24, begin, end);
   ScanEnd e = scan_csv_until(begin, end, stop, spec.dialect, line, sink);
-  return {sink.finish(spec.output_schema()), e.p, e.line};
+  return {sink.finish(), e.p, e.line};
+}
+
+GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop, std::int64_t line,
+                                     const CsvFileSpec& spec, std::size_t key_column, StringGroups& groups) {
+  auto rows = static_cast<std::size_t>(std::min(end, stop) - begin) / 24;
+  BlockSink sink(spec, rows, begin, end);
+  sink.group_by(key_column, groups);
+  sink.groups().reserve(rows);
+  ScanEnd e = scan_csv_until(begin, end, stop, spec.dialect, line, sink);
+  return {sink.finish(), std::move(sink.groups()), e.p, e.line};
 }
 
 std::vector<DataType> infer_csv_types(const char* begin, const char* end, std::int64_t line,

@@ -2,6 +2,7 @@
 // chunk pushed through the fused steps, the chunk results merged (see
 // scan_fusion.h for when graphs use it).
 #include <algorithm>
+#include <optional>
 
 #include "aggregate.h"
 #include "csv_internal.h"
@@ -121,23 +122,68 @@ ParsedChunk parse_chunk(const MappedFile& f, const BlockRange& r, std::size_t at
   }
 }
 
+// The file column a block's rows can be grouped by while they are parsed:
+// when the only step is a partial aggregate by one string column that no
+// aggregation reads. The parser then numbers the keys as it meets them and
+// the key column is never built (agg_partial_grouped).
+std::optional<std::size_t> grouping_column(const std::vector<Step>& steps, const CsvFileSpec& spec) {
+  if (steps.size() != 1 || steps[0].op->name != "dataframe.agg_partial") return std::nullopt;
+  auto keys = strings_of(steps[0].params.at("keys"));
+  if (keys.size() != 1) return std::nullopt;
+  for (const Aggregation& a : aggs_from_value(steps[0].params.at("aggs"))) {
+    if (a.column == keys[0]) return std::nullopt;
+  }
+  for (std::size_t i = 0; i < spec.file_columns.size(); ++i) {
+    if (spec.file_columns[i] == keys[0] && spec.keep[i] == DataType::kString) return i;
+  }
+  return std::nullopt;
+}
+
+// One chunk's partial aggregate, grouped while parsed (see grouping_column).
+Table grouped_partial(GroupedChunk& c, const Step& step, const StringGroups& groups) {
+  return agg_partial_grouped(std::move(c.groups), strings_of(step.params.at("keys"))[0], groups.column(), c.values,
+                             aggs_from_value(step.params.at("aggs")));
+}
+
+GroupedChunk parse_grouped(const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n, std::int64_t line,
+                           const CsvFileSpec& spec, std::size_t key, StringGroups& groups) {
+  const char* b = f.data() + at;
+  const char* e = f.data() + std::max(at, r.end);
+  try {
+    return parse_csv_chunk_grouped(b, e, b + n, line, spec, key, groups);
+  } catch (const Error&) {
+    return parse_csv_chunk_grouped(b, e, b + n, line_at(f, r, at), spec, key, groups);
+  }
+}
+
 Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
   CsvFileSpec spec = CsvFileSpec::from_params(p);
   MappedFile f(spec.path);
   BlockRange r = resolve_block(f, a[0].as_list(), p, spec.dialect.quote);
   std::vector<Step> steps = steps_of(p.at("steps"), ctx);
   ChunkResults out(steps.back());
+  const std::optional<std::size_t> key = grouping_column(steps, spec);
+  StringGroups groups;  // a grouping key's numbering, across the block's chunks
   std::size_t at = r.begin;
   std::int64_t line = r.data_line;  // relative until an error needs the true one
   do {  // an empty block still runs the steps once, on an empty table
     std::size_t n = at < r.end ? std::min(kCsvChunkBytes, r.end - at) : 0;
     f.advise_sequential(at, n);
-    ParsedChunk c = parse_chunk(f, r, at, n, line, spec);
-    out.add(run_steps(ctx, steps, Value(std::move(c.table)), a.subspan(1)));
-    auto next = static_cast<std::size_t>(c.next - f.data());
+    const char* chunk_end;
+    if (key) {
+      GroupedChunk c = parse_grouped(f, r, at, n, line, spec, *key, groups);
+      out.add(Value(grouped_partial(c, steps[0], groups)));
+      chunk_end = c.next;
+      line = c.next_line;
+    } else {
+      ParsedChunk c = parse_chunk(f, r, at, n, line, spec);
+      out.add(run_steps(ctx, steps, Value(std::move(c.table)), a.subspan(1)));
+      chunk_end = c.next;
+      line = c.next_line;
+    }
+    auto next = static_cast<std::size_t>(chunk_end - f.data());
     f.release(at, next - at);
     at = next;
-    line = c.next_line;
   } while (at < r.end);
   return out.finish();
 }

@@ -11,63 +11,46 @@
 namespace shoal::detail {
 namespace {
 
-// A group's slot in the table of group_strings: its hash, and for a key of
-// up to 8 bytes the bytes themselves, so that finding a short key touches
-// this table only, never the column's characters.
-struct StringSlot {
-  std::uint64_t hash;
-  std::uint64_t word;     // short_word of the key when it has at most 8 bytes
-  std::int32_t group;     // -1: empty
-  std::uint32_t size;
-};
-
 // Groups by one string column: the benchmark's and the common case, kept
 // free of per-row type dispatch.
 GroupIndex group_strings(const Column& c, std::size_t rows) {
   GroupIndex g;
   g.group_of_row.resize(rows);
   const StringData& s = c.strings();
-  std::size_t cap = 1024;
-  std::vector<StringSlot> slots(cap, StringSlot{0, 0, -1, 0});
-  auto at = [&](std::int64_t r) {
-    return std::string_view(s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
-  };
-  auto matches = [&](const StringSlot& slot, std::uint64_t h, std::string_view v, std::uint64_t word) {
-    if (slot.hash != h || slot.size != v.size()) return false;
-    return v.size() <= 8 ? slot.word == word : same_bytes(at(g.first_row[slot.group]), v);
-  };
+  StringGroups groups;
   for (std::size_t r = 0; r < rows; ++r) {
     if (!c.is_valid(r)) { g.group_of_row[r] = -1; continue; }
-    std::string_view v = at(static_cast<std::int64_t>(r));
-    std::uint64_t h = local_hash(v.data(), v.size());
-    std::uint64_t word = v.size() <= 8 ? short_word(v.data(), v.size()) : 0;
-    std::size_t i = h & (cap - 1);
-    for (;; i = (i + 1) & (cap - 1)) {
-      StringSlot& slot = slots[i];
-      if (slot.group < 0) {
-        slot = {h, word, static_cast<std::int32_t>(g.first_row.size()), static_cast<std::uint32_t>(v.size())};
-        g.first_row.push_back(static_cast<std::int64_t>(r));
-        g.group_of_row[r] = slot.group;
-        break;
-      }
-      if (matches(slot, h, v, word)) { g.group_of_row[r] = slot.group; break; }
-    }
-    if (g.first_row.size() * 2 > cap) {  // grow: rehash the groups
-      std::vector<StringSlot> old = std::move(slots);
-      cap *= 2;
-      slots.assign(cap, StringSlot{0, 0, -1, 0});
-      for (const StringSlot& o : old) {
-        if (o.group < 0) continue;
-        std::size_t j = o.hash & (cap - 1);
-        while (slots[j].group >= 0) j = (j + 1) & (cap - 1);
-        slots[j] = o;
-      }
-    }
+    std::string_view v(s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
+    std::int32_t k = groups.find_or_add(v);
+    if (static_cast<std::size_t>(k) == g.first_row.size()) g.first_row.push_back(static_cast<std::int64_t>(r));
+    g.group_of_row[r] = k;
   }
   return g;
 }
 
 }  // namespace
+
+std::int32_t StringGroups::add(std::size_t slot, std::uint64_t h, std::uint64_t word, std::string_view v) {
+  auto g = static_cast<std::int32_t>(size());
+  slots_[slot] = Slot{h, word, g, static_cast<std::uint32_t>(v.size())};
+  chars_.append(v.data(), v.size());
+  offsets_.push_back(static_cast<std::int64_t>(chars_.size()));
+  if (size() * 2 > slots_.size()) {  // grow: rehash the groups
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{0, 0, -1, 0});
+    for (const Slot& o : old) {
+      if (o.group < 0) continue;
+      std::size_t j = o.hash & (slots_.size() - 1);
+      while (slots_[j].group >= 0) j = (j + 1) & (slots_.size() - 1);
+      slots_[j] = o;
+    }
+  }
+  return g;
+}
+
+std::shared_ptr<const Column> StringGroups::column() const {
+  return std::make_shared<const Column>(DataType::kString, StringData{offsets_, chars_});
+}
 
 GroupIndex group_rows(const std::vector<const Column*>& keys, std::size_t rows) {
   if (keys.empty()) {
