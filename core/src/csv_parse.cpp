@@ -78,12 +78,17 @@ class BlockSink {
     else if (col == group_col_) add_group(v);
   }
   std::size_t columns() const noexcept { return builders_.size(); }
-  /// A record split by the fast path: only the kept columns are visited.
-  void record(const char* p, const std::uint32_t* ends, std::int64_t line) {
+  /// Records split by the fast path, a kept column at a time (the others
+  /// are never looked at).
+  void records(const RecordBatch& b) {
     for (const Kept& k : kept_) {
-      std::uint32_t start = k.col == 0 ? 0 : ends[k.col - 1] + 1;
-      std::string_view v(p + start, ends[k.col] - start);
-      k.builder ? convert(k.builder, k.col, v, line) : add_group(v);
+      if (!k.builder) {
+        for (std::size_t r = 0; r < b.size; ++r) add_group(b.field(r, k.col));
+      } else if (k.builder->type() == DataType::kFloat64) {
+        if (!convert_numbers(k.builder, k.col, b)) first_error(b);
+      } else {
+        for (std::size_t r = 0; r < b.size; ++r) convert(k.builder, k.col, b.field(r, k.col), b.lines[r]);
+      }
     }
   }
   void convert(ColumnBuilder* b, std::size_t col, std::string_view v, std::int64_t line) {
@@ -138,6 +143,29 @@ class BlockSink {
   std::vector<std::int32_t>& groups() noexcept { return group_of_row_; }
 
  private:
+  // A float64 column of a batch; false at the first value that is no number.
+  bool convert_numbers(ColumnBuilder* builder, std::size_t col, const RecordBatch& b) {
+    for (std::size_t r = 0; r < b.size; ++r) {
+      std::string_view v = b.field(r, col);
+      double d;
+      if (na_.contains(v)) builder->append_null();
+      else if (parse_number(v, d)) builder->append_float64(d);
+      else return false;
+    }
+    return true;
+  }
+  // Throws the error of the batch's first bad field in record order (the
+  // batch was converted a column at a time, which may meet a later one first).
+  [[noreturn]] void first_error(const RecordBatch& b) {
+    for (std::size_t r = 0; r < b.size; ++r) {
+      for (const Kept& k : kept_) {
+        if (!k.builder) continue;
+        ColumnBuilder scratch(k.builder->type());
+        convert(&scratch, k.col, b.field(r, k.col), b.lines[r]);
+      }
+    }
+    throw Error("read_csv: " + spec_.path + ": internal error: a field failed to convert, then converted");
+  }
   void add_group(std::string_view v) { group_of_row_.push_back(na_.contains(v) ? -1 : groups_->find_or_add(v)); }
   bool parse_number(std::string_view v, double& d) const {
     auto at = reinterpret_cast<std::uintptr_t>(v.data());

@@ -94,13 +94,30 @@ ScanEnd scan_record(const char* p, const char* end, CsvDialect d, std::int64_t l
   }
 }
 
-/// A sink that takes a whole record's field ends at once (see
-/// split_record_fn): sink.columns() fields expected, sink.record(p, ends,
-/// line) given the offsets from p of each field's end.
+/// Records split by the fast path (split_record_fn), handed to the sink
+/// together so that it converts them a column at a time: a column's values
+/// are independent of each other, so the CPU overlaps their conversions,
+/// where a record's fields would be converted one after the other.
+struct RecordBatch {
+  static constexpr std::size_t kMaxRecords = 32;
+  static constexpr std::size_t kMaxColumns = 64;
+  std::size_t size = 0;
+  const char* starts[kMaxRecords];
+  std::int64_t lines[kMaxRecords];
+  std::uint32_t ends[kMaxRecords][kMaxColumns];  ///< Offsets from the start of each field's end.
+
+  std::string_view field(std::size_t record, std::size_t col) const noexcept {
+    std::uint32_t b = col == 0 ? 0 : ends[record][col - 1] + 1;
+    return {starts[record] + b, ends[record][col] - b};
+  }
+};
+
+/// A sink that takes batches of split records: sink.columns() fields a
+/// record, sink.records(batch) for each batch.
 template <class Sink>
-concept RecordSink = requires(Sink& s, const char* p, const std::uint32_t* ends, std::int64_t line) {
+concept RecordSink = requires(Sink& s, const RecordBatch& b) {
   { s.columns() } -> std::convertible_to<std::size_t>;
-  s.record(p, ends, line);
+  s.records(b);
 };
 
 /// Scans the records in [p, end), starting at physical line `line` (1-based),
@@ -108,17 +125,19 @@ concept RecordSink = requires(Sink& s, const char* p, const std::uint32_t* ends,
 /// to scan everything): a block is parsed in chunks that each end on a
 /// record boundary, without knowing where records end beforehand. Blank
 /// lines are skipped. Records go through scan_record, or, for a RecordSink,
-/// through the splitter of csv_split.h wherever it accepts them.
+/// through the splitter of csv_split.h wherever it accepts them, in
+/// batches; a batch is handed over before any record that the splitter
+/// declines, so the sink sees records in order.
 template <class Sink>
 ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDialect d, std::int64_t line,
                        Sink& sink) {
   std::string scratch;
-  [[maybe_unused]] std::uint32_t ends[64];
+  [[maybe_unused]] RecordBatch batch;
   [[maybe_unused]] SplitRecordFn split = nullptr;
   [[maybe_unused]] std::size_t columns = 0;
   if constexpr (RecordSink<Sink>) {
     columns = sink.columns();
-    if (columns <= 64) split = split_record_fn();
+    if (columns > 0 && columns <= RecordBatch::kMaxColumns) split = split_record_fn();
   }
   while (p < end && p < stop) {
     if (*p == '\n' || *p == '\r') {  // a blank line
@@ -127,16 +146,22 @@ ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDial
       continue;
     }
     if constexpr (RecordSink<Sink>) {
+      std::uint32_t* ends = batch.ends[batch.size];
       if (split && split(p, end, {d.delimiter, d.quote}, ends, columns) == columns) {
-        sink.record(p, ends, line);
+        batch.starts[batch.size] = p;
+        batch.lines[batch.size++] = line++;
         p += ends[columns - 1] + 1;
-        ++line;
+        if (batch.size == RecordBatch::kMaxRecords) sink.records(batch), batch.size = 0;
         continue;
       }
+      if (batch.size) sink.records(batch), batch.size = 0;
     }
     ScanEnd e = scan_record(p, end, d, line, sink, scratch);
     p = e.p;
     line = e.line;
+  }
+  if constexpr (RecordSink<Sink>) {
+    if (batch.size) sink.records(batch);
   }
   return {p, line};
 }

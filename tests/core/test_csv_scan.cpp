@@ -166,6 +166,23 @@ TEST_CASE("errors from fused scans name the file and the true line") {
   CHECK(e.find("dtypes={\"x\": \"string\"}") != std::string::npos);
 }
 
+TEST_CASE("a batch of split records reports its first bad field in record order") {
+  // Fields are converted a column at a time within a batch: the bad y of
+  // line 5 must be reported, not the bad x of line 6 met first.
+  std::string text = "x,y\n1.5,2.5\n1.5,2.5\n1.5,2.5\n1.5,oops\nnope,2.5\n";
+  for (int i = 0; i < 50; ++i) text += "1.5,2.5\n";  // the splitter needs 64 bytes after a record
+  CsvOptions o;
+  o.dtypes = {{"x", DataType::kFloat64}, {"y", DataType::kFloat64}};
+  InlineExecutor ex;
+  std::string e;
+  try {
+    read_csv(write_file("order.csv", text), o).compute(ex);
+  } catch (const std::exception& x) {
+    e = x.what();
+  }
+  CHECK(e.find("order.csv:5: column 'y'") != std::string::npos);
+}
+
 TEST_CASE("decimals parse to the double strtod gives") {
   std::mt19937_64 rng(11);
   std::string text = "v\n";
