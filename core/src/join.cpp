@@ -93,6 +93,8 @@ Pairs match_rows(const Table& left, const Table& right, const JoinSpec& spec) {
   std::vector<bool> right_matched(right.num_rows(), false);
   const bool keep_left = spec.how == JoinHow::kLeft || spec.how == JoinHow::kOuter;
   Pairs p;
+  p.left.reserve(left.num_rows());  // a lookup join matches each row about once
+  p.right.reserve(left.num_rows());
   for (std::size_t l = 0; l < left.num_rows(); ++l) {
     bool found = false;
     for (std::int64_t r = index.first(lh[l]); r >= 0; r = index.next(r)) {
