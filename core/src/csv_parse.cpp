@@ -2,6 +2,7 @@
 // numbers through std::from_chars / fast_float, no allocation per field.
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 
@@ -56,7 +57,11 @@ class BlockSink {
   /// (for the word-at-a-time number parser) when that stays below hi.
   BlockSink(const CsvFileSpec& spec, std::size_t reserve, const char* lo = nullptr, const char* hi = nullptr)
       : spec_(spec), na_(spec.na_values), lo_(reinterpret_cast<std::uintptr_t>(lo)),
-        hi_(reinterpret_cast<std::uintptr_t>(hi)) {
+        hi_(reinterpret_cast<std::uintptr_t>(hi)),
+        numeric_marker_(std::any_of(spec.na_values.begin(), spec.na_values.end(), [](const std::string& m) {
+          double d;
+          return parse_plain_decimal(m.data(), m.data() + m.size(), d);
+        })) {
     for (const auto& k : spec.keep) {
       builders_.push_back(k ? std::make_unique<ColumnBuilder>(*k, reserve) : nullptr);
       if (k) kept_.push_back({builders_.size() - 1, builders_.back().get()});
@@ -144,15 +149,31 @@ class BlockSink {
 
  private:
   // A float64 column of a batch; false at the first value that is no number.
+  // Values collect in a small array and are appended at once; a plain
+  // decimal is taken as a number before the null markers are consulted
+  // unless a marker is itself one (na_values=["0"]).
   bool convert_numbers(ColumnBuilder* builder, std::size_t col, const RecordBatch& b) {
+    double values[RecordBatch::kMaxRecords];
+    std::size_t n = 0;
     for (std::size_t r = 0; r < b.size; ++r) {
       std::string_view v = b.field(r, col);
+      if (!numeric_marker_ && parse_wide(v, values[n])) {
+        ++n;
+        continue;
+      }
+      builder->append_float64s({values, n});
+      n = 0;
       double d;
       if (na_.contains(v)) builder->append_null();
       else if (parse_number(v, d)) builder->append_float64(d);
       else return false;
     }
+    builder->append_float64s({values, n});
     return true;
+  }
+  bool parse_wide(std::string_view v, double& d) const {
+    auto at = reinterpret_cast<std::uintptr_t>(v.data());
+    return at >= lo_ && at + 18 <= hi_ && parse_plain_decimal_wide(v.data(), v.data() + v.size(), d);
   }
   // Throws the error of the batch's first bad field in record order (the
   // batch was converted a column at a time, which may meet a later one first).
@@ -167,11 +188,7 @@ class BlockSink {
     throw Error("read_csv: " + spec_.path + ": internal error: a field failed to convert, then converted");
   }
   void add_group(std::string_view v) { group_of_row_.push_back(na_.contains(v) ? -1 : groups_->find_or_add(v)); }
-  bool parse_number(std::string_view v, double& d) const {
-    auto at = reinterpret_cast<std::uintptr_t>(v.data());
-    if (at >= lo_ && at + 18 <= hi_ && parse_plain_decimal_wide(v.data(), v.data() + v.size(), d)) return true;
-    return parse_float(v, d);
-  }
+  bool parse_number(std::string_view v, double& d) const { return parse_wide(v, d) || parse_float(v, d); }
   [[noreturn]] void mismatch(std::size_t col, std::string_view v, std::int64_t line) {
     const std::string& name = spec_.file_columns[col];
     throw Error("read_csv: " + spec_.path + ":" + std::to_string(line) + ": column '" + name +
@@ -183,6 +200,7 @@ class BlockSink {
   const CsvFileSpec& spec_;
   NaSet na_;
   std::uintptr_t lo_, hi_;
+  bool numeric_marker_;  ///< A null marker parses as a number.
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
   struct Kept {
     std::size_t col;

@@ -183,6 +183,21 @@ TEST_CASE("a batch of split records reports its first bad field in record order"
   CHECK(e.find("order.csv:5: column 'y'") != std::string::npos);
 }
 
+TEST_CASE("a null marker that is a number still makes a null on the fast path") {
+  std::string text = "x,y\n";
+  for (int i = 0; i < 100; ++i) text += std::to_string(i % 3) + ".5," + (i % 4 ? "0" : "0.25") + "\n";
+  CsvOptions o;
+  o.na_values = std::vector<std::string>{"0", "2.5"};
+  o.dtypes = {{"x", DataType::kFloat64}, {"y", DataType::kFloat64}};
+  InlineExecutor ex;
+  Table t = read_csv(write_file("markers.csv", text), o).compute(ex);
+  REQUIRE(t.num_rows() == 100);
+  CHECK(t.column("y").null_count() == 75);
+  CHECK(t.column("x").null_count() == 33);
+  CHECK(t.column("x").float64s()[1] == 1.5);
+  CHECK(t.column("y").float64s()[0] == 0.25);
+}
+
 TEST_CASE("decimals parse to the double strtod gives") {
   std::mt19937_64 rng(11);
   std::string text = "v\n";
