@@ -94,24 +94,6 @@ ScanEnd scan_record(const char* p, const char* end, CsvDialect d, std::int64_t l
   }
 }
 
-/// Records split by the fast path (split_record_fn), handed to the sink
-/// together so that it converts them a column at a time: a column's values
-/// are independent of each other, so the CPU overlaps their conversions,
-/// where a record's fields would be converted one after the other.
-struct RecordBatch {
-  static constexpr std::size_t kMaxRecords = 32;
-  static constexpr std::size_t kMaxColumns = 64;
-  std::size_t size = 0;
-  const char* starts[kMaxRecords];
-  std::int64_t lines[kMaxRecords];
-  std::uint32_t ends[kMaxRecords][kMaxColumns];  ///< Offsets from the start of each field's end.
-
-  std::string_view field(std::size_t record, std::size_t col) const noexcept {
-    std::uint32_t b = col == 0 ? 0 : ends[record][col - 1] + 1;
-    return {starts[record] + b, ends[record][col] - b};
-  }
-};
-
 /// A sink that takes batches of split records: sink.columns() fields a
 /// record, sink.records(batch) for each batch.
 template <class Sink>
@@ -133,12 +115,8 @@ ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDial
                        Sink& sink) {
   std::string scratch;
   [[maybe_unused]] RecordBatch batch;
-  [[maybe_unused]] SplitRecordFn split = nullptr;
   [[maybe_unused]] std::size_t columns = 0;
-  if constexpr (RecordSink<Sink>) {
-    columns = sink.columns();
-    if (columns > 0 && columns <= RecordBatch::kMaxColumns) split = split_record_fn();
-  }
+  if constexpr (RecordSink<Sink>) columns = sink.columns();
   while (p < end && p < stop) {
     if (*p == '\n' || *p == '\r') {  // a blank line
       p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
@@ -146,13 +124,13 @@ ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDial
       continue;
     }
     if constexpr (RecordSink<Sink>) {
-      std::uint32_t* ends = batch.ends[batch.size];
-      if (split && split(p, end, {d.delimiter, d.quote}, ends, columns) == columns) {
-        batch.starts[batch.size] = p;
-        batch.lines[batch.size++] = line++;
-        p += ends[columns - 1] + 1;
+      if (columns > 0 && columns <= RecordBatch::kMaxColumns) {
+        const char* next = split_records(p, end, stop, {d.delimiter, d.quote}, columns, batch, line);
         if (batch.size == RecordBatch::kMaxRecords) sink.records(batch), batch.size = 0;
-        continue;
+        if (next != p) {
+          p = next;
+          continue;
+        }
       }
       if (batch.size) sink.records(batch), batch.size = 0;
     }

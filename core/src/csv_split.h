@@ -1,19 +1,21 @@
-// The CSV scanner's fast path (private to core): one record's field
-// boundaries from bitmasks of 64 bytes at a time, as the first stage of
-// simdjson and simdcsv does.
+// The CSV scanner's fast path (private to core): records split into fields
+// by bitmasks of 64 bytes at a time, as the first stage of simdjson and
+// simdcsv does.
 //
 // For each 64-byte window the splitter compares every byte with the
 // delimiter, '\n', the quote character and '\r' at once (AVX2 where the CPU
-// has it, chosen once at run time; SSE2 otherwise), and then reads the field
-// ends off the bits. It handles the common record — no quote, no '\r', at
-// most four windows long, with the full 64 bytes of each window readable —
-// and declines everything else, which the general scanner (csv_scan.h)
-// parses a byte at a time. It never calls the sink, so declining costs
-// nothing but the test.
+// has it, chosen once at run time; SSE2 otherwise), and then walks the
+// set bits: each delimiter ends a field, each newline a record. It handles
+// the common record — no quote, no '\r', exactly the expected number of
+// fields, every window of it fully readable — and stops at the first record
+// it does not, which the general scanner (csv_scan.h) parses a byte at a
+// time and reports on (ragged rows, quotes, CRLF). It never calls the sink,
+// so stopping costs nothing but the test.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace shoal::detail {
 
@@ -22,15 +24,31 @@ struct SplitDialect {
   char quote;
 };
 
-/// Splits the record starting at p (not a blank line): stores in ends[i]
-/// the offset from p of field i's end (its delimiter, or for the last field
-/// the '\n') and returns the number of fields; returns 0 to decline (the
-/// record holds a quote or '\r', is longer than 255 bytes, has more than
-/// `max_fields` fields, or reaches within 64 bytes of `end`).
-using SplitRecordFn = std::size_t (*)(const char* p, const char* end, SplitDialect d, std::uint32_t* ends,
-                                      std::size_t max_fields);
+/// Records split by the fast path, handed to the sink together so that it
+/// converts them a column at a time: a column's values are independent of
+/// each other, so the CPU overlaps their conversions, where a record's
+/// fields would be converted one after the other.
+struct RecordBatch {
+  static constexpr std::size_t kMaxRecords = 32;
+  static constexpr std::size_t kMaxColumns = 64;
+  std::size_t size = 0;
+  const char* starts[kMaxRecords];
+  std::int64_t lines[kMaxRecords];
+  std::uint32_t ends[kMaxRecords][kMaxColumns];  ///< Offsets from the start of each field's end.
 
-/// The splitter for this CPU.
-SplitRecordFn split_record_fn() noexcept;
+  std::string_view field(std::size_t record, std::size_t col) const noexcept {
+    std::uint32_t b = col == 0 ? 0 : ends[record][col - 1] + 1;
+    return {starts[record] + b, ends[record][col] - b};
+  }
+};
+
+/// Splits consecutive records starting at p into `batch` until it is full,
+/// a record starts at or after `stop`, or a record is not one the fast path
+/// takes (see above; a blank line is not either). Each record has `columns`
+/// (at most kMaxColumns) fields; `line` is the physical line at p and is
+/// advanced past the records split. Returns where the next record starts:
+/// p itself when the first record was not taken.
+const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d, std::size_t columns,
+                          RecordBatch& batch, std::int64_t& line);
 
 }  // namespace shoal::detail
