@@ -225,8 +225,9 @@ DataType agg_result_type(const std::string& f, DataType in, const std::string& c
               std::string(type_name(in)) + "); cast it to a number first");
 }
 
-Table agg_partial(const Table& in, const std::vector<std::string>& keys, const std::vector<Aggregation>& aggs) {
-  Grouped g = group_keys(in, keys);
+namespace {
+// The partial states of `aggs` over the rows of `in`, grouped by g.
+Table partial_states(Grouped g, const Table& in, const std::vector<Aggregation>& aggs) {
   const Gid& gid = g.index.group_of_row;
   std::size_t groups = g.index.groups();
   for (std::size_t j = 0; j < aggs.size(); ++j) {
@@ -241,6 +242,21 @@ Table agg_partial(const Table& in, const std::vector<std::string>& keys, const s
     else add_states(g, j, {pick(c, gid, groups, f)});
   }
   return Table(std::move(g.names), std::move(g.cols));
+}
+}  // namespace
+
+Table agg_partial(const Table& in, const std::vector<std::string>& keys, const std::vector<Aggregation>& aggs) {
+  return partial_states(group_keys(in, keys), in, aggs);
+}
+
+Table agg_partial_grouped(std::vector<std::int32_t> group_of_row, const std::string& key, ColumnPtr key_values,
+                          const Table& in, const std::vector<Aggregation>& aggs) {
+  Grouped g;
+  g.index.group_of_row = std::move(group_of_row);
+  g.index.first_row.resize(key_values->size());  // only their number is read
+  g.names = {key};
+  g.cols = {std::move(key_values)};
+  return partial_states(std::move(g), in, aggs);
 }
 
 Table agg_combine(std::span<const Table> states, const std::vector<std::string>& keys,

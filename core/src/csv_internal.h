@@ -2,6 +2,7 @@
 // a file's columns, the block parser and the sample-based type inference.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -9,19 +10,25 @@
 #include <vector>
 
 #include "csv_scan.h"
+#include "group_index.h"
+#include "mapped_file.h"
 #include "shoal/params.h"
 #include "shoal/schema.h"
 #include "shoal/table.h"
 
 namespace shoal::detail {
 
-/// Null markers with a fast negative test on the first character.
+/// Null markers with a fast negative test on the first byte, the length and
+/// the last byte: pandas' list holds "1.#IND" and "-1.#QNAN", so a test on
+/// the first byte alone would compare most numbers against the whole list.
 class NaSet {
  public:
   explicit NaSet(std::vector<std::string> values);
   bool contains(std::string_view s) const noexcept {
     if (s.empty()) return has_empty_;
-    if (!first_[static_cast<unsigned char>(s[0])]) return false;
+    std::uint64_t lengths = lengths_by_first_[static_cast<unsigned char>(s[0])];
+    if (!((lengths >> std::min<std::size_t>(s.size(), 63)) & 1)) return false;
+    if (!last_[static_cast<unsigned char>(s.back())]) return false;
     for (const auto& v : values_) {
       if (v == s) return true;
     }
@@ -31,7 +38,10 @@ class NaSet {
 
  private:
   std::vector<std::string> values_;
-  std::array<bool, 256> first_{};
+  /// Per first byte, bit n set when a marker of length n (63: 63 or more)
+  /// starts with it.
+  std::array<std::uint64_t, 256> lengths_by_first_{};
+  std::array<bool, 256> last_{};  ///< Bytes a marker ends with.
   bool has_empty_ = false;
 };
 
@@ -65,8 +75,53 @@ CsvHead parse_csv_head(const char* data, std::size_t size, const std::string& pa
 /// columns. `line` is the physical line of begin, for errors.
 Table parse_csv_block(const char* begin, const char* end, std::int64_t line, const CsvFileSpec& spec);
 
+/// Parses bytes [begin, end) of a mapped file like parse_csv_block, mapping
+/// and releasing its pages a chunk at a time (see kCsvChunkBytes).
+Table parse_csv_range(const MappedFile& f, std::size_t begin, std::size_t end, std::int64_t line,
+                      const CsvFileSpec& spec);
+
+/// The records of [begin, end) that start before `stop`, and where the next
+/// record starts: a block parsed a chunk at a time.
+struct ParsedChunk {
+  Table table;
+  const char* next;
+  std::int64_t next_line;
+};
+ParsedChunk parse_csv_chunk(const char* begin, const char* end, const char* stop, std::int64_t line,
+                            const CsvFileSpec& spec);
+
+/// A chunk parsed for a groupby on one string column: the other kept
+/// columns, and per record its group among `groups` (-1: a null key), the
+/// numbering shared by all the chunks of a block.
+struct GroupedChunk {
+  Table values;
+  std::vector<std::int32_t> groups;
+  const char* next;
+  std::int64_t next_line;
+};
+GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop, std::int64_t line,
+                                     const CsvFileSpec& spec, std::size_t key_column, StringGroups& groups);
+
 /// Infers a type per file column from the records of [begin, end).
 std::vector<DataType> infer_csv_types(const char* begin, const char* end, std::int64_t line,
                                       const CsvFileSpec& spec);
+
+/// How many bytes read_csv's tasks map, parse and release at a time: small
+/// enough that a chunk's columns stay in cache, large enough that the
+/// per-chunk costs (a table, a partial aggregate) vanish.
+inline constexpr std::size_t kCsvChunkBytes = std::size_t{2} << 20;
+
+/// The exact bytes of one read_csv block: its nominal [begin, end) (task
+/// parameters) moved to record boundaries, knowing the quote counts of the
+/// file's blocks up to and including it (see csv.h).
+struct BlockRange {
+  std::size_t begin = 0, end = 0;
+  std::size_t data_offset = 0;  ///< Where the file's records begin.
+  std::int64_t data_line = 1;   ///< The physical line at data_offset.
+};
+BlockRange resolve_block(const MappedFile& f, const List& counts, const Params& p, char quote);
+
+/// The physical line at `offset` of a block's file (counted: for errors).
+std::int64_t line_at(const MappedFile& f, const BlockRange& r, std::size_t offset);
 
 }  // namespace shoal::detail

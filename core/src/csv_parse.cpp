@@ -2,9 +2,11 @@
 // numbers through std::from_chars / fast_float, no allocation per field.
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 
+#include "csv_decimal.h"
 #include "csv_internal.h"
 #include "shoal/column_builder.h"
 #include "shoal/csv.h"
@@ -24,6 +26,7 @@ bool parse_int(std::string_view s, std::int64_t& v) {
 bool parse_float(std::string_view s, double& v) {
   const char* b = s.data();
   const char* e = b + s.size();
+  if (parse_plain_decimal(b, e, v)) return true;
   if (b != e && *b == '+') ++b;
   auto r = fast_float::from_chars(b, e, v);
   return r.ec == std::errc() && r.ptr == e && b != e;
@@ -50,20 +53,55 @@ std::string_view widened_type(std::string_view value) {
 // Appends converted fields of kept columns; checks the field count.
 class BlockSink {
  public:
-  BlockSink(const CsvFileSpec& spec, std::size_t reserve) : spec_(spec), na_(spec.na_values) {
+  /// Fields inside [lo, hi) may be read up to 18 bytes past their start
+  /// (for the word-at-a-time number parser) when that stays below hi.
+  BlockSink(const CsvFileSpec& spec, std::size_t reserve, const char* lo = nullptr, const char* hi = nullptr)
+      : spec_(spec), na_(spec.na_values), lo_(reinterpret_cast<std::uintptr_t>(lo)),
+        hi_(reinterpret_cast<std::uintptr_t>(hi)),
+        numeric_marker_(std::any_of(spec.na_values.begin(), spec.na_values.end(), [](const std::string& m) {
+          double d;
+          return parse_plain_decimal(m.data(), m.data() + m.size(), d);
+        })) {
     for (const auto& k : spec.keep) {
       builders_.push_back(k ? std::make_unique<ColumnBuilder>(*k, reserve) : nullptr);
+      if (k) kept_.push_back({builders_.size() - 1, builders_.back().get()});
+    }
+  }
+  /// Groups the records by kept column `col` into `groups` instead of
+  /// building that column (see groups()).
+  void group_by(std::size_t col, StringGroups& groups) {
+    group_col_ = col;
+    groups_ = &groups;
+    builders_[col].reset();
+    for (Kept& k : kept_) {
+      if (k.col == col) k.builder = nullptr;
     }
   }
   void field(std::size_t col, std::string_view v, std::int64_t line) {
     if (col >= builders_.size()) return;  // reported by end_record
-    ColumnBuilder* b = builders_[col].get();
-    if (!b) return;
+    if (ColumnBuilder* b = builders_[col].get()) convert(b, col, v, line);
+    else if (col == group_col_) add_group(v);
+  }
+  std::size_t columns() const noexcept { return builders_.size(); }
+  /// Records split by the fast path, a kept column at a time (the others
+  /// are never looked at).
+  void records(const RecordBatch& b) {
+    for (const Kept& k : kept_) {
+      if (!k.builder) {
+        for (std::size_t r = 0; r < b.size; ++r) add_group(b.field(r, k.col));
+      } else if (k.builder->type() == DataType::kFloat64) {
+        if (!convert_numbers(k.builder, k.col, b)) first_error(b);
+      } else {
+        for (std::size_t r = 0; r < b.size; ++r) convert(k.builder, k.col, b.field(r, k.col), b.lines[r]);
+      }
+    }
+  }
+  void convert(ColumnBuilder* b, std::size_t col, std::string_view v, std::int64_t line) {
     if (na_.contains(v)) return b->append_null();
     switch (b->type()) {
       case DataType::kFloat64: {
         double d;
-        if (!parse_float(v, d)) mismatch(col, v, line);
+        if (!parse_number(v, d)) mismatch(col, v, line);
         return b->append_float64(d);
       }
       case DataType::kInt64: {
@@ -95,15 +133,62 @@ class BlockSink {
                 ": unterminated quote: a field opened with " + std::string(1, spec_.dialect.quote) +
                 " never closes; close it, or pass another quotechar");
   }
-  Table finish(const Schema& schema) {
+  /// The kept columns (less a grouping column).
+  Table finish() {
+    std::vector<std::string> names;
     std::vector<std::shared_ptr<const Column>> cols;
-    for (auto& b : builders_) {
-      if (b) cols.push_back(b->finish_shared());
+    for (std::size_t i = 0; i < builders_.size(); ++i) {
+      if (!builders_[i]) continue;
+      names.push_back(spec_.file_columns[i]);
+      cols.push_back(builders_[i]->finish_shared());
     }
-    return Table(schema.names, std::move(cols));
+    return Table(std::move(names), std::move(cols));
   }
+  /// Per record, its group in the StringGroups of group_by (-1: a null key).
+  std::vector<std::int32_t>& groups() noexcept { return group_of_row_; }
 
  private:
+  // A float64 column of a batch; false at the first value that is no number.
+  // Values collect in a small array and are appended at once; a plain
+  // decimal is taken as a number before the null markers are consulted
+  // unless a marker is itself one (na_values=["0"]).
+  bool convert_numbers(ColumnBuilder* builder, std::size_t col, const RecordBatch& b) {
+    double values[RecordBatch::kMaxRecords];
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < b.size; ++r) {
+      std::string_view v = b.field(r, col);
+      if (!numeric_marker_ && parse_wide(v, values[n])) {
+        ++n;
+        continue;
+      }
+      builder->append_float64s({values, n});
+      n = 0;
+      double d;
+      if (na_.contains(v)) builder->append_null();
+      else if (parse_number(v, d)) builder->append_float64(d);
+      else return false;
+    }
+    builder->append_float64s({values, n});
+    return true;
+  }
+  bool parse_wide(std::string_view v, double& d) const {
+    auto at = reinterpret_cast<std::uintptr_t>(v.data());
+    return at >= lo_ && at + 18 <= hi_ && parse_plain_decimal_wide(v.data(), v.data() + v.size(), d);
+  }
+  // Throws the error of the batch's first bad field in record order (the
+  // batch was converted a column at a time, which may meet a later one first).
+  [[noreturn]] void first_error(const RecordBatch& b) {
+    for (std::size_t r = 0; r < b.size; ++r) {
+      for (const Kept& k : kept_) {
+        if (!k.builder) continue;
+        ColumnBuilder scratch(k.builder->type());
+        convert(&scratch, k.col, b.field(r, k.col), b.lines[r]);
+      }
+    }
+    throw Error("read_csv: " + spec_.path + ": internal error: a field failed to convert, then converted");
+  }
+  void add_group(std::string_view v) { group_of_row_.push_back(na_.contains(v) ? -1 : groups_->find_or_add(v)); }
+  bool parse_number(std::string_view v, double& d) const { return parse_wide(v, d) || parse_float(v, d); }
   [[noreturn]] void mismatch(std::size_t col, std::string_view v, std::int64_t line) {
     const std::string& name = spec_.file_columns[col];
     throw Error("read_csv: " + spec_.path + ":" + std::to_string(line) + ": column '" + name +
@@ -114,7 +199,17 @@ class BlockSink {
 
   const CsvFileSpec& spec_;
   NaSet na_;
+  std::uintptr_t lo_, hi_;
+  bool numeric_marker_;  ///< A null marker parses as a number.
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
+  struct Kept {
+    std::size_t col;
+    ColumnBuilder* builder;
+  };
+  std::vector<Kept> kept_;  ///< The kept columns, in order; no builder for the grouping column.
+  std::size_t group_col_ = static_cast<std::size_t>(-1);
+  StringGroups* groups_ = nullptr;
+  std::vector<std::int32_t> group_of_row_;
 };
 
 // The narrowest type seen so far per column: none < bool | int64 < float64 < string.
@@ -170,7 +265,10 @@ struct HeadSink {
 NaSet::NaSet(std::vector<std::string> values) : values_(std::move(values)) {
   for (const auto& v : values_) {
     if (v.empty()) has_empty_ = true;
-    else first_[static_cast<unsigned char>(v[0])] = true;
+    else {
+      lengths_by_first_[static_cast<unsigned char>(v[0])] |= std::uint64_t{1} << std::min<std::size_t>(v.size(), 63);
+      last_[static_cast<unsigned char>(v.back())] = true;
+    }
   }
 }
 
@@ -201,9 +299,43 @@ CsvHead parse_csv_head(const char* data, std::size_t size, const std::string& pa
 
 Table parse_csv_block(const char* begin, const char* end, std::int64_t line, const CsvFileSpec& spec) {
   // Rows are about 1/16 of bytes or more: reserving avoids most regrowth.
-  BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24);
+  BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24, begin, end);
   scan_csv(begin, end, spec.dialect, line, sink);
-  return sink.finish(spec.output_schema());
+  return sink.finish();
+}
+
+Table parse_csv_range(const MappedFile& f, std::size_t begin, std::size_t end, std::int64_t line,
+                      const CsvFileSpec& spec) {
+  BlockSink sink(spec, (end - begin) / 24, f.data() + begin, f.data() + end);
+  const char* p = f.data() + begin;
+  const char* stop = f.data() + end;
+  while (p < stop) {
+    auto at = static_cast<std::size_t>(p - f.data());
+    std::size_t n = std::min(kCsvChunkBytes, end - at);
+    f.advise_sequential(at, n);
+    ScanEnd e = scan_csv_until(p, stop, p + n, spec.dialect, line, sink);
+    f.release(at, static_cast<std::size_t>(e.p - p));
+    p = e.p;
+    line = e.line;
+  }
+  return sink.finish();
+}
+
+ParsedChunk parse_csv_chunk(const char* begin, const char* end, const char* stop, std::int64_t line,
+                            const CsvFileSpec& spec) {
+  BlockSink sink(spec, static_cast<std::size_t>(std::min(end, stop) - begin) / 24, begin, end);
+  ScanEnd e = scan_csv_until(begin, end, stop, spec.dialect, line, sink);
+  return {sink.finish(), e.p, e.line};
+}
+
+GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop, std::int64_t line,
+                                     const CsvFileSpec& spec, std::size_t key_column, StringGroups& groups) {
+  auto rows = static_cast<std::size_t>(std::min(end, stop) - begin) / 24;
+  BlockSink sink(spec, rows, begin, end);
+  sink.group_by(key_column, groups);
+  sink.groups().reserve(rows);
+  ScanEnd e = scan_csv_until(begin, end, stop, spec.dialect, line, sink);
+  return {sink.finish(), std::move(sink.groups()), e.p, e.line};
 }
 
 std::vector<DataType> infer_csv_types(const char* begin, const char* end, std::int64_t line,
@@ -255,56 +387,3 @@ CsvFileSpec CsvFileSpec::from_params(const Params& p) {
 }
 
 }  // namespace shoal::detail
-
-namespace shoal {
-
-namespace {
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-}  // namespace
-
-bool parse_iso_timestamp(std::string_view s, std::int64_t& nanos) {
-  int y, mo, d, h = 0, mi = 0, sec = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > 31) {
-    return false;
-  }
-  std::int64_t frac = 0;
-  std::size_t p = 10;
-  if (p < s.size() && (s[p] == 'T' || s[p] == ' ')) {
-    if (!digits(s, p + 1, 2, h) || p + 3 >= s.size() || s[p + 3] != ':' || !digits(s, p + 4, 2, mi)) return false;
-    p += 6;
-    if (p < s.size() && s[p] == ':') {
-      if (!digits(s, p + 1, 2, sec)) return false;
-      p += 3;
-      if (p < s.size() && s[p] == '.') {
-        std::int64_t scale = 100000000;
-        for (++p; p < s.size() && s[p] >= '0' && s[p] <= '9'; ++p, scale /= 10) frac += (s[p] - '0') * scale;
-      }
-    }
-  }
-  if (p < s.size() && s[p] == 'Z') ++p;
-  if (p != s.size() || h > 23 || mi > 59 || sec > 60) return false;
-  std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                      h * 3600 + mi * 60 + sec;
-  nanos = secs * 1000000000 + frac;
-  return true;
-}
-
-}  // namespace shoal

@@ -108,53 +108,32 @@ CsvPlan plan_csv(const std::vector<std::string>& patterns, const CsvOptions& o) 
 
 using detail::make_task;
 
-// The record boundary at or after nominal offset `at`, knowing whether
-// `at` lies inside quotes.
-std::size_t boundary(const detail::MappedFile& f, std::size_t at, std::size_t data_offset, bool in_quotes, char quote) {
-  if (at <= data_offset) return data_offset;
-  if (at >= f.size()) return f.size();
-  if (f.data()[at - 1] == '\n' && !in_quotes) return at;
-  return detail::next_record_start(f.data(), f.size(), at, in_quotes, quote);
-}
-
 // Counts only quote characters (memchr: near memory speed when there are
-// few); line numbers for errors are recounted only when a block fails.
+// few); line numbers for errors are recounted only when a block fails. The
+// bytes are read into a small buffer rather than mapped: the count then
+// neither maps and unmaps the block's pages nor holds them.
 Value csv_count_op(OpContext&, std::span<const Value>, const Params& p) {
-  detail::MappedFile f(p.at("path").as_string());
-  auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = std::min(f.size(), static_cast<std::size_t>(p.at("end").as_int()));
+  auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = static_cast<std::size_t>(p.at("end").as_int());
   char quote = p.at("quotechar").as_string().at(0);
   std::int64_t quotes = 0;
-  if (b < e) f.advise_sequential(b, e - b);
-  const char* end = f.data() + e;
-  for (const char* c = f.data() + b; c < end; ++c, ++quotes) {
-    c = static_cast<const char*>(std::memchr(c, quote, static_cast<std::size_t>(end - c)));
-    if (!c) break;
-  }
+  detail::read_pieces(p.at("path").as_string(), b, e, std::size_t{256} << 10, [&](const char* data, std::size_t n) {
+    for (const char* c = data; (c = static_cast<const char*>(std::memchr(c, quote, static_cast<std::size_t>(data + n - c)))); ++c) {
+      ++quotes;
+    }
+  });
   return Value(quotes);
 }
 
 Value csv_block_op(OpContext&, std::span<const Value> a, const Params& p) {
   detail::CsvFileSpec spec = detail::CsvFileSpec::from_params(p);
   detail::MappedFile f(spec.path);
-  const List& counts = a[0].as_list();  // quote counts of blocks 0..k of this file
-  std::size_t k = counts.size() - 1;
-  std::int64_t quotes = 0;
-  for (std::size_t i = 0; i < k; ++i) quotes += counts[i].as_int();
-  auto data_offset = static_cast<std::size_t>(p.at("data_offset").as_int());
-  auto nominal_begin = static_cast<std::size_t>(p.at("begin").as_int());
-  auto nominal_end = static_cast<std::size_t>(p.at("end").as_int());
-  std::size_t begin = boundary(f, nominal_begin, data_offset, quotes % 2, spec.dialect.quote);
-  quotes += counts[k].as_int();
-  std::size_t end = boundary(f, nominal_end, data_offset, quotes % 2, spec.dialect.quote);
-  std::int64_t line = p.at("data_line").as_int();
-  if (begin >= end) return Value(detail::parse_csv_block(f.data(), f.data(), line, spec));
-  f.advise_sequential(begin, end - begin);
+  detail::BlockRange r = detail::resolve_block(f, a[0].as_list(), p, spec.dialect.quote);
+  if (r.begin >= r.end) return Value(detail::parse_csv_block(f.data(), f.data(), r.data_line, spec));
   try {
-    return Value(detail::parse_csv_block(f.data() + begin, f.data() + end, line, spec));
+    return Value(detail::parse_csv_range(f, r.begin, r.end, r.data_line, spec));
   } catch (const Error&) {
     // Parse again from the block's true line number, for the message.
-    line += std::count(f.data() + data_offset, f.data() + begin, '\n');
-    return Value(detail::parse_csv_block(f.data() + begin, f.data() + end, line, spec));
+    return Value(detail::parse_csv_range(f, r.begin, r.end, detail::line_at(f, r, r.begin), spec));
   }
 }
 
@@ -206,6 +185,33 @@ DataFrame read_csv(const std::string& path, const CsvOptions& o) {
 }
 
 namespace detail {
+namespace {
+// The record boundary at or after nominal offset `at`, knowing whether
+// `at` lies inside quotes.
+std::size_t boundary(const MappedFile& f, std::size_t at, std::size_t data_offset, bool in_quotes, char quote) {
+  if (at <= data_offset) return data_offset;
+  if (at >= f.size()) return f.size();
+  if (f.data()[at - 1] == '\n' && !in_quotes) return at;
+  return next_record_start(f.data(), f.size(), at, in_quotes, quote);
+}
+}  // namespace
+
+BlockRange resolve_block(const MappedFile& f, const List& counts, const Params& p, char quote) {
+  std::size_t k = counts.size() - 1;  // counts of blocks 0..k of this file; k is this block
+  std::int64_t quotes = 0;
+  for (std::size_t i = 0; i < k; ++i) quotes += counts[i].as_int();
+  BlockRange r;
+  r.data_offset = static_cast<std::size_t>(p.at("data_offset").as_int());
+  r.data_line = p.at("data_line").as_int();
+  r.begin = boundary(f, static_cast<std::size_t>(p.at("begin").as_int()), r.data_offset, quotes % 2, quote);
+  quotes += counts[k].as_int();
+  r.end = boundary(f, static_cast<std::size_t>(p.at("end").as_int()), r.data_offset, quotes % 2, quote);
+  return r;
+}
+
+std::int64_t line_at(const MappedFile& f, const BlockRange& r, std::size_t offset) {
+  return r.data_line + std::count(f.data() + r.data_offset, f.data() + offset, '\n');
+}
 
 void register_csv_ops(OpRegistry& r) {
   Op count;

@@ -5,6 +5,7 @@
 
 #include "aggregate.h"
 #include "dataframe_graph.h"
+#include "scan_fusion.h"
 #include "shoal/error.h"
 #include "shoal/table_ops.h"
 
@@ -208,7 +209,7 @@ DataFrame DataFrame::aggregate_shuffled(const std::vector<std::string>& keys, co
 std::int64_t DataFrame::size(Executor& executor) const {
   DataFrame counts = map_partitions("dataframe.num_rows", Params{}, Schema{});
   std::int64_t n = 0;
-  for (const Value& v : executor.run(counts.graph(), counts.keys())) n += v.as_int();
+  for (const Value& v : executor.run(detail::fuse_scans(counts.graph(), counts.keys()), counts.keys())) n += v.as_int();
   return n;
 }
 
@@ -225,7 +226,7 @@ Table DataFrame::head(std::size_t n, Executor& executor) const {
 }
 
 Table DataFrame::compute(Executor& executor) const {
-  std::vector<Value> values = executor.run(graph(), keys_);
+  std::vector<Value> values = executor.run(detail::fuse_scans(graph(), keys_), keys_);
   std::vector<Table> parts;
   parts.reserve(values.size());
   for (const Value& v : values) parts.push_back(v.as_table());
@@ -233,7 +234,7 @@ Table DataFrame::compute(Executor& executor) const {
 }
 
 DataFrame DataFrame::persist(Executor& executor) const {
-  std::vector<Value> values = executor.run(graph(), keys_);
+  std::vector<Value> values = executor.run(detail::fuse_scans(graph(), keys_), keys_);
   auto g = std::make_shared<Graph>();
   for (std::size_t i = 0; i < keys_.size(); ++i) g->add(make_task(keys_[i], "identity", {Arg(values[i])}, nullptr));
   return DataFrame({g}, keys_, schema_);

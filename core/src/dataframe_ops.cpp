@@ -5,6 +5,7 @@
 #include "dataframe_ops.h"
 
 #include "aggregate.h"
+#include "scan_fusion.h"
 #include "shoal/error.h"
 #include "shoal/expr.h"
 #include "shoal/op.h"
@@ -95,6 +96,7 @@ void register_dataframe_ops(OpRegistry& r) {
                    return Value(concat(tables));
                  }, true));
   register_csv_ops(r);
+  register_csv_scan_op(r);
   register_shuffle_ops(r);
 }
 

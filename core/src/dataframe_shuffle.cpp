@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "dataframe_graph.h"
+#include "scan_fusion.h"
 #include "shoal/column_builder.h"
 #include "shoal/csv.h"
 #include "shoal/dataframe.h"
@@ -243,7 +244,7 @@ std::vector<std::string> DataFrame::to_csv(const std::string& pattern, Executor&
     g->add(make_task(writes.back(), "dataframe.to_csv", {Arg(keys_[i])}, std::move(p)));
   }
   DataFrame w = with_layer(std::move(g), writes, Schema{});
-  executor.run(w.graph(), w.keys());
+  executor.run(detail::fuse_scans(w.graph(), w.keys()), w.keys());
   return paths;
 }
 

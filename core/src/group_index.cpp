@@ -4,42 +4,12 @@
 #include <cstring>
 #include <string_view>
 
+#include "local_hash.h"
 #include "shoal/key.h"
 #include "shoal/table_ops.h"
 
 namespace shoal::detail {
 namespace {
-
-// A hash for grouping within one partition: it never leaves the process,
-// so unlike hash_bytes it need not be stable, only fast on short keys (one
-// multiply per 8 bytes, one final mix).
-inline std::uint64_t local_hash(const char* p, std::size_t n) noexcept {
-  std::uint64_t h = n * 0x9e3779b97f4a7c15ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-  }
-  if (i < n) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p + i, n - i);
-    h = (h ^ w) * 0x94d049bb133111ebULL;
-  }
-  return mix64(h);
-}
-
-// Equal bytes; short keys (the common case) without a call to memcmp.
-inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  if (a.size() <= 8) {
-    std::uint64_t x = 0, y = 0;
-    std::memcpy(&x, a.data(), a.size());
-    std::memcpy(&y, b.data(), b.size());
-    return x == y;
-  }
-  return std::memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // Groups by one string column: the benchmark's and the common case, kept
 // free of per-row type dispatch.
@@ -47,43 +17,40 @@ GroupIndex group_strings(const Column& c, std::size_t rows) {
   GroupIndex g;
   g.group_of_row.resize(rows);
   const StringData& s = c.strings();
-  std::size_t cap = 1024;
-  std::vector<std::int32_t> slots(cap, -1);
-  std::vector<std::uint64_t> hashes;
-  auto at = [&](std::int64_t r) {
-    return std::string_view(s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
-  };
+  StringGroups groups;
   for (std::size_t r = 0; r < rows; ++r) {
     if (!c.is_valid(r)) { g.group_of_row[r] = -1; continue; }
-    std::string_view v = at(static_cast<std::int64_t>(r));
-    std::uint64_t h = local_hash(v.data(), v.size());
-    std::size_t i = h & (cap - 1);
-    for (;; i = (i + 1) & (cap - 1)) {
-      std::int32_t k = slots[i];
-      if (k < 0) {
-        k = static_cast<std::int32_t>(g.first_row.size());
-        slots[i] = k;
-        g.first_row.push_back(static_cast<std::int64_t>(r));
-        hashes.push_back(h);
-        g.group_of_row[r] = k;
-        break;
-      }
-      if (hashes[k] == h && same_bytes(at(g.first_row[k]), v)) { g.group_of_row[r] = k; break; }
-    }
-    if (g.first_row.size() * 2 > cap) {  // grow: rehash the groups
-      cap *= 2;
-      slots.assign(cap, -1);
-      for (std::size_t k = 0; k < hashes.size(); ++k) {
-        std::size_t j = hashes[k] & (cap - 1);
-        while (slots[j] >= 0) j = (j + 1) & (cap - 1);
-        slots[j] = static_cast<std::int32_t>(k);
-      }
-    }
+    std::string_view v(s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
+    std::int32_t k = groups.find_or_add(v);
+    if (static_cast<std::size_t>(k) == g.first_row.size()) g.first_row.push_back(static_cast<std::int64_t>(r));
+    g.group_of_row[r] = k;
   }
   return g;
 }
 
 }  // namespace
+
+std::int32_t StringGroups::add(std::size_t slot, std::uint64_t h, std::uint64_t word, std::string_view v) {
+  auto g = static_cast<std::int32_t>(size());
+  slots_[slot] = Slot{h, word, g, static_cast<std::uint32_t>(v.size())};
+  chars_.append(v.data(), v.size());
+  offsets_.push_back(static_cast<std::int64_t>(chars_.size()));
+  if (size() * 2 > slots_.size()) {  // grow: rehash the groups
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.size() * 2, Slot{0, 0, -1, 0});
+    for (const Slot& o : old) {
+      if (o.group < 0) continue;
+      std::size_t j = o.hash & (slots_.size() - 1);
+      while (slots_[j].group >= 0) j = (j + 1) & (slots_.size() - 1);
+      slots_[j] = o;
+    }
+  }
+  return g;
+}
+
+std::shared_ptr<const Column> StringGroups::column() const {
+  return std::make_shared<const Column>(DataType::kString, StringData{offsets_, chars_});
+}
 
 GroupIndex group_rows(const std::vector<const Column*>& keys, std::size_t rows) {
   if (keys.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 
+#include "local_hash.h"
 #include "shoal/error.h"
 #include "shoal/table_ops.h"
 
@@ -17,10 +18,49 @@ bool has(const std::vector<std::string>& names, const std::string& n) {
   return std::find(names.begin(), names.end(), n) != names.end();
 }
 
+// The key columns of one side, hashed and compared for this join only.
+// One string key (the common case) takes the short-key hash and compares
+// bytes without per-row type dispatch; other keys use hash_rows and
+// values_equal.
+class JoinKeys {
+ public:
+  JoinKeys(const Table& t, const JoinSpec& spec) {
+    for (const auto& k : spec.on) columns_.push_back(&t.column(k));
+    if (columns_.size() == 1 && columns_[0]->type() == DataType::kString) strings_ = &columns_[0]->strings();
+  }
+  std::vector<std::uint64_t> hashes(const Table& t, const JoinSpec& spec) const {
+    if (!strings_) return hash_rows(t, spec.on);
+    std::vector<std::uint64_t> h(t.num_rows());
+    for (std::size_t r = 0; r < h.size(); ++r) {
+      std::string_view v = view(r);
+      h[r] = columns_[0]->is_valid(r) ? detail::local_hash(v.data(), v.size()) : 0x5bd1e995;
+    }
+    return h;
+  }
+  /// Row a of these keys equals row b of `other` (null equals null, as pandas).
+  bool equal(std::size_t a, const JoinKeys& other, std::size_t b) const {
+    if (strings_ && other.strings_) {
+      bool va = columns_[0]->is_valid(a), vb = other.columns_[0]->is_valid(b);
+      return va && vb ? detail::same_bytes(view(a), other.view(b)) : va == vb;
+    }
+    for (std::size_t k = 0; k < columns_.size(); ++k) {
+      if (!values_equal(*columns_[k], a, *other.columns_[k], b)) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::string_view view(std::size_t r) const {
+    return {strings_->chars.data() + strings_->offsets[r], static_cast<std::size_t>(strings_->offsets[r + 1] - strings_->offsets[r])};
+  }
+  std::vector<const Column*> columns_;
+  const StringData* strings_ = nullptr;
+};
+
 // A chained hash index over the right table's key rows.
 class RightIndex {
  public:
-  RightIndex(const Table& right, const JoinSpec& spec) : hashes_(hash_rows(right, spec.on)) {
+  explicit RightIndex(std::vector<std::uint64_t> hashes) : hashes_(std::move(hashes)) {
     std::size_t slots = std::bit_ceil(std::max<std::size_t>(16, hashes_.size() * 2));
     mask_ = slots - 1;
     head_.assign(slots, -1);
@@ -47,20 +87,19 @@ struct Pairs {
 };
 
 Pairs match_rows(const Table& left, const Table& right, const JoinSpec& spec) {
-  std::vector<const Column*> lk, rk;
-  for (const auto& k : spec.on) lk.push_back(&left.column(k)), rk.push_back(&right.column(k));
-  RightIndex index(right, spec);
-  std::vector<std::uint64_t> lh = hash_rows(left, spec.on);
+  JoinKeys lk(left, spec), rk(right, spec);
+  RightIndex index(rk.hashes(right, spec));
+  std::vector<std::uint64_t> lh = lk.hashes(left, spec);
   std::vector<bool> right_matched(right.num_rows(), false);
   const bool keep_left = spec.how == JoinHow::kLeft || spec.how == JoinHow::kOuter;
   Pairs p;
+  p.left.reserve(left.num_rows());  // a lookup join matches each row about once
+  p.right.reserve(left.num_rows());
   for (std::size_t l = 0; l < left.num_rows(); ++l) {
     bool found = false;
     for (std::int64_t r = index.first(lh[l]); r >= 0; r = index.next(r)) {
       if (index.hash(r) != lh[l]) continue;
-      bool eq = true;
-      for (std::size_t k = 0; k < lk.size() && eq; ++k) eq = values_equal(*lk[k], l, *rk[k], static_cast<std::size_t>(r));
-      if (!eq) continue;
+      if (!lk.equal(l, rk, static_cast<std::size_t>(r))) continue;
       found = true;
       right_matched[static_cast<std::size_t>(r)] = true;
       p.left.push_back(static_cast<std::int64_t>(l));
@@ -132,14 +171,27 @@ std::vector<std::string> merged_names(const std::vector<std::string>& left, cons
   return out;
 }
 
+// True when the pairs take every left row once, in order (a lookup join
+// where each row finds exactly one match): the left columns are then
+// shared, not copied.
+bool takes_left_whole(const Pairs& p, std::size_t left_rows) {
+  if (p.left.size() != left_rows) return false;
+  for (std::size_t i = 0; i < left_rows; ++i) {
+    if (p.left[i] != static_cast<std::int64_t>(i)) return false;
+  }
+  return true;
+}
+
 Table merge_tables(const Table& left, const Table& right, const JoinSpec& spec) {
   check_keys(left, right, spec);
   Pairs p = match_rows(left, right, spec);
+  const bool whole = takes_left_whole(p, left.num_rows());
   std::vector<ColumnPtr> cols;
   for (std::size_t i = 0; i < left.num_columns(); ++i) {
     const std::string& n = left.names()[i];
-    cols.push_back(is_key(spec, n) ? key_column(left.column(i), right.column(n), p)
-                                   : std::make_shared<const Column>(take(left.column(i), p.left)));
+    cols.push_back(whole ? left.column_ptr(i)
+                   : is_key(spec, n) ? key_column(left.column(i), right.column(n), p)
+                                     : std::make_shared<const Column>(take(left.column(i), p.left)));
   }
   for (std::size_t i = 0; i < right.num_columns(); ++i) {
     if (!is_key(spec, right.names()[i])) cols.push_back(std::make_shared<const Column>(take(right.column(i), p.right)));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace shoal::detail {
@@ -21,10 +22,25 @@ class MappedFile {
   /// Hints that [offset, offset + n) will be read in order, and maps its
   /// pages now, in one call.
   void advise_sequential(std::size_t offset, std::size_t n) const noexcept;
+  /// Unmaps from this process the pages from the one holding `offset` up
+  /// to the one holding offset + n, exclusive (the page cache keeps them;
+  /// reading them again maps them again): a reader that walks a file in
+  /// chunks releases what it has read, so its resident set stays one
+  /// chunk, not the whole range.
+  void release(std::size_t offset, std::size_t n) const noexcept;
 
  private:
   const char* data_ = nullptr;
   std::size_t size_ = 0;
 };
+
+/// Calls f(bytes, size) on consecutive pieces of bytes [offset, end) of the
+/// file at `path` (end is clamped to its size), read with pread into one
+/// buffer of `piece` bytes: for one pass in order that needs no record
+/// structure (counting quotes), a copy from the page cache into a buffer
+/// that stays in cache is cheaper than mapping and unmapping the pages.
+/// Throws shoal::Error naming the path when it cannot be read.
+void read_pieces(const std::string& path, std::size_t offset, std::size_t end, std::size_t piece,
+                 const std::function<void(const char*, std::size_t)>& f);
 
 }  // namespace shoal::detail

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,14 @@ class ColumnBuilder {
   /// int64 and timestamp columns.
   void append_int64(std::int64_t v) { i64_.push_back(v); valid_one(); }
   void append_float64(double v) { f64_.push_back(v); valid_one(); }
+  /// Appends valid float64 values at once (one capacity check, one copy).
+  void append_float64s(std::span<const double> v) {
+    f64_.insert(f64_.end(), v.begin(), v.end());
+    if (!validity_.empty()) {
+      for (std::size_t i = 0; i < v.size(); ++i) set_bit(size_ + i, true);
+    }
+    size_ += v.size();
+  }
   void append_string(std::string_view v) {
     str_.chars.append(v.data(), v.size());
     str_.offsets.push_back(static_cast<std::int64_t>(str_.chars.size()));

@@ -1,0 +1,204 @@
+// dataframe.csv_scan: one read_csv block parsed a chunk at a time, each
+// chunk pushed through the fused steps, the chunk results merged (see
+// scan_fusion.h for when graphs use it).
+#include <algorithm>
+#include <optional>
+
+#include "aggregate.h"
+#include "csv_internal.h"
+#include "dataframe_graph.h"
+#include "scan_fusion.h"
+#include "shoal/error.h"
+#include "shoal/expr.h"
+#include "shoal/table_ops.h"
+
+namespace shoal::detail {
+namespace {
+
+struct Step {
+  OpPtr op;
+  Params params;
+  std::size_t extra = 0;  ///< Arguments after the table, taken in order from the task's.
+  /// A filter whose rows are only counted (a num_rows followed it): the
+  /// mask's true values are counted and no filtered table is built.
+  bool count_only = false;
+};
+
+// A filter followed by num_rows counts its mask instead of filtering.
+void count_filtered_rows(std::vector<Step>& steps) {
+  std::size_t n = steps.size();
+  if (n >= 2 && steps[n - 1].op->name == "dataframe.num_rows" && steps[n - 2].op->name == "dataframe.filter") {
+    steps.pop_back();
+    steps.back().count_only = true;
+  }
+}
+
+std::int64_t count_true(const Column& mask) {
+  auto m = mask.bools();
+  std::int64_t n = 0;
+  if (mask.null_count() == 0) {
+    for (std::uint8_t b : m) n += b != 0;
+  } else {
+    for (std::size_t i = 0; i < m.size(); ++i) n += m[i] && mask.is_valid(i);
+  }
+  return n;
+}
+
+std::vector<Step> steps_of(const Value& v, const OpContext& ctx) {
+  const OpRegistry& registry = ctx.registry ? *ctx.registry : OpRegistry::global();
+  std::vector<Step> steps;
+  for (const Value& s : v.as_list()) {
+    const List& l = s.as_list();
+    Step step{registry.get(l.at(0).as_string()), {}, static_cast<std::size_t>(l.at(2).as_int())};
+    for (const Value& kv : l.at(1).as_list()) step.params.set(kv.as_list().at(0).as_string(), kv.as_list().at(1));
+    steps.push_back(std::move(step));
+  }
+  if (steps.empty()) throw Error("dataframe.csv_scan: no steps; read the block with dataframe.csv_block");
+  count_filtered_rows(steps);
+  return steps;
+}
+
+Value run_steps(OpContext& ctx, const std::vector<Step>& steps, Value v, std::span<const Value> extra) {
+  std::vector<Value> args;
+  for (const Step& s : steps) {
+    args.assign(1, std::move(v));
+    args.insert(args.end(), extra.begin(), extra.begin() + static_cast<std::ptrdiff_t>(s.extra));
+    extra = extra.subspan(s.extra);
+    if (s.count_only) return Value(count_true(*evaluate(Expr::from_ast(s.params.at("expr")), v.as_table())));
+    v = s.op->fn(ctx, args, s.params);
+  }
+  return v;
+}
+
+// Merges the chunks' results into what the last step gives on the whole
+// block: partial aggregates combine (every kFanIn, so that many groups do
+// not pile up), row counts add, tables concatenate.
+class ChunkResults {
+ public:
+  explicit ChunkResults(const Step& last)
+      : last_(last),
+        kind_(last.count_only || last.op->name == "dataframe.num_rows" ? kSum
+              : last.op->name == "dataframe.agg_partial"               ? kCombine
+                                                                       : kConcat) {}
+
+  void add(Value v) {
+    if (kind_ == kSum) {
+      rows_ += v.as_int();
+      return;
+    }
+    parts_.push_back(v.as_table());
+    if (kind_ == kCombine && parts_.size() == kFanIn) parts_ = {combine()};
+  }
+
+  Value finish() {
+    if (kind_ == kSum) return Value(rows_);
+    if (parts_.size() == 1) return Value(std::move(parts_[0]));
+    return Value(kind_ == kCombine ? combine() : concat(parts_));
+  }
+
+ private:
+  static constexpr std::size_t kFanIn = 8;
+  Table combine() const {
+    return agg_combine(parts_, strings_of(last_.params.at("keys")), aggs_from_value(last_.params.at("aggs")));
+  }
+
+  enum Kind { kSum, kCombine, kConcat };
+  const Step& last_;
+  Kind kind_;
+  std::int64_t rows_ = 0;
+  std::vector<Table> parts_;
+};
+
+// The records of the chunk starting at `at`; a parse error is raised again
+// with the true line number, counted only then.
+ParsedChunk parse_chunk(const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n, std::int64_t line,
+                        const CsvFileSpec& spec) {
+  const char* b = f.data() + at;
+  const char* e = f.data() + std::max(at, r.end);
+  try {
+    return parse_csv_chunk(b, e, b + n, line, spec);
+  } catch (const Error&) {
+    return parse_csv_chunk(b, e, b + n, line_at(f, r, at), spec);
+  }
+}
+
+// The file column a block's rows can be grouped by while they are parsed:
+// when the only step is a partial aggregate by one string column that no
+// aggregation reads. The parser then numbers the keys as it meets them and
+// the key column is never built (agg_partial_grouped).
+std::optional<std::size_t> grouping_column(const std::vector<Step>& steps, const CsvFileSpec& spec) {
+  if (steps.size() != 1 || steps[0].op->name != "dataframe.agg_partial") return std::nullopt;
+  auto keys = strings_of(steps[0].params.at("keys"));
+  if (keys.size() != 1) return std::nullopt;
+  for (const Aggregation& a : aggs_from_value(steps[0].params.at("aggs"))) {
+    if (a.column == keys[0]) return std::nullopt;
+  }
+  for (std::size_t i = 0; i < spec.file_columns.size(); ++i) {
+    if (spec.file_columns[i] == keys[0] && spec.keep[i] == DataType::kString) return i;
+  }
+  return std::nullopt;
+}
+
+// One chunk's partial aggregate, grouped while parsed (see grouping_column).
+Table grouped_partial(GroupedChunk& c, const Step& step, const StringGroups& groups) {
+  return agg_partial_grouped(std::move(c.groups), strings_of(step.params.at("keys"))[0], groups.column(), c.values,
+                             aggs_from_value(step.params.at("aggs")));
+}
+
+GroupedChunk parse_grouped(const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n, std::int64_t line,
+                           const CsvFileSpec& spec, std::size_t key, StringGroups& groups) {
+  const char* b = f.data() + at;
+  const char* e = f.data() + std::max(at, r.end);
+  try {
+    return parse_csv_chunk_grouped(b, e, b + n, line, spec, key, groups);
+  } catch (const Error&) {
+    return parse_csv_chunk_grouped(b, e, b + n, line_at(f, r, at), spec, key, groups);
+  }
+}
+
+Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
+  CsvFileSpec spec = CsvFileSpec::from_params(p);
+  MappedFile f(spec.path);
+  BlockRange r = resolve_block(f, a[0].as_list(), p, spec.dialect.quote);
+  std::vector<Step> steps = steps_of(p.at("steps"), ctx);
+  ChunkResults out(steps.back());
+  const std::optional<std::size_t> key = grouping_column(steps, spec);
+  StringGroups groups;  // a grouping key's numbering, across the block's chunks
+  std::size_t at = r.begin;
+  std::int64_t line = r.data_line;  // relative until an error needs the true one
+  do {  // an empty block still runs the steps once, on an empty table
+    std::size_t n = at < r.end ? std::min(kCsvChunkBytes, r.end - at) : 0;
+    f.advise_sequential(at, n);
+    const char* chunk_end;
+    if (key) {
+      GroupedChunk c = parse_grouped(f, r, at, n, line, spec, *key, groups);
+      out.add(Value(grouped_partial(c, steps[0], groups)));
+      chunk_end = c.next;
+      line = c.next_line;
+    } else {
+      ParsedChunk c = parse_chunk(f, r, at, n, line, spec);
+      out.add(run_steps(ctx, steps, Value(std::move(c.table)), a.subspan(1)));
+      chunk_end = c.next;
+      line = c.next_line;
+    }
+    auto next = static_cast<std::size_t>(chunk_end - f.data());
+    f.release(at, next - at);
+    at = next;
+  } while (at < r.end);
+  return out.finish();
+}
+
+}  // namespace
+
+void register_csv_scan_op(OpRegistry& r) {
+  Op op;
+  op.name = "dataframe.csv_scan";
+  op.doc = "One read_csv block parsed a chunk at a time through `steps` (fused partition ops); "
+           "the chunk results combined.";
+  op.group = "DataFrame";
+  op.inputs = {PortSpec{"counts", "list"}, PortSpec{"extra", "any", "", false, true}};
+  op.fn = csv_scan_op;
+  r.add(std::move(op));
+}
+
+}  // namespace shoal::detail
