@@ -1,6 +1,7 @@
 // Every example pipeline (examples/pipelines/*.shoal.json) loads, is valid,
-// is saved in canonical form (so edits diff cleanly), lowers, runs, and
-// renders to SVG, both as a pipeline and as a task graph.
+// is saved in canonical form (so edits diff cleanly), lowers, runs to what
+// the C++ collection API computes on the same input, and renders to SVG,
+// both as a pipeline and as a task graph.
 #include <doctest/doctest.h>
 
 #include <filesystem>
