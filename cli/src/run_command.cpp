@@ -72,7 +72,8 @@ int run(const RunCommandOptions& o) {
     }
     values = executor->run(low.graph, low.output_keys(), {.progress = !o.no_progress});
   } catch (const TaskError& e) {
-    std::cerr << "shoal run: " << o.file << ": the run failed: " << failed_node(low, e.key()) << e.what() << "\n";
+    std::cerr << "shoal run: " << o.file << ": the run failed: " << failed_node(low, e.key()) << e.what()
+              << "\n";
     return kExitInvalid;
   } catch (const GraphError& e) {
     std::cerr << "shoal run: " << o.file << ": " << e.what() << "\n";

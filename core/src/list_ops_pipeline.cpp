@@ -27,7 +27,9 @@ Value run(const Bag& bag) {
 
 Func func_of(const char* op, const Params& p) {
   const std::string& name = p.at("func").as_string();
-  if (name.empty()) throw Error(std::string(op) + ": parameter 'func' is empty; name an element function such as str.lower");
+  if (name.empty()) {
+    throw Error(std::string(op) + ": parameter 'func' is empty; name an element function such as str.lower");
+  }
   return Func(name, p.get_or("arg", Value()));
 }
 

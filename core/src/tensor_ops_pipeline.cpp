@@ -174,8 +174,8 @@ void register_tensor_ops(OpRegistry& r) {
                        random_params("low", "The smallest value.", 0, "high", "The bound above.", 1, {}), uniform_op));
   r.add(whole_value_op("tensor.reduce", "Tensor",
                        "The reduction `func` over every axis, or over `axis`; dtypes as NumPy's.", {x}, "tensor",
-                       {choice("func", "The reduction.", {"sum", "mean", "min", "max", "var", "std", "argmin", "argmax"},
-                               "sum"),
+                       {choice("func", "The reduction.",
+                               {"sum", "mean", "min", "max", "var", "std", "argmin", "argmax"}, "sum"),
                         param("axis", Type::kList,
                               "The axes to reduce, e.g. [0] (negative ones count from the end); [] or unset: all. "
                               "argmin and argmax take one at most."),

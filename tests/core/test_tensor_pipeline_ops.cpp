@@ -80,6 +80,12 @@ TEST_CASE("tensor.reduce: every axis, one axis, keepdims, ddof, arg reductions")
   Value per_row = run("tensor.reduce", {small()}, {{"func", "argmin"}, {"axis", ints({1})}});
   CHECK(std::vector<std::int64_t>(per_row.as_tensor().values<std::int64_t>().begin(),
                                   per_row.as_tensor().values<std::int64_t>().end()) == std::vector<std::int64_t>{0, 1});
+  // Edge shapes: a 0-d tensor, a zero-length axis.
+  CHECK(doubles(run("tensor.reduce", {Value(Tensor({}, std::vector<double>{2.5}))}, {{"func", "sum"}})) ==
+        std::vector<double>{2.5});
+  Value empty_rows(Tensor({0, 3}, std::vector<double>{}));
+  CHECK(doubles(run("tensor.reduce", {empty_rows}, {{"func", "sum"}, {"axis", ints({0})}})) ==
+        std::vector<double>{0, 0, 0});
   // The same as the Array API on the same input in several chunks.
   Tensor x = computed(random::uniform({40, 30}, {40, 30}, 3));
   Value std0 = run("tensor.reduce", {Value(x)}, {{"func", "std"}, {"axis", ints({0})}});
