@@ -50,6 +50,14 @@ int lower_file(const RunCommandOptions& o, LoweredPipeline& out) {
   return kExitOk;
 }
 
+// "node 'x': " for the node whose task failed, so that a user finds the node
+// to fix in the file (task keys are tokens); empty for an internal task.
+std::string failed_node(const LoweredPipeline& low, const std::string& key) {
+  for (const auto& [id, k] : low.node_keys)
+    if (k.str() == key) return "node '" + id + "': ";
+  return {};
+}
+
 int run(const RunCommandOptions& o) {
   if (!load_plugins(o.plugins, "shoal run")) return kExitUnreadable;
   LoweredPipeline low;
@@ -64,7 +72,8 @@ int run(const RunCommandOptions& o) {
     }
     values = executor->run(low.graph, low.output_keys(), {.progress = !o.no_progress});
   } catch (const TaskError& e) {
-    std::cerr << "shoal run: " << o.file << ": the run failed: " << e.what() << "\n";
+    std::cerr << "shoal run: " << o.file << ": the run failed: " << failed_node(low, e.key()) << e.what()
+              << "\n";
     return kExitInvalid;
   } catch (const GraphError& e) {
     std::cerr << "shoal run: " << o.file << ": " << e.what() << "\n";

@@ -4,9 +4,11 @@
 #include "bag_ops.h"
 #include "builtin_ops.h"
 #include "dataframe_ops.h"
+#include "list_ops_pipeline.h"
 #include "shoal/error.h"
 #include "shoal/op.h"
 #include "table_ops_pipeline.h"
+#include "tensor_ops_pipeline.h"
 
 namespace shoal {
 
@@ -18,6 +20,8 @@ OpRegistry& OpRegistry::global() {
     detail::register_array_ops(*r);
     detail::register_table_ops(*r);
     detail::register_bag_ops(*r);
+    detail::register_list_ops(*r);
+    detail::register_tensor_ops(*r);
     return r;
   }();
   return *registry;

@@ -7,6 +7,7 @@
 #include "table_ops_pipeline.h"
 
 #include "aggregate.h"
+#include "pipeline_op_spec.h"
 #include "shoal/atomic_file.h"
 #include "shoal/csv.h"
 #include "shoal/error.h"
@@ -21,27 +22,10 @@ namespace {
 
 using Type = ParamSpec::Type;
 
-ParamSpec param(std::string name, Type type, std::string doc, Value fallback = {}, bool required = false) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.doc = std::move(doc);
-  p.default_value = std::move(fallback);
-  p.required = required;
-  return p;
-}
-
 Op table_node(std::string name, std::string doc, std::vector<PortSpec> inputs, std::vector<ParamSpec> params,
               OpFunction fn) {
-  Op op;
-  op.name = std::move(name);
-  op.doc = std::move(doc);
-  op.group = "Table";
-  op.inputs = std::move(inputs);
-  op.outputs = {PortSpec{"out", "table"}};
-  op.params = std::move(params);
-  op.fn = std::move(fn);
-  return op;
+  return whole_value_op(std::move(name), "Table", std::move(doc), std::move(inputs), "table", std::move(params),
+                        std::move(fn));
 }
 
 Value read_csv_op(OpContext&, std::span<const Value>, const Params& p) {

@@ -117,6 +117,26 @@ TEST_CASE("running an example: every node done, every task done, the preview sho
   CHECK(w.run_panel()->preview().contains("total:\n30"));
 }
 
+TEST_CASE("running the text and tensor examples: a file read by a relative path, several sinks") {
+  testing::app();
+  MainWindow w;
+  w.set_interactive(false);
+  REQUIRE(w.open_file(example("word_count")));
+  CHECK(run_to_end(w));
+  check_all(w, NodeStatus::kDone);
+  CHECK(w.run_panel()->preview().contains(R"(top:
+[["the", 41], ["of", 33], ["to", 17], ["a", 17], ["and", 16]])"));
+
+  REQUIRE(w.open_file(example("array_stats")));
+  CHECK(w.scene()->node_items().size() == 12);
+  CHECK(run_to_end(w));
+  check_all(w, NodeStatus::kDone);
+  const QString preview = w.run_panel()->preview();
+  CAPTURE(preview.toStdString());
+  for (const char* sink : {"mean:\n10.00025", "std:\n2.00273", "best_column:\n37", "share_above_12:\n0.1587"})
+    CHECK(preview.contains(sink));
+}
+
 TEST_CASE("running on a remote cluster (the scheduler field), and a scheduler that is not there") {
   testing::app();
   SchedulerNode scheduler({.port = 0, .log = [](const std::string&) {}});

@@ -199,7 +199,7 @@ TEST_CASE("save and load give an equal document; bad files leave it untouched") 
 TEST_CASE("every example pipeline loads and saves back equal") {
   testing::app();
   QTemporaryDir dir;
-  for (const char* name : {"arithmetic", "sum_of_squares", "trips"}) {
+  for (const char* name : {"arithmetic", "sum_of_squares", "trips", "word_count", "array_stats"}) {
     CAPTURE(name);
     PipelineDocument doc;
     doc.load(QStringLiteral(SHOAL_EXAMPLES_DIR "/%1.shoal.json").arg(name));

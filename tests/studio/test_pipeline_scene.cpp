@@ -158,7 +158,7 @@ TEST_CASE("moving nodes is one undo step and edges follow; selection by area") {
 
 TEST_CASE("auto-layout places every node without overlaps and routes every edge") {
   testing::app();
-  for (const char* name : {"arithmetic", "sum_of_squares", "trips"}) {
+  for (const char* name : {"arithmetic", "sum_of_squares", "trips", "word_count", "array_stats"}) {
     CAPTURE(name);
     PipelineDocument doc;
     doc.load(QStringLiteral(SHOAL_EXAMPLES_DIR "/%1.shoal.json").arg(name));

@@ -47,11 +47,13 @@ TEST_CASE("a screenshot of every example pipeline shows its nodes") {
   REQUIRE(dir.isValid());
   const QString pipelines = copy_examples(dir);
   const QStringList examples = QDir(pipelines).entryList({"*.shoal.json"}, QDir::Files);
-  REQUIRE(examples.size() >= 3);
+  REQUIRE(examples.size() >= 5);
   const std::map<QString, QString> expected = {
       {"arithmetic.shoal.json", "nodes 5 items 5 edges 5 edge-items 5 problems 0"},
       {"sum_of_squares.shoal.json", "nodes 10 items 10 edges 16 edge-items 16 problems 0"},
       {"trips.shoal.json", "nodes 8 items 8 edges 7 edge-items 7 problems 0"},
+      {"word_count.shoal.json", "nodes 5 items 5 edges 4 edge-items 4 problems 0"},
+      {"array_stats.shoal.json", "nodes 12 items 12 edges 11 edge-items 11 problems 0"},
   };
   for (const QString& name : examples) {
     CAPTURE(name.toStdString());
