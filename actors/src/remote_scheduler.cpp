@@ -87,6 +87,7 @@ class RemoteScheduler {
 
   void on_batch(const caf::actor_addr& from, WireBatch& batch) {
     std::size_t w = worker_index(from);
+    if (w == workers_.size() && heartbeats_only(batch)) return;
     if (w == workers_.size()) {
       // A worker removed for silence that still talks: tell it again.
       if (auto handle = caf::actor_cast<caf::actor>(from)) self_->send(handle, removed_atom::value);
@@ -96,6 +97,21 @@ class RemoteScheduler {
       std::visit([&](auto& msg) { on_message(w, msg); }, m);
     }
     schedule_flush();
+  }
+
+  // A worker's heartbeats come from an actor of its own (remote_worker.cpp),
+  // known by the worker's name.
+  bool heartbeats_only(WireBatch& batch) {
+    for (const wire::Message& m : batch.messages) {
+      if (!std::holds_alternative<wire::Heartbeat>(m)) return false;
+    }
+    for (wire::Message& m : batch.messages) {
+      auto& hb = std::get<wire::Heartbeat>(m);
+      for (std::size_t w = 0; w < workers_.size(); ++w) {
+        if (workers_[w].alive && workers_[w].name == hb.worker) on_message(w, hb);
+      }
+    }
+    return true;
   }
 
   void on_stolen(const caf::actor_addr& from, std::uint64_t run_id, const std::vector<std::string>& ids) {
@@ -345,6 +361,8 @@ class RemoteScheduler {
     Plan::Id id = d.task_id;
     double seconds = static_cast<double>(d.duration_ns) * 1e-9;
     avg_task_s_ = avg_task_s_ == 0 ? seconds : 0.9 * avg_task_s_ + 0.1 * seconds;
+    double& op_avg = op_seconds_[run->plan->task(id).op_name()];
+    op_avg = op_avg == 0 ? seconds : 0.9 * op_avg + 0.1 * seconds;
     run->nbytes[id] = d.nbytes;
     if (d.has_value) {
       run->value[id] = std::move(d.value);
@@ -606,14 +624,16 @@ class RemoteScheduler {
     }
   }
 
-  // Tasks in flight per worker: `tasks_per_thread` per thread, and for
-  // short tasks enough to cover kQueueAhead of work, so that a thread never
-  // waits for the round trip to the scheduler (what bounds throughput on
-  // tiny tasks). Queued tasks hold no memory until they start.
-  std::size_t capacity(const RemoteWorker& w) const {
+  // Tasks in flight per worker for a task of `op`: `tasks_per_thread` per
+  // thread, and for an op known to be short enough to cover kQueueAhead of
+  // work, so that a thread never waits for the round trip to the scheduler
+  // (what bounds throughput on tiny tasks). Per op: a graph's many tiny
+  // tasks must not let its heavy ones pile up on one worker.
+  std::size_t capacity(const RemoteWorker& w, const std::string& op) const {
     std::size_t per_thread = config_.tasks_per_thread;
-    if (avg_task_s_ > 0 && avg_task_s_ < kQueueAhead) {
-      per_thread = std::max(per_thread, std::min<std::size_t>(kMaxPerThread, static_cast<std::size_t>(kQueueAhead / avg_task_s_)));
+    auto it = op_seconds_.find(op);
+    if (it != op_seconds_.end() && it->second > 0 && it->second < kQueueAhead / static_cast<double>(per_thread)) {
+      per_thread = std::min<std::size_t>(kMaxPerThread, static_cast<std::size_t>(kQueueAhead / it->second));
     }
     return w.threads * per_thread;
   }
@@ -627,7 +647,7 @@ class RemoteScheduler {
     double best_cost = 0;
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       const RemoteWorker& worker = workers_[w];
-      if (!worker.alive || worker.assigned >= capacity(worker) || !worker.ops.count(op)) continue;
+      if (!worker.alive || worker.assigned >= capacity(worker, op) || !worker.ops.count(op)) continue;
       double cost = static_cast<double>(worker.assigned) / static_cast<double>(worker.threads) * avg_task_s_ +
                     static_cast<double>(missing_bytes(run, id, static_cast<std::uint32_t>(w))) / kBandwidth;
       if (best == workers_.size() || cost < best_cost ||
@@ -851,6 +871,7 @@ class RemoteScheduler {
   std::vector<std::string> feed_;        // events for them, sent at the next flush
   std::uint64_t last_run_ = 0;
   double avg_task_s_ = 0;
+  std::unordered_map<std::string, double> op_seconds_;  // mean duration by op
   bool flush_scheduled_ = false;
   bool stealing_ = false;
   std::size_t workers_lost_ = 0, recomputed_ = 0;

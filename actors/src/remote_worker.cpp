@@ -7,6 +7,8 @@
 
 #include <malloc.h>
 
+#include <atomic>
+
 #include <map>
 #include <optional>
 #include <queue>
@@ -43,12 +45,43 @@ constexpr auto kConnectTimeout = std::chrono::seconds(5);
 
 std::uint64_t slot(std::uint64_t run, std::uint32_t id) { return (run << 32) | id; }
 
+// What the heartbeat reports, written by the worker actor.
+struct Load {
+  std::atomic<std::uint32_t> running{0}, queued{0};
+  std::atomic<std::uint64_t> memory{0}, spilled{0};
+};
+
+// Sends the worker's heartbeats, from an actor of its own: the worker actor
+// may be busy for seconds (reading back spilled results, serving a large
+// fetch) and must not look dead then. A frozen process (SIGSTOP) or a cut
+// link still silences it. (heartbeat target, scheduler) switches it on;
+// an invalid handle switches it off.
+caf::behavior heartbeat_actor(caf::event_based_actor* self, std::string name, std::uint64_t memory_limit,
+                              std::chrono::milliseconds interval, std::shared_ptr<const Load> load) {
+  auto scheduler = std::make_shared<caf::actor>();
+  self->delayed_send(self, interval, tick_atom::value);
+  return {
+      [scheduler](register_atom, const caf::actor& target) { *scheduler = target; },
+      [=](tick_atom) {
+        if (*scheduler) {
+          wire::Heartbeat hb{name, load->running.load(), load->queued.load(), load->memory.load(), memory_limit,
+                             load->spilled.load(), now_ns()};
+          self->send(*scheduler, batch_atom::value, WireBatch{{wire::Message(std::move(hb))}});
+        }
+        self->delayed_send(self, interval, tick_atom::value);
+      },
+  };
+}
+
 struct PendingTask {
   std::uint64_t run = 0;
   std::uint32_t id = 0;
   std::uint32_t priority = 0;
   Task task;
   std::unordered_map<Key, Value, KeyHash> inputs;
+  // Inputs in this worker's store, read when the task starts: a queued task
+  // holds no copy of a spilled result.
+  std::vector<wire::InputLocation> local;
   std::size_t missing = 0;
   bool queued = false;  // in the ready queue
 };
@@ -73,6 +106,10 @@ class RemoteWorker {
   void start(std::uint16_t port) {
     config_.port = port;
     give_up_at_ = SteadyClock::now() + config_.reconnect_timeout;
+    heart_ = self_->spawn(heartbeat_actor, config_.name, config_.memory_limit, config_.heartbeat_interval, load_);
+    // It ends with the worker, whatever the reason (a link would let a
+    // normal exit pass, and the actor system would wait for it forever).
+    self_->attach_functor([heart = heart_] { caf::anon_send_exit(heart, caf::exit_reason::user_shutdown); });
     connect_scheduler();
     self_->delayed_send(self_, config_.heartbeat_interval, tick_atom::value);
   }
@@ -117,6 +154,7 @@ class RemoteWorker {
                 return self_->quit();
               }
               registered_ = true;
+              self_->send(heart_, register_atom::value, scheduler_);
               log_("registered with " + scheduler_address());
               if (config_.on_registered) config_.on_registered();
             },
@@ -130,6 +168,7 @@ class RemoteWorker {
     log_("lost the scheduler (" + why + "); dropping " + std::to_string(store_.size()) +
          " results and registering anew");
     registered_ = false;
+    self_->send(heart_, register_atom::value, caf::actor());
     store_.clear();
     pending_.clear();
     ready_ = {};
@@ -163,7 +202,7 @@ class RemoteWorker {
 
   void on_batch(WireBatch& batch) {
     if (!registered_ || caf::actor_cast<caf::actor>(self_->current_sender()) != scheduler_) return;
-    std::map<std::pair<std::string, std::uint64_t>, wire::FetchRequest> fetches;  // by peer and run
+    std::vector<std::pair<std::string, wire::FetchRequest>> fetches;  // peer, request
     for (wire::Message& m : batch.messages) {
       if (auto* a = std::get_if<wire::AssignTask>(&m)) {
         accept(*a, fetches);
@@ -171,33 +210,32 @@ class RemoteWorker {
         for (std::uint32_t id : r->task_ids) store_.erase(r->run_id, id);
       }
     }
-    for (auto& [peer_run, request] : fetches) send_fetch(peer_run.first, std::move(request));
+    for (auto& [peer, request] : fetches) send_fetch(peer, std::move(request));
     run_ready();
     schedule_flush();
   }
 
   // Inputs come inline, from this worker's store, or from the peer that
-  // holds them (one fetch per peer and run for the whole batch). An input
-  // may belong to another run: a future's result.
-  void accept(wire::AssignTask& a, std::map<std::pair<std::string, std::uint64_t>, wire::FetchRequest>& fetches) {
-    PendingTask p{a.run_id, a.task_id, a.priority, std::move(a.task), {}, 0, false};
+  // holds them. An input may belong to another run: a future's result.
+  void accept(wire::AssignTask& a, std::vector<std::pair<std::string, wire::FetchRequest>>& fetches) {
+    PendingTask p{a.run_id, a.task_id, a.priority, std::move(a.task), {}, {}, 0, false};
     for (wire::InputLocation& in : a.inputs) {
       std::uint64_t run = in.run_id ? in.run_id : a.run_id;
       if (in.has_value) {
         p.inputs.emplace(in.key, std::move(in.value));
       } else if (in.worker.empty() || in.worker == config_.name) {
-        std::optional<Value> v = store_.get(run, in.task_id);
-        if (!v) return missing(a.run_id, a.task_id, in, config_.name, "not in this worker's store");
-        p.inputs.emplace(in.key, std::move(*v));
+        if (!store_.contains(run, in.task_id)) {
+          return missing(a.run_id, a.task_id, in, config_.name, "not in this worker's store");
+        }
+        if (!in.run_id) in.run_id = a.run_id;
+        p.local.push_back(std::move(in));
       } else {
         p.missing++;
+        // One request per input: results that do not travel inline are
+        // large, and one reply per value keeps each message (and the time
+        // the transport spends on it) the size of one value.
         auto& waiting = waiters_[slot(run, in.task_id)];
-        if (waiting.empty()) {
-          auto& req = fetches[{in.worker, run}];
-          req.run_id = run;
-          req.keys.push_back(in.key);
-          req.task_ids.push_back(in.task_id);
-        }
+        if (waiting.empty()) fetches.push_back({in.worker, wire::FetchRequest{0, {in.key}, run, {in.task_id}}});
         waiting.push_back({slot(a.run_id, a.task_id), in.key, in.worker});
       }
     }
@@ -231,7 +269,7 @@ class RemoteWorker {
       if (it == pending_.end() || !it->second.queued) continue;  // stolen
       PendingTask p = std::move(it->second);
       pending_.erase(it);
-      launch(std::move(p));
+      if (read_local_inputs(p)) launch(std::move(p));
     }
   }
 
@@ -250,6 +288,23 @@ class RemoteWorker {
                 : "resumed: resident memory is below 85% of the limit again");
     }
     return over;
+  }
+
+  // The task's inputs from this worker's store; false (and reported) when
+  // one is gone, spilled to a file that cannot be read back.
+  bool read_local_inputs(PendingTask& p) {
+    for (const wire::InputLocation& in : p.local) {
+      std::optional<Value> v = store_.get(in.run_id, in.task_id);
+      if (!v) {
+        wire::InputLocation loc = in;
+        if (loc.run_id == p.run) loc.run_id = 0;
+        missing(p.run, p.id, loc, config_.name, "not in this worker's store (or its spill file is unreadable)");
+        schedule_flush();
+        return false;
+      }
+      p.inputs.emplace(in.key, std::move(*v));
+    }
+    return true;
   }
 
   void launch(PendingTask p) {
@@ -429,13 +484,12 @@ class RemoteWorker {
 
   // ---- reports ----
 
+  // Refreshes what the heartbeat actor reports.
   void heartbeat() {
-    if (registered_) {
-      outbox_.emplace_back(wire::Heartbeat{config_.name, static_cast<std::uint32_t>(running_),
-                                           static_cast<std::uint32_t>(pending_.size()), store_.memory_bytes(),
-                                           config_.memory_limit, store_.spilled_bytes(), now_ns()});
-      flush();
-    }
+    load_->running = static_cast<std::uint32_t>(running_);
+    load_->queued = static_cast<std::uint32_t>(pending_.size());
+    load_->memory = store_.memory_bytes();
+    load_->spilled = store_.spilled_bytes();
     self_->delayed_send(self_, config_.heartbeat_interval, tick_atom::value);
   }
 
@@ -473,6 +527,8 @@ class RemoteWorker {
   std::unordered_map<std::string, Peer> peers_;
   std::vector<wire::Message> outbox_;
   std::size_t running_ = 0;
+  std::shared_ptr<Load> load_ = std::make_shared<Load>();
+  caf::actor heart_;
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ struct RemoteWorkerConfig {
   std::size_t threads = 1;
   std::uint64_t memory_limit = 0;
   std::filesystem::path spill_dir;
-  std::size_t inline_limit = 64 * 1024;
+  std::size_t inline_limit = 1024;
   std::chrono::milliseconds heartbeat_interval{500};
   std::chrono::milliseconds reconnect_timeout{30000};
   std::function<void(const std::string&)> log;

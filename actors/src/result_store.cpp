@@ -5,9 +5,27 @@
 #include <vector>
 
 #include "shoal/atomic_file.h"
+#include "shoal/error.h"
 #include "shoal/value_codec.h"
 
 namespace shoal::actors {
+
+namespace {
+
+// One read of the whole file (spill files are read back whole, often while
+// a peer waits for them: no per-byte stream iteration).
+std::vector<std::byte> read_whole(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) throw Error("cannot open it");
+  std::vector<std::byte> bytes(static_cast<std::size_t>(in.tellg()));
+  in.seekg(0);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()))) {
+    throw Error("cannot read it whole");
+  }
+  return bytes;
+}
+
+}  // namespace
 
 ResultStore::ResultStore(std::filesystem::path spill_dir, std::uint64_t memory_limit,
                          std::function<void(const std::string&)> log)
@@ -42,11 +60,10 @@ std::optional<Value> ResultStore::get(std::uint64_t run, std::uint32_t id) {
     return e.value;
   }
   std::filesystem::path path = path_of(s);
-  std::ifstream in(path, std::ios::binary);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   Value value;
   try {
-    value = decode_value({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
+    std::vector<std::byte> bytes = read_whole(path);
+    value = decode_value(bytes);
   } catch (const std::exception& ex) {
     log_("cannot read back spilled result " + path.string() + ": " + ex.what() + "; it will be recomputed");
     std::filesystem::remove(path);
@@ -54,10 +71,9 @@ std::optional<Value> ResultStore::get(std::uint64_t run, std::uint32_t id) {
     entries_.erase(it);
     return std::nullopt;
   }
-  std::filesystem::remove(path);
-  spilled_ -= e.nbytes;
-  entries_.erase(it);
-  put(run, id, value);  // in memory again; may spill others
+  // It stays spilled: reading it back into the store would spill another
+  // result in its place, and a result read back is mostly used once (a
+  // task's input, a peer's fetch) before it is released.
   return value;
 }
 

@@ -3,8 +3,9 @@
 // Results are counted by Value::nbytes(). Past `spill_fraction` of the limit
 // the least recently used results are written to the spill directory in
 // Shoal's columnar encoding (serialization/value_codec.h) and dropped from
-// memory; get() reads a spilled result back (and it counts again). With no
-// limit nothing is ever spilled. Not thread-safe: the worker actor owns it.
+// memory; get() reads a spilled result from disk each time, leaving it
+// spilled. With no limit nothing is ever spilled. Not thread-safe: the
+// worker actor owns it.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +29,11 @@ class ResultStore {
   ~ResultStore();
 
   void put(std::uint64_t run, std::uint32_t id, Value value);
-  /// The value, reloaded from disk if it was spilled; nullopt when absent
-  /// (or when its spill file is unreadable, which is logged).
+  /// The value, read from disk if it was spilled (it stays spilled);
+  /// nullopt when absent (or when its spill file is unreadable, which is
+  /// logged and forgets it).
   std::optional<Value> get(std::uint64_t run, std::uint32_t id);
+  bool contains(std::uint64_t run, std::uint32_t id) const { return entries_.count(slot(run, id)) != 0; }
   void erase(std::uint64_t run, std::uint32_t id);
   void clear();
 

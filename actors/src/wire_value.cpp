@@ -73,12 +73,27 @@ caf::error load_payload(caf::deserializer& f, WireEnvelope& x) {
   return load_with(f, [&](const std::vector<std::byte>& b) { x.message = decode_wire(b); });
 }
 
+// A message of a batch as bytes. A result that cannot leave its process (a
+// custom value) must not take the rest of the batch (other results, the
+// heartbeat) down with it: its report becomes the task's failure.
+std::vector<std::byte> encode_in_batch(const wire::Message& m) {
+  try {
+    return encode_wire(m);
+  } catch (const std::exception& e) {
+    const auto* done = std::get_if<wire::TaskDone>(&m);
+    if (!done) throw;
+    return encode_wire(wire::TaskFailed{done->run_id, done->key, "",
+                                        std::string("its result cannot be sent to another node: ") + e.what(),
+                                        done->worker, done->task_id});
+  }
+}
+
 // A batch: a count, then each message as a length-prefixed Cap'n Proto message.
 caf::error save_payload(caf::serializer& f, const WireBatch& x) {
   std::uint64_t n = x.messages.size();
   if (auto err = f(n)) return err;
   for (const wire::Message& m : x.messages) {
-    if (auto err = save_with(f, [&] { return encode_wire(m); })) return err;
+    if (auto err = save_with(f, [&] { return encode_in_batch(m); })) return err;
   }
   return {};
 }

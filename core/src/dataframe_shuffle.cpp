@@ -67,11 +67,23 @@ DataFrame DataFrame::exchange(const std::string& split_op, Params params, std::s
     g->add(make_task(k, split_op, std::move(args), split_params));
     pieces.emplace_back(k);
   }
+  // Piece j of each split is a task of its own, so that collecting part j
+  // moves only those pieces: on a cluster a collect would otherwise fetch
+  // every split whole, n times the data.
+  Key piece("piece-" + token);
   std::vector<Key> out;
   for (std::size_t j = 0; j < n; ++j) {
-    out.push_back(collect.with_index({static_cast<std::int64_t>(j)}));
-    auto p = std::make_shared<const Params>(Params{{"part", static_cast<std::int64_t>(j)}});
-    g->add(make_task(out.back(), "dataframe.collect", pieces, std::move(p)));
+    const auto jj = static_cast<std::int64_t>(j);
+    auto index = std::make_shared<const Params>(Params{{"index", jj}});
+    std::vector<Arg> parts;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      Key k = piece.with_index({static_cast<std::int64_t>(i), jj});
+      g->add(make_task(k, "getitem", {pieces[i]}, index));
+      parts.emplace_back(k);
+    }
+    out.push_back(collect.with_index({jj}));
+    auto p = std::make_shared<const Params>(Params{{"part", jj}});
+    g->add(make_task(out.back(), "dataframe.collect", std::move(parts), std::move(p)));
   }
   return with_layer(std::move(g), std::move(out), std::move(schema));
 }

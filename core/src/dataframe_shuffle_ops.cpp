@@ -45,12 +45,13 @@ Value range_split(OpContext&, std::span<const Value> a, const Params& p) {
 }
 
 // Piece `part` of every split input, concatenated in input order (which
-// keeps a sort stable across partitions).
+// keeps a sort stable across partitions). An input is that piece already
+// (the exchange's getitem took it out), or a whole split.
 Value collect(OpContext&, std::span<const Value> a, const Params& p) {
   auto part = static_cast<std::size_t>(p.at("part").as_int());
   std::vector<Table> pieces;
   pieces.reserve(a.size());
-  for (const Value& v : a) pieces.push_back(v.as_list().at(part).as_table());
+  for (const Value& v : a) pieces.push_back(v.is_list() ? v.as_list().at(part).as_table() : v.as_table());
   return Value(concat(pieces));
 }
 

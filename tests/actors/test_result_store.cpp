@@ -42,7 +42,9 @@ TEST_CASE("results past 70% of the limit spill, least recently used first, and r
   CHECK(store.memory_bytes() + store.spilled_bytes() == 10 * one);
   CHECK(files_in(dir.path) == store.spilled_bytes() / one);
   REQUIRE(store.get(1, 0));
+  const std::uint64_t spilled = store.spilled_bytes();
   CHECK(*store.get(1, 0) == block(0));  // the oldest was spilled and comes back
+  CHECK(store.spilled_bytes() == spilled);  // read from disk, left there: nothing else is evicted for it
   CHECK(store.memory_bytes() <= 350'000);
   for (std::uint32_t i = 0; i < 10; ++i) CHECK(*store.get(1, i) == block(i));
   CHECK_FALSE(store.get(2, 0));

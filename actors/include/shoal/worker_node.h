@@ -46,8 +46,8 @@ struct WorkerNodeOptions {
   /// temporary directory, removed when the worker stops.
   std::string spill_dir;
   /// Results of at least this many bytes stay on the worker; smaller ones
-  /// travel inline to the scheduler.
-  std::size_t inline_limit = 64 * 1024;
+  /// (numbers, short lists) travel inline through the scheduler.
+  std::size_t inline_limit = 1024;
   std::chrono::milliseconds heartbeat_interval{500};
   /// How long to keep trying to reach the scheduler, at start and after a
   /// lost connection, before giving up.
