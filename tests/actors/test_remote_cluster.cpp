@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "shoal/array.h"
@@ -345,4 +346,33 @@ TEST_CASE("futures: a chosen key; fire_and_forget runs to the end though every F
   CHECK(counted_calls == before + 1);
   for (int i = 0; i < 100 && client.status().runs > 0; ++i) std::this_thread::sleep_for(10ms);
   CHECK(client.status().runs == 0);  // it finished
+}
+
+TEST_CASE("an idle worker steals queued tasks from a saturated one") {
+  TestCluster cluster(1);  // w0 alone takes all four tasks: one runs, three wait there
+  Client client(cluster.scheduler->address());
+  std::mutex mutex;
+  std::set<std::string> ran_on;
+  client.subscribe([&](const ClusterEvent& e) {
+    std::lock_guard lock(mutex);
+    if (e.kind == ClusterEvent::Kind::kTaskFinished) ran_on.insert(e.worker);
+  });
+  client.status();  // the subscription is in place
+  std::vector<Arg> items;
+  for (std::int64_t i = 0; i < 4; ++i) items.emplace_back(Value(i));
+  std::vector<Future> fs = client.map("test.remote_sleepy_inc", items, {.params = Params{{"ms", Value(300)}}});
+  std::this_thread::sleep_for(50ms);
+  cluster.add_worker("thief");  // idle, while nothing is left to place
+  std::vector<Value> out = client.gather(fs);
+  CHECK(out[3] == Value(std::int64_t{4}));
+  for (int i = 0; i < 100; ++i) {
+    {
+      std::lock_guard lock(mutex);
+      if (ran_on.count("thief")) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  std::lock_guard lock(mutex);
+  CHECK(ran_on.count("thief") == 1);  // it ran some of w0's queued tasks
+  CHECK(ran_on.count("w0") == 1);
 }
