@@ -6,23 +6,22 @@
 #include <cmath>
 #include <map>
 
+#include "cluster_view.h"
 #include "scheduler_state.h"
 #include "shoal/error.h"
 
 namespace shoal::actors {
 namespace {
 
-constexpr double kBandwidth = 100e6;  // bytes/s assumed for a fetch (Dask's default)
-constexpr double kQueueAhead = 0.002;  // seconds of work queued per thread, for short tasks
-constexpr std::size_t kMaxPerThread = 512;
 // The op of placeholder tasks: a client's graph names a future this way.
-constexpr const char* kFutureOp = "shoal.future";
+constexpr const char* kFutureOp = kFutureOpName;
 
 class RemoteScheduler {
  public:
   RemoteScheduler(caf::event_based_actor* self, RemoteSchedulerConfig config)
       : self_(self), config_(std::move(config)) {
     config_.log = log_sink(config_.log);
+    stats_.tasks_per_thread = config_.tasks_per_thread;
   }
 
   // ---- workers ----
@@ -150,7 +149,7 @@ class RemoteScheduler {
       run->graph = std::move(rg->graph);
       outputs = std::move(rg->outputs);
       run->plan = std::make_unique<Plan>(run->graph, outputs, nullptr);  // ops: checked against the workers
-      check_ops(*run->plan);
+      view().check_ops(*run->plan);
       check_futures(*run->plan);
     } catch (const std::exception& e) {
       reply_error(*run, wire::RunResult::kGraphError, "", "", e.what());
@@ -178,27 +177,6 @@ class RemoteScheduler {
     if (RemoteRun* run = find_client_run(client, client_run)) drop_run(run->id);
   }
 
-  std::vector<std::string> status() const {
-    std::size_t by_state[5] = {0, 0, 0, 0, 0};
-    std::size_t active = 0;
-    for (const auto& [id, run] : runs_) {
-      if (run->finished) continue;
-      ++active;
-      for (TaskState s : run->state) by_state[static_cast<int>(s)]++;
-    }
-    std::vector<std::string> lines;
-    lines.push_back(std::to_string(active) + " " + std::to_string(by_state[0]) + " " + std::to_string(by_state[1]) +
-                    " " + std::to_string(by_state[2]) + " " + std::to_string(by_state[3]) + " " +
-                    std::to_string(workers_lost_) + " " + std::to_string(recomputed_));
-    for (const RemoteWorker& w : workers_) {
-      if (!w.alive) continue;
-      lines.push_back(w.name + "\t" + w.address + "\t" + std::to_string(w.threads) + "\t" +
-                      std::to_string(w.assigned) + "\t" + std::to_string(w.memory_bytes) + "\t" +
-                      std::to_string(w.memory_limit) + "\t" + std::to_string(w.spilled_bytes));
-    }
-    return lines;
-  }
-
   // Everything that changed since the last flush goes out: placement, then
   // one batch per worker and the clients' events.
   void flush() {
@@ -224,6 +202,8 @@ class RemoteScheduler {
     subscribers_.push_back(who);
     self_->monitor(who);
   }
+
+  std::vector<std::string> status() const { return view().status(workers_lost_, recomputed_); }
 
   void shutdown() {
     for (auto& [id, run] : runs_) {
@@ -257,24 +237,6 @@ class RemoteScheduler {
     for (Plan::Id id : plan.roots()) make_ready(run, id);
   }
 
-  // Every op of the plan must be on some live worker; with no worker at all
-  // the run waits for one.
-  void check_ops(const Plan& plan) const {
-    bool any = false;
-    for (const RemoteWorker& w : workers_) any = any || w.alive;
-    if (!any) return;
-    std::unordered_set<std::string> seen;
-    for (Plan::Id id = 0; id < plan.size(); ++id) {
-      const std::string& op = plan.task(id).op_name();
-      if (op == kFutureOp || !seen.insert(op).second) continue;
-      bool found = false;
-      for (const RemoteWorker& w : workers_) found = found || (w.alive && w.ops.count(op));
-      if (!found) {
-        throw GraphError("graph is not runnable: no worker of this cluster has the op '" + op + "' (task " +
-                         plan.task(id).key.str() + "); start workers with the plugin that provides it (--plugin)");
-      }
-    }
-  }
 
   // Every future a graph names must be held here (its placeholder resolves
   // against it): otherwise it was released, or is another client's.
@@ -360,9 +322,7 @@ class RemoteScheduler {
     workers_[w].assigned--;
     Plan::Id id = d.task_id;
     double seconds = static_cast<double>(d.duration_ns) * 1e-9;
-    avg_task_s_ = avg_task_s_ == 0 ? seconds : 0.9 * avg_task_s_ + 0.1 * seconds;
-    double& op_avg = op_seconds_[run->plan->task(id).op_name()];
-    op_avg = op_avg == 0 ? seconds : 0.9 * op_avg + 0.1 * seconds;
+    stats_.observe(run->plan->task(id).op_name(), seconds);
     run->nbytes[id] = d.nbytes;
     if (d.has_value) {
       run->value[id] = std::move(d.value);
@@ -374,7 +334,7 @@ class RemoteScheduler {
       run->events.push_back("F " + std::to_string(id) + " " + std::to_string(d.duration_ns) + " " + workers_[w].name);
     }
     if (!subscribers_.empty()) {
-      publish("task-finished\t" + task_line(*run, id, w) + "\t" + std::to_string(d.duration_ns / 1000) + " us");
+      publish("task-finished\t" + view().task_line(*run, id, w) + "\t" + std::to_string(d.duration_ns / 1000) + " us");
     }
     const Plan& plan = *run->plan;
     for (Plan::Id dep : plan.dependencies(id)) {
@@ -395,7 +355,7 @@ class RemoteScheduler {
     if (run->want_events) {
       run->events.push_back("E " + std::to_string(f.task_id) + " 0 " + workers_[w].name + " " + f.message);
     }
-    if (!subscribers_.empty()) publish("task-erred\t" + task_line(*run, f.task_id, w) + "\t" + f.message);
+    if (!subscribers_.empty()) publish("task-erred\t" + view().task_line(*run, f.task_id, w) + "\t" + f.message);
     const Task& task = run->plan->task(f.task_id);
     reply_error(*run, wire::RunResult::kTaskError, task.key.str(), task.op_name(), f.message);
     drop_run(run->id);
@@ -551,7 +511,7 @@ class RemoteScheduler {
     for (auto& [id, run] : runs_) {
       if (run->finished && !run->keep) continue;
       try {
-        check_ops(*run->plan);
+        view().check_ops(*run->plan);
       } catch (const GraphError& e) {
         fail_later(id, std::string(e.what()) + " (the workers that had it are gone)");
       }
@@ -584,11 +544,6 @@ class RemoteScheduler {
     return {rerun.size(), gone.size()};
   }
 
-  // "run<TAB>key<TAB>op<TAB>worker", the start of a task event line.
-  std::string task_line(const RemoteRun& run, Plan::Id id, std::size_t w) const {
-    const Task& task = run.plan->task(id);
-    return std::to_string(run.id) + "\t" + task.key.str() + "\t" + task.op_name() + "\t" + workers_[w].name;
-  }
 
   void publish(std::string line) {
     if (subscribers_.empty()) return;
@@ -597,6 +552,8 @@ class RemoteScheduler {
   }
 
   // ---- placement ----
+
+  ClusterView view() const { return ClusterView(workers_, runs_, stats_); }
 
   // Runs by priority (higher first), then age.
   std::vector<RemoteRun*> runs_by_priority() {
@@ -616,67 +573,12 @@ class RemoteScheduler {
           run->ready.pop();  // stale entry
           continue;
         }
-        std::size_t w = choose_worker(*run, id);
+        std::size_t w = view().choose_worker(*run, id);
         if (w == workers_.size()) break;
         run->ready.pop();
         assign(*run, id, w);
       }
     }
-  }
-
-  // Tasks in flight per worker for a task of `op`: `tasks_per_thread` per
-  // thread, and for an op known to be short enough to cover kQueueAhead of
-  // work, so that a thread never waits for the round trip to the scheduler
-  // (what bounds throughput on tiny tasks). Per op: a graph's many tiny
-  // tasks must not let its heavy ones pile up on one worker.
-  std::size_t capacity(const RemoteWorker& w, const std::string& op) const {
-    std::size_t per_thread = config_.tasks_per_thread;
-    auto it = op_seconds_.find(op);
-    if (it != op_seconds_.end() && it->second > 0 && it->second < kQueueAhead / static_cast<double>(per_thread)) {
-      per_thread = std::min<std::size_t>(kMaxPerThread, static_cast<std::size_t>(kQueueAhead / it->second));
-    }
-    return w.threads * per_thread;
-  }
-
-  // The worker with the earliest estimated start among those with room and
-  // the op: its queue per thread times the mean task time, plus the bytes
-  // of inputs it lacks over the bandwidth. workers_.size() if none.
-  std::size_t choose_worker(const RemoteRun& run, Plan::Id id) const {
-    const std::string& op = run.plan->task(id).op_name();
-    std::size_t best = workers_.size();
-    double best_cost = 0;
-    for (std::size_t w = 0; w < workers_.size(); ++w) {
-      const RemoteWorker& worker = workers_[w];
-      if (!worker.alive || worker.assigned >= capacity(worker, op) || !worker.ops.count(op)) continue;
-      double cost = static_cast<double>(worker.assigned) / static_cast<double>(worker.threads) * avg_task_s_ +
-                    static_cast<double>(missing_bytes(run, id, static_cast<std::uint32_t>(w))) / kBandwidth;
-      if (best == workers_.size() || cost < best_cost ||
-          (cost == best_cost && worker.assigned < workers_[best].assigned)) {
-        best = w;
-        best_cost = cost;
-      }
-    }
-    return best;
-  }
-
-  // Who holds input `dep` of `run`: the run itself, or for a placeholder
-  // the future's run (null when that run is gone).
-  std::pair<const RemoteRun*, Plan::Id> holder_of(const RemoteRun& run, Plan::Id dep) const {
-    auto [src_run, src_id] = run.alias[dep];
-    if (!src_run) return {&run, dep};
-    auto it = runs_.find(src_run);
-    return {it == runs_.end() ? nullptr : it->second.get(), src_id};
-  }
-
-  std::uint64_t missing_bytes(const RemoteRun& run, Plan::Id id, std::uint32_t w) const {
-    std::uint64_t bytes = 0;
-    for (Plan::Id dep : run.plan->dependencies(id)) {
-      auto [src, sid] = holder_of(run, dep);
-      if (!src || src->is_inline[sid]) continue;
-      const auto& h = src->who_has[sid];
-      if (std::find(h.begin(), h.end(), w) == h.end()) bytes += src->nbytes[sid];
-    }
-    return bytes;
   }
 
   void assign(RemoteRun& run, Plan::Id id, std::size_t w) {
@@ -685,39 +587,18 @@ class RemoteScheduler {
     run.on[id] = static_cast<std::int32_t>(w);
     worker.assigned++;
     wire::AssignTask a{run.id, run.plan->task(id), run.plan->priority(id), {}, id};
-    for (Plan::Id dep : run.plan->dependencies(id)) a.inputs.push_back(location(run, dep, w));
+    ClusterView v = view();
+    for (Plan::Id dep : run.plan->dependencies(id)) a.inputs.push_back(v.location(run, dep, w));
     worker.outbox.emplace_back(std::move(a));
     if (run.want_events) run.events.push_back("S " + std::to_string(id) + " 0 " + worker.name);
-    if (!subscribers_.empty()) publish("task-started\t" + task_line(run, id, w));
-  }
-
-  // Where worker `w` gets input `dep`: inline, its own store (""), or the
-  // fetch address of a live holder.
-  wire::InputLocation location(const RemoteRun& run, Plan::Id dep, std::size_t w) const {
-    wire::InputLocation loc{run.plan->task(dep).key, "", dep, false, Value(), 0};
-    auto [src, sid] = holder_of(run, dep);
-    if (!src) return loc;  // the worker reports it missing; the run then fails or waits
-    if (src != &run) {
-      loc.run_id = src->id;
-      loc.task_id = sid;
-    }
-    if (src->is_inline[sid]) {
-      loc.has_value = true;
-      loc.value = src->value[sid];
-      return loc;
-    }
-    const auto& h = src->who_has[sid];
-    if (std::find(h.begin(), h.end(), static_cast<std::uint32_t>(w)) == h.end() && !h.empty()) {
-      loc.worker = workers_[h.front()].name;
-    }
-    return loc;
+    if (!subscribers_.empty()) publish("task-started\t" + view().task_line(run, id, w));
   }
 
   // An idle worker (threads free, nothing ready anywhere) takes queued tasks
   // from the most saturated one, when the wait they would have there beats
   // fetching their inputs. One steal at a time keeps the bookkeeping simple.
   void maybe_steal() {
-    if (stealing_ || avg_task_s_ < 1e-3) return;
+    if (stealing_ || stats_.avg_task_s < 1e-3) return;
     for (auto& [id, run] : runs_) {
       if (!run->finished && !run->ready.empty()) return;
     }
@@ -737,7 +618,7 @@ class RemoteScheduler {
       std::vector<std::string> ids;
       for (Plan::Id id = static_cast<Plan::Id>(run->state.size()); id-- > 0 && ids.size() < want;) {
         if (run->state[id] != TaskState::kProcessing || run->on[id] != static_cast<std::int32_t>(victim)) continue;
-        double wait = avg_task_s_ * static_cast<double>(workers_[victim].assigned) /
+        double wait = stats_.avg_task_s * static_cast<double>(workers_[victim].assigned) /
                       static_cast<double>(workers_[victim].threads);
         if (static_cast<double>(run->nbytes[id]) / kBandwidth < wait) ids.push_back(std::to_string(id));
       }
@@ -755,7 +636,7 @@ class RemoteScheduler {
     run.finished = true;
     wire::RunResult result{run.id, true, "", "", "", {}, wire::RunResult::kTaskError};
     for (Plan::Id o : run.plan->outputs()) {
-      wire::InputLocation loc = location(run, o, workers_.size());
+      wire::InputLocation loc = view().location(run, o, workers_.size());
       if (!loc.has_value && !run.who_has[o].empty()) loc.worker = workers_[run.who_has[o].front()].address;
       result.outputs.push_back(std::move(loc));
     }
@@ -862,7 +743,7 @@ class RemoteScheduler {
   caf::event_based_actor* self_;
   RemoteSchedulerConfig config_;
   std::vector<RemoteWorker> workers_;  // never shrinks: indices stay valid; the dead are marked
-  std::map<std::uint64_t, std::unique_ptr<RemoteRun>> runs_;  // oldest first
+  RunTable runs_;  // oldest first
   std::map<std::pair<caf::actor_addr, std::uint64_t>, std::uint64_t> by_client_;  // -> run id
   std::unordered_map<Key, std::pair<std::uint64_t, Plan::Id>, KeyHash> futures_;  // keep runs' outputs
   std::unordered_map<Key, std::vector<std::pair<std::uint64_t, Plan::Id>>, KeyHash> future_waiters_;
@@ -870,8 +751,7 @@ class RemoteScheduler {
   std::vector<caf::actor> subscribers_;  // of the event stream
   std::vector<std::string> feed_;        // events for them, sent at the next flush
   std::uint64_t last_run_ = 0;
-  double avg_task_s_ = 0;
-  std::unordered_map<std::string, double> op_seconds_;  // mean duration by op
+  PlacementStats stats_;
   bool flush_scheduled_ = false;
   bool stealing_ = false;
   std::size_t workers_lost_ = 0, recomputed_ = 0;
