@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "csv_decimal.h"
+#include "csv_decimal_batch.h"
 #include "csv_internal.h"
 #include "shoal/column_builder.h"
 #include "shoal/csv.h"
@@ -56,8 +57,7 @@ class BlockSink {
   /// Fields inside [lo, hi) may be read up to 18 bytes past their start
   /// (for the word-at-a-time number parser) when that stays below hi.
   BlockSink(const CsvFileSpec& spec, std::size_t reserve, const char* lo = nullptr, const char* hi = nullptr)
-      : spec_(spec), na_(spec.na_values), lo_(reinterpret_cast<std::uintptr_t>(lo)),
-        hi_(reinterpret_cast<std::uintptr_t>(hi)),
+      : spec_(spec), na_(spec.na_values), lo_(lo), hi_(hi),
         numeric_marker_(std::any_of(spec.na_values.begin(), spec.na_values.end(), [](const std::string& m) {
           double d;
           return parse_plain_decimal(m.data(), m.data() + m.size(), d);
@@ -149,31 +149,35 @@ class BlockSink {
 
  private:
   // A float64 column of a batch; false at the first value that is no number.
-  // Values collect in a small array and are appended at once; a plain
-  // decimal is taken as a number before the null markers are consulted
-  // unless a marker is itself one (na_values=["0"]).
+  // The plain decimals convert together (csv_decimal_batch.h); the fields
+  // they leave (nulls, exponents, bad values) go one at a time, in order. A
+  // plain decimal is taken as a number before the null markers are
+  // consulted unless a marker is itself one (na_values=["0"]).
   bool convert_numbers(ColumnBuilder* builder, std::size_t col, const RecordBatch& b) {
+    static_assert(RecordBatch::kMaxRecords <= 32, "parse_decimals takes at most 32 fields");
+    std::string_view fields[RecordBatch::kMaxRecords];
     double values[RecordBatch::kMaxRecords];
-    std::size_t n = 0;
-    for (std::size_t r = 0; r < b.size; ++r) {
-      std::string_view v = b.field(r, col);
-      if (!numeric_marker_ && parse_wide(v, values[n])) {
-        ++n;
-        continue;
-      }
-      builder->append_float64s({values, n});
-      n = 0;
+    for (std::size_t r = 0; r < b.size; ++r) fields[r] = b.field(r, col);
+    const std::uint32_t all = static_cast<std::uint32_t>((std::uint64_t{1} << b.size) - 1);
+    std::uint32_t ok = numeric_marker_ ? 0 : parse_decimals(fields, b.size, values, lo_, hi_);
+    std::size_t from = 0;  // the first converted value not yet appended
+    for (std::uint32_t left = ~ok & all; left; left &= left - 1) {
+      const auto r = static_cast<std::size_t>(__builtin_ctz(left));
+      builder->append_float64s({values + from, r - from});
+      from = r + 1;
       double d;
-      if (na_.contains(v)) builder->append_null();
-      else if (parse_number(v, d)) builder->append_float64(d);
+      if (na_.contains(fields[r])) builder->append_null();
+      else if (parse_number(fields[r], d)) builder->append_float64(d);
       else return false;
     }
-    builder->append_float64s({values, n});
+    builder->append_float64s({values + from, b.size - from});
     return true;
   }
   bool parse_wide(std::string_view v, double& d) const {
+    // Compared as integers: a field outside [lo, hi) is not in the same array.
     auto at = reinterpret_cast<std::uintptr_t>(v.data());
-    return at >= lo_ && at + 18 <= hi_ && parse_plain_decimal_wide(v.data(), v.data() + v.size(), d);
+    return at >= reinterpret_cast<std::uintptr_t>(lo_) && at + 18 <= reinterpret_cast<std::uintptr_t>(hi_) &&
+           parse_plain_decimal_wide(v.data(), v.data() + v.size(), d);
   }
   // Throws the error of the batch's first bad field in record order (the
   // batch was converted a column at a time, which may meet a later one first).
@@ -199,7 +203,8 @@ class BlockSink {
 
   const CsvFileSpec& spec_;
   NaSet na_;
-  std::uintptr_t lo_, hi_;
+  const char* lo_;
+  const char* hi_;
   bool numeric_marker_;  ///< A null marker parses as a number.
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
   struct Kept {

@@ -30,18 +30,20 @@ GroupIndex group_strings(const Column& c, std::size_t rows) {
 
 }  // namespace
 
-std::int32_t StringGroups::add(std::size_t slot, std::uint64_t h, std::uint64_t word, std::string_view v) {
+std::int32_t StringGroups::add(std::size_t slot, std::uint64_t word, std::string_view v) {
   auto g = static_cast<std::int32_t>(size());
-  slots_[slot] = Slot{h, word, g, static_cast<std::uint32_t>(v.size())};
+  slots_[slot] = Slot{word, g, static_cast<std::uint32_t>(v.size())};
   chars_.append(v.data(), v.size());
   offsets_.push_back(static_cast<std::int64_t>(chars_.size()));
-  if (size() * 2 > slots_.size()) {  // grow: rehash the groups
+  if (size() * 4 > slots_.size()) {  // grow: rehash the groups
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.size() * 2, Slot{0, 0, -1, 0});
+    slots_.assign(old.size() * 2, Slot{0, -1, 0});
+    --shift_;
+    const std::size_t mask = slots_.size() - 1;
     for (const Slot& o : old) {
       if (o.group < 0) continue;
-      std::size_t j = o.hash & (slots_.size() - 1);
-      while (slots_[j].group >= 0) j = (j + 1) & (slots_.size() - 1);
+      std::size_t j = slot_hash(key(o.group), o.word) >> shift_;
+      while (slots_[j].group >= 0) j = (j + 1) & mask;
       slots_[j] = o;
     }
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,23 +25,25 @@ struct GroupIndex {
 
 /// Numbers distinct strings in order of first appearance: the hash table of
 /// grouping by one string column, which a parser can also feed field by
-/// field across the chunks of a block. Each slot holds the key's hash and,
-/// for keys of up to 8 bytes, the bytes themselves, so finding a short key
-/// touches the slots only. Not thread-safe.
+/// field across the chunks of a block. Not thread-safe.
+///
+/// A slot is 16 bytes: the key's size and its first eight bytes (all of a
+/// short key's, as short_word), so finding a short key touches one slot and
+/// nothing else. The table is kept at most a quarter full: a lookup that
+/// needs a second probe costs a mispredicted branch, and with few distinct
+/// keys (the usual groupby) the table is small anyway.
 class StringGroups {
  public:
-  StringGroups() : slots_(1024, Slot{0, 0, -1, 0}) {}
+  StringGroups() : slots_(kInitialSlots, Slot{0, -1, 0}) {}
 
   /// The group of v, made a new group when v is unseen.
   std::int32_t find_or_add(std::string_view v) {
-    const std::uint64_t h = local_hash(v.data(), v.size());
-    const std::uint64_t word = v.size() <= 8 ? short_word(v.data(), v.size()) : 0;
-    for (std::size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+    const std::uint64_t word = head_word(v);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = slot_hash(v, word) >> shift_;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
-      if (s.group < 0) return add(i, h, word, v);
-      if (s.hash == h && s.size == v.size() && (v.size() <= 8 ? s.word == word : same_bytes(key(s.group), v))) {
-        return s.group;
-      }
+      if (s.group < 0) return add(i, word, v);
+      if (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v))) return s.group;
     }
   }
   std::size_t size() const noexcept { return offsets_.size() - 1; }
@@ -52,15 +55,32 @@ class StringGroups {
   std::shared_ptr<const Column> column() const;
 
  private:
+  static constexpr std::size_t kInitialSlots = 1024;  // 1 << (64 - shift_)
   struct Slot {
-    std::uint64_t hash;
-    std::uint64_t word;  // short_word of a key of at most 8 bytes
+    std::uint64_t word;  // head_word of the key
     std::int32_t group;  // -1: empty
     std::uint32_t size;
   };
-  std::int32_t add(std::size_t slot, std::uint64_t h, std::uint64_t word, std::string_view v);
+  // A short key's bytes (short_word), or a long key's first eight.
+  static std::uint64_t head_word(std::string_view v) noexcept {
+    if (v.size() <= 8) return short_word(v.data(), v.size());
+    std::uint64_t w;
+    std::memcpy(&w, v.data(), 8);
+    return w;
+  }
+  // One multiply for a short key (its word and size are the whole key);
+  // slots are chosen by the top bits, which every bit of the key reaches.
+  static std::uint64_t slot_hash(std::string_view v, std::uint64_t word) noexcept {
+    if (v.size() > 8) return local_hash(v.data(), v.size());
+    return (word ^ (std::uint64_t{v.size()} << 59)) * 0x9e3779b97f4a7c15ULL;
+  }
+  bool same_tail(std::int32_t g, std::string_view v) const noexcept {
+    return std::memcmp(chars_.data() + offsets_[g] + 8, v.data() + 8, v.size() - 8) == 0;
+  }
+  std::int32_t add(std::size_t slot, std::uint64_t word, std::string_view v);
 
   std::vector<Slot> slots_;
+  int shift_ = 64 - 10;  ///< 64 - log2(slots)
   std::string chars_;
   std::vector<std::int64_t> offsets_{0};
 };

@@ -1,0 +1,94 @@
+// The batch decimal converter (core/src/csv_decimal_batch.h) against strtod
+// and against a plain statement of which fields it must take: every shape
+// of field a CSV column may hold, in batches of every size, some of them
+// too close to the end of the readable bytes to be taken.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "csv_decimal_batch.h"
+
+using shoal::detail::parse_decimals;
+
+namespace {
+
+// [-]digits[.digits], at most 15 digits, the point neither first nor last.
+bool plain_decimal(const std::string& s) {
+  std::size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
+  std::size_t digits = 0, points = 0, point = 0;
+  for (std::size_t k = i; k < s.size(); ++k) {
+    if (s[k] >= '0' && s[k] <= '9') ++digits;
+    else if (s[k] == '.') ++points, point = k;
+    else return false;
+  }
+  if (digits == 0 || digits > 15 || points > 1) return false;
+  return points == 0 || (point != i && point + 1 != s.size());
+}
+
+std::string random_field(std::mt19937_64& rng) {
+  static const char* odd[] = {"", "-", "+1.5", ".5", "5.", "1.2.3", "nan", "inf", "-0", "0", "1e5", "abc",
+                              "--1", "1-", "0.000000000000001", "999999999999999", "9999999999999999",
+                              "-123456789.123456", "12345678901234567", " 1", "1 ", "1,5"};
+  if (rng() % 5 == 0) return odd[rng() % std::size(odd)];
+  int digits = 1 + static_cast<int>(rng() % 17);
+  int point = static_cast<int>(rng() % (digits + 1));
+  std::string s = rng() % 3 == 0 ? "-" : "";
+  for (int d = 0; d < digits; ++d) {
+    if (d == point && d > 0) s += '.';
+    s += static_cast<char>('0' + rng() % 10);
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("batch decimals: the fields taken are plain decimals, each the double strtod gives") {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 400; ++round) {
+    const std::size_t n = 1 + rng() % 32;
+    std::vector<std::string> text(n);
+    std::string buffer;
+    std::vector<std::size_t> at(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      text[i] = random_field(rng);
+      at[i] = buffer.size();
+      buffer += text[i] + ",";
+    }
+    // Sometimes the readable bytes end right after the last field.
+    const bool padded = rng() % 4 != 0;
+    if (padded) buffer += std::string(32, '7');
+    std::vector<std::string_view> fields(n);
+    for (std::size_t i = 0; i < n; ++i) fields[i] = std::string_view(buffer.data() + at[i], text[i].size());
+    double out[33];
+    for (double& d : out) d = -12345.0;
+    const char* lo = buffer.data();
+    const char* hi = buffer.data() + buffer.size();
+    const std::uint32_t ok = parse_decimals(fields.data(), n, out, lo, hi);
+    CHECK(out[n] == -12345.0);  // nothing written past the batch
+    for (std::size_t i = 0; i < n; ++i) {
+      INFO("field '" << text[i] << "' of " << n);
+      const bool room = at[i] + 18 <= buffer.size();
+      const bool taken = (ok >> i) & 1;
+      CHECK(taken == (plain_decimal(text[i]) && room));
+      if (taken) {
+        const double want = std::strtod(text[i].c_str(), nullptr);
+        CHECK(out[i] == want);
+        CHECK(std::signbit(out[i]) == std::signbit(want));
+      }
+    }
+    CHECK((n == 32 || (ok >> n) == 0));
+  }
+}
+
+TEST_CASE("batch decimals: fields outside the readable range are left alone") {
+  std::string buffer = "1.25," + std::string(40, '0');
+  std::string_view f(buffer.data(), 4);
+  double out[1] = {0};
+  CHECK(parse_decimals(&f, 1, out, buffer.data() + 1, buffer.data() + buffer.size()) == 0);
+  CHECK(parse_decimals(&f, 1, out, buffer.data(), buffer.data() + buffer.size()) == 1);
+  CHECK(out[0] == 1.25);
+}
