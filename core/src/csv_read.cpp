@@ -9,6 +9,7 @@
 #include "csv_internal.h"
 #include "dataframe_graph.h"
 #include "file_glob.h"
+#include "file_reader.h"
 #include "dataframe_ops.h"
 #include "mapped_file.h"
 #include "shoal/csv.h"
@@ -38,6 +39,15 @@ struct CsvPlan {
   std::vector<std::int64_t> mtimes;
   Schema schema;
 };
+
+std::int64_t count_byte(std::string_view bytes, char c) {
+  std::int64_t n = 0;
+  for (const char* p = bytes.data(), *end = p + bytes.size();
+       (p = static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(end - p)))); ++p) {
+    ++n;
+  }
+  return n;
+}
 
 bool has_records(const char* b, const char* e) {
   return std::any_of(b, e, [](char c) { return c != '\n' && c != '\r'; });
@@ -110,17 +120,19 @@ using detail::make_task;
 
 // Counts only quote characters (memchr: near memory speed when there are
 // few); line numbers for errors are recounted only when a block fails. The
-// bytes are read into a small buffer rather than mapped: the count then
-// neither maps and unmaps the block's pages nor holds them.
+// bytes are read into a small buffer rather than mapped (file_reader.h).
 Value csv_count_op(OpContext&, std::span<const Value>, const Params& p) {
   auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = static_cast<std::size_t>(p.at("end").as_int());
   char quote = p.at("quotechar").as_string().at(0);
   std::int64_t quotes = 0;
-  detail::read_pieces(p.at("path").as_string(), b, e, std::size_t{256} << 10, [&](const char* data, std::size_t n) {
-    for (const char* c = data; (c = static_cast<const char*>(std::memchr(c, quote, static_cast<std::size_t>(data + n - c)))); ++c) {
-      ++quotes;
-    }
-  });
+  detail::FileReader reader(p.at("path").as_string());
+  constexpr std::size_t kPiece = std::size_t{256} << 10;
+  for (std::size_t at = b; at < e;) {
+    std::string_view bytes = reader.read(at, std::min(kPiece, e - at));
+    if (bytes.empty()) break;  // the file is shorter than the plan: the block reports it
+    quotes += count_byte(bytes, quote);
+    at += bytes.size();
+  }
   return Value(quotes);
 }
 

@@ -7,6 +7,7 @@
 #include "aggregate.h"
 #include "csv_internal.h"
 #include "dataframe_graph.h"
+#include "file_reader.h"
 #include "scan_fusion.h"
 #include "shoal/error.h"
 #include "shoal/expr.h"
@@ -109,19 +110,6 @@ class ChunkResults {
   std::vector<Table> parts_;
 };
 
-// The records of the chunk starting at `at`; a parse error is raised again
-// with the true line number, counted only then.
-ParsedChunk parse_chunk(const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n, std::int64_t line,
-                        const CsvFileSpec& spec) {
-  const char* b = f.data() + at;
-  const char* e = f.data() + std::max(at, r.end);
-  try {
-    return parse_csv_chunk(b, e, b + n, line, spec);
-  } catch (const Error&) {
-    return parse_csv_chunk(b, e, b + n, line_at(f, r, at), spec);
-  }
-}
-
 // The file column a block's rows can be grouped by while they are parsed:
 // when the only step is a partial aggregate by one string column that no
 // aggregation reads. The parser then numbers the keys as it meets them and
@@ -145,20 +133,54 @@ Table grouped_partial(GroupedChunk& c, const Step& step, const StringGroups& gro
                              aggs_from_value(step.params.at("aggs")));
 }
 
-GroupedChunk parse_grouped(const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n, std::int64_t line,
-                           const CsvFileSpec& spec, std::size_t key, StringGroups& groups) {
-  const char* b = f.data() + at;
-  const char* e = f.data() + std::max(at, r.end);
-  try {
-    return parse_csv_chunk_grouped(b, e, b + n, line, spec, key, groups);
-  } catch (const Error&) {
-    return parse_csv_chunk_grouped(b, e, b + n, line_at(f, r, at), spec, key, groups);
+// Bytes a chunk's records are read from past the chunk itself: the record
+// that straddles its end must complete inside the buffer.
+constexpr std::size_t kSlack = std::size_t{64} << 10;
+
+// Parses the chunk [at, at + n) of a block, `parse(begin, end, stop, line)`
+// giving a result with the `next` record's start, and returns it with that
+// record's file offset. The bytes come from a buffer (file_reader.h) holding
+// the chunk and kSlack more; where the straddling record does not complete
+// there (it reaches the buffer's end, or fails to parse, before the block's
+// end), the chunk is parsed again from the mapping, which holds the whole
+// block. `parse` must undo what a first, abandoned parse left behind. A parse
+// error is raised again with the true line number, counted only then.
+template <class Parse>
+auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n,
+                 std::int64_t line, Parse&& parse) {
+  const std::size_t rest = r.end - at;
+  const std::size_t want = std::min(n + kSlack, rest);
+  std::string_view bytes = reader.read(at, want);
+  if (bytes.size() == want) {
+    const char* end = bytes.data() + bytes.size();
+    const bool final = want == rest;
+    try {
+      auto c = parse(bytes.data(), end, bytes.data() + n, line);
+      const std::size_t next = at + static_cast<std::size_t>(c.next - bytes.data());
+      if (final || c.next != end) return std::pair{std::move(c), next};
+    } catch (const Error&) {
+      if (final) parse(bytes.data(), end, bytes.data() + n, line_at(f, r, at));  // throws, naming the line
+    }
   }
+  const char* b = f.data() + at;
+  const char* e = f.data() + r.end;
+  f.advise_sequential(at, n);
+  auto c = [&] {
+    try {
+      return parse(b, e, b + n, line);
+    } catch (const Error&) {
+      return parse(b, e, b + n, line_at(f, r, at));
+    }
+  }();
+  const std::size_t next = static_cast<std::size_t>(c.next - f.data());
+  f.release(at, next - at);
+  return std::pair{std::move(c), next};
 }
 
 Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
   CsvFileSpec spec = CsvFileSpec::from_params(p);
   MappedFile f(spec.path);
+  FileReader reader(spec.path);
   BlockRange r = resolve_block(f, a[0].as_list(), p, spec.dialect.quote);
   std::vector<Step> steps = steps_of(p.at("steps"), ctx);
   ChunkResults out(steps.back());
@@ -168,22 +190,23 @@ Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
   std::int64_t line = r.data_line;  // relative until an error needs the true one
   do {  // an empty block still runs the steps once, on an empty table
     std::size_t n = at < r.end ? std::min(kCsvChunkBytes, r.end - at) : 0;
-    f.advise_sequential(at, n);
-    const char* chunk_end;
     if (key) {
-      GroupedChunk c = parse_grouped(f, r, at, n, line, spec, *key, groups);
+      const std::size_t known = groups.size();
+      auto [c, next] = parse_chunk(reader, f, r, at, n, line, [&](const char* b, const char* e, const char* stop,
+                                                                   std::int64_t l) {
+        groups.truncate(known);
+        return parse_csv_chunk_grouped(b, e, stop, l, spec, *key, groups);
+      });
       out.add(Value(grouped_partial(c, steps[0], groups)));
-      chunk_end = c.next;
-      line = c.next_line;
+      at = next, line = c.next_line;
     } else {
-      ParsedChunk c = parse_chunk(f, r, at, n, line, spec);
+      auto [c, next] = parse_chunk(reader, f, r, at, n, line, [&](const char* b, const char* e, const char* stop,
+                                                                   std::int64_t l) {
+        return parse_csv_chunk(b, e, stop, l, spec);
+      });
       out.add(run_steps(ctx, steps, Value(std::move(c.table)), a.subspan(1)));
-      chunk_end = c.next;
-      line = c.next_line;
+      at = next, line = c.next_line;
     }
-    auto next = static_cast<std::size_t>(chunk_end - f.data());
-    f.release(at, next - at);
-    at = next;
   } while (at < r.end);
   return out.finish();
 }

@@ -1,5 +1,6 @@
 #include "group_index.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <string_view>
@@ -48,6 +49,22 @@ std::int32_t StringGroups::add(std::size_t slot, std::uint64_t word, std::string
     }
   }
   return g;
+}
+
+void StringGroups::truncate(std::size_t n) {
+  if (n >= size()) return;
+  chars_.resize(static_cast<std::size_t>(offsets_[n]));
+  offsets_.resize(n + 1);
+  // Emptying slots would cut probe chains: the kept groups are placed anew.
+  std::fill(slots_.begin(), slots_.end(), Slot{0, -1, 0});
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t g = 0; g < n; ++g) {
+    std::string_view k = key(static_cast<std::int32_t>(g));
+    const std::uint64_t word = head_word(k);
+    std::size_t j = slot_hash(k, word) >> shift_;
+    while (slots_[j].group >= 0) j = (j + 1) & mask;
+    slots_[j] = Slot{word, static_cast<std::int32_t>(g), static_cast<std::uint32_t>(k.size())};
+  }
 }
 
 std::shared_ptr<const Column> StringGroups::column() const {

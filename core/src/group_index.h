@@ -53,6 +53,8 @@ class StringGroups {
   }
   /// The strings, in group order, as a string column.
   std::shared_ptr<const Column> column() const;
+  /// Forgets the groups numbered n and above (a parse that is redone).
+  void truncate(std::size_t n);
 
  private:
   static constexpr std::size_t kInitialSlots = 1024;  // 1 << (64 - shift_)

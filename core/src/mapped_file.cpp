@@ -67,24 +67,4 @@ void MappedFile::release(std::size_t offset, std::size_t n) const noexcept {
   if (stop > start) ::madvise(const_cast<char*>(data_) + start, stop - start, MADV_DONTNEED);
 }
 
-void read_pieces(const std::string& path, std::size_t offset, std::size_t end, std::size_t piece,
-                 const std::function<void(const char*, std::size_t)>& f) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno) + "; check the path");
-  std::unique_ptr<char[]> buffer(new char[piece]);
-  for (std::size_t at = offset; at < end;) {
-    ssize_t n = ::pread(fd, buffer.get(), std::min(piece, end - at), static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;  // the end of the file
-    try {
-      f(buffer.get(), static_cast<std::size_t>(n));
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    at += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-}
-
 }  // namespace shoal::detail

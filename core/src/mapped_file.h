@@ -34,13 +34,4 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
-/// Calls f(bytes, size) on consecutive pieces of bytes [offset, end) of the
-/// file at `path` (end is clamped to its size), read with pread into one
-/// buffer of `piece` bytes: for one pass in order that needs no record
-/// structure (counting quotes), a copy from the page cache into a buffer
-/// that stays in cache is cheaper than mapping and unmapping the pages.
-/// Throws shoal::Error naming the path when it cannot be read.
-void read_pieces(const std::string& path, std::size_t offset, std::size_t end, std::size_t piece,
-                 const std::function<void(const char*, std::size_t)>& f);
-
 }  // namespace shoal::detail
