@@ -46,6 +46,16 @@ class StringGroups {
       if (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v))) return s.group;
     }
   }
+  /// The group of v, or -1 when v is unseen.
+  std::int32_t find(std::string_view v) const {
+    const std::uint64_t word = head_word(v);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = slot_hash(v, word) >> shift_;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.group < 0) return -1;
+      if (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v))) return s.group;
+    }
+  }
   std::size_t size() const noexcept { return offsets_.size() - 1; }
   /// Group g's string.
   std::string_view key(std::int32_t g) const noexcept {

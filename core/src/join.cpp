@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <span>
 
+#include "group_index.h"
 #include "local_hash.h"
 #include "shoal/error.h"
 #include "shoal/table_ops.h"
@@ -86,7 +88,73 @@ struct Pairs {
   std::vector<std::int64_t> left, right;  // -1: no row on that side
 };
 
+// The rows of one string key column, grouped by value: the right side of
+// the common lookup join, where each left key is then found with one probe.
+class StringRowIndex {
+ public:
+  explicit StringRowIndex(const Column& c) {
+    std::vector<std::int32_t> group_of(c.size());
+    for (std::size_t r = 0; r < c.size(); ++r) {
+      group_of[r] = c.is_valid(r) ? keys_.find_or_add(string_view_at(c, r)) : kNull;
+    }
+    // The rows of each group (nulls last), in table order: a counting sort.
+    start_.assign(keys_.size() + 2, 0);
+    for (std::int32_t g : group_of) ++start_[slot(g) + 1];
+    for (std::size_t g = 1; g < start_.size(); ++g) start_[g] += start_[g - 1];
+    rows_.resize(c.size());
+    std::vector<std::int64_t> at(start_.begin(), start_.end() - 1);
+    for (std::size_t r = 0; r < c.size(); ++r) rows_[static_cast<std::size_t>(at[slot(group_of[r])]++)] = static_cast<std::int64_t>(r);
+  }
+  static constexpr std::int32_t kNull = -2;
+  /// The group of row r of c, -1 when no right row has its key, kNull for a null.
+  std::int32_t find(const Column& c, std::size_t r) const {
+    return c.is_valid(r) ? keys_.find(string_view_at(c, r)) : kNull;
+  }
+  std::span<const std::int64_t> rows(std::int32_t g) const {
+    std::size_t s = slot(g);
+    return {rows_.data() + start_[s], static_cast<std::size_t>(start_[s + 1] - start_[s])};
+  }
+  std::size_t groups() const noexcept { return keys_.size() + 1; }  ///< With the null group.
+  std::size_t slot(std::int32_t g) const noexcept { return g == kNull ? keys_.size() : static_cast<std::size_t>(g); }
+
+ private:
+  static std::string_view string_view_at(const Column& c, std::size_t r) {
+    const StringData& s = c.strings();
+    return {s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r])};
+  }
+  detail::StringGroups keys_;
+  std::vector<std::int64_t> start_, rows_;
+};
+
+Pairs match_string_rows(const Column& left, const Column& right, JoinHow how) {
+  StringRowIndex index(right);
+  std::vector<bool> matched(index.groups(), false);
+  const bool keep_left = how == JoinHow::kLeft || how == JoinHow::kOuter;
+  Pairs p;
+  p.left.reserve(left.size());
+  p.right.reserve(left.size());
+  for (std::size_t l = 0; l < left.size(); ++l) {
+    const std::int32_t g = index.find(left, l);
+    std::span<const std::int64_t> rows = g == -1 ? std::span<const std::int64_t>() : index.rows(g);
+    if (rows.empty()) {
+      if (keep_left) p.left.push_back(static_cast<std::int64_t>(l)), p.right.push_back(-1);
+      continue;
+    }
+    matched[index.slot(g)] = true;
+    for (std::int64_t r : rows) p.left.push_back(static_cast<std::int64_t>(l)), p.right.push_back(r);
+  }
+  if (how == JoinHow::kRight || how == JoinHow::kOuter) {
+    for (std::size_t r = 0; r < right.size(); ++r) {
+      if (!matched[index.slot(index.find(right, r))]) p.left.push_back(-1), p.right.push_back(static_cast<std::int64_t>(r));
+    }
+  }
+  return p;
+}
+
 Pairs match_rows(const Table& left, const Table& right, const JoinSpec& spec) {
+  if (spec.on.size() == 1 && left.column(spec.on[0]).type() == DataType::kString) {
+    return match_string_rows(left.column(spec.on[0]), right.column(spec.on[0]), spec.how);
+  }
   JoinKeys lk(left, spec), rk(right, spec);
   RightIndex index(rk.hashes(right, spec));
   std::vector<std::uint64_t> lh = lk.hashes(left, spec);
