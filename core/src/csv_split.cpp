@@ -62,8 +62,10 @@ struct Flat {
 // The windows from p, flattened with masks M and writer W, until one holds
 // a quote or '\r' (cut there: the record holding it is declined), is not
 // fully readable, or the offsets cover every record the batch can take.
+// Fields are written with WF, newlines (fewer) with WN.
 // Always inlined into the per-ISA entry points below, so M and W inline.
-template <Masks (*M)(const char*, SplitDialect), std::uint32_t* (*W)(std::uint64_t, std::uint32_t, std::uint32_t*)>
+using WriteFn = std::uint32_t* (*)(std::uint64_t bits, std::uint32_t base, std::uint32_t* out);
+template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN>
 [[gnu::always_inline]] inline void flatten(const char* p, const Plan& plan, Flat& f) {
   std::uint32_t* fields = f.fields;
   std::uint32_t* newlines = f.newlines;
@@ -71,25 +73,30 @@ template <Masks (*M)(const char*, SplitDialect), std::uint32_t* (*W)(std::uint64
     const Masks m = M(p + off, plan.d);
     const std::uint64_t before_special = (m.special - 1) & ~m.special;  // all bits when there is none
     const auto base = static_cast<std::uint32_t>(off);
-    fields = W(m.structural & before_special, base, fields);
-    newlines = W(m.newline & before_special, base, newlines);
+    fields = WF(m.structural & before_special, base, fields);
+    newlines = WN(m.newline & before_special, base, newlines);
     const auto nf = static_cast<std::size_t>(fields - f.fields), nn = static_cast<std::size_t>(newlines - f.newlines);
-    if (m.special || nf >= plan.fields || nn >= plan.records || (nn && newlines[-1] + std::size_t{1} >= plan.stop)) {
-      break;
-    }
+    if (m.special || nf >= plan.fields || nn >= plan.records) break;
+    // Past stop once a record ends there (the last newline is only read
+    // near stop: reading it every window costs a store-to-load round trip).
+    if (off + 64 >= plan.stop && nn && newlines[-1] + std::size_t{1} >= plan.stop) break;
   }
   f.nfields = static_cast<std::size_t>(fields - f.fields);
   f.nnewlines = static_cast<std::size_t>(newlines - f.newlines);
 }
 
-// Writes base + the index of each set bit, 8 at a time whatever the count
-// (the array has room): one branch per 8 bits, not one per bit. The top bit
-// keeps ctz defined once the bits run out; its offsets are past the count.
+// Writes base + the index of each set bit, kGroup at a time whatever the
+// count (the array has room): one branch per kGroup bits, not one per bit.
+// The top bit keeps ctz defined once the bits run out; the offsets it
+// writes are past the count. The entry points that inline this turn off
+// SLP vectorization, which would pack the offsets into a vector a lane at
+// a time.
+template <std::size_t kGroup>
 [[gnu::always_inline]] inline std::uint32_t* write_bits(std::uint64_t bits, std::uint32_t base, std::uint32_t* out) {
   const auto count = static_cast<std::size_t>(__builtin_popcountll(bits));
   constexpr std::uint64_t kTop = std::uint64_t{1} << 63;
-  for (std::size_t i = 0; i < count || i == 0; i += 8) {
-    for (std::size_t j = 0; j < 8; ++j) {
+  for (std::size_t i = 0; i < count || i == 0; i += kGroup) {
+    for (std::size_t j = 0; j < kGroup; ++j) {
       out[i + j] = base + static_cast<std::uint32_t>(__builtin_ctzll(bits | kTop));
       bits &= bits - 1;
     }
@@ -174,14 +181,17 @@ __attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(st
 
 #pragma GCC diagnostic pop
 
-void flatten_sse2(const char* p, const Plan& plan, Flat& f) { flatten<masks_sse2, write_bits>(p, plan, f); }
+__attribute__((optimize("no-tree-slp-vectorize"))) void flatten_sse2(const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_sse2, write_bits<8>, write_bits<4>>(p, plan, f);
+}
 
-__attribute__((target("avx2,bmi,bmi2,popcnt"))) void flatten_avx2(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx2, write_bits>(p, plan, f);
+__attribute__((target("avx2,bmi,bmi2,popcnt"), optimize("no-tree-slp-vectorize"))) void flatten_avx2(
+    const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_avx2, write_bits<8>, write_bits<4>>(p, plan, f);
 }
 
 __attribute__((target(SHOAL_AVX512))) void flatten_avx512(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx512, write_bits_avx512>(p, plan, f);
+  flatten<masks_avx512, write_bits_avx512, write_bits_avx512>(p, plan, f);
 }
 
 bool supports(SplitIsa isa) noexcept {
@@ -219,7 +229,7 @@ Masks masks_bytes(const char* q, SplitDialect d) {
   }
   return m;
 }
-void flatten_bytes(const char* p, const Plan& plan, Flat& f) { flatten<masks_bytes, write_bits>(p, plan, f); }
+void flatten_bytes(const char* p, const Plan& plan, Flat& f) { flatten<masks_bytes, write_bits<8>, write_bits<4>>(p, plan, f); }
 bool supports(SplitIsa isa) noexcept { return isa == SplitIsa::kPortable || isa == SplitIsa::kBest; }
 FlattenFn flatten_for(SplitIsa) noexcept { return flatten_bytes; }
 #endif
@@ -250,18 +260,23 @@ const char* split_records(const char* p, const char* end, const char* stop, Spli
   Flat f;
   flatten_fn()(p, plan, f);
   // Stage 2: record i is offsets [k, k + columns) with k = i * columns.
+  // Locals, not batch.size and line: stores through the batch would
+  // make the compiler reload them each record.
   std::uint32_t start = 0;
-  for (std::size_t i = 0, k = 0; i < f.nnewlines && i < room; ++i, k += columns) {
-    const std::uint32_t nl = f.newlines[i];
+  std::size_t taken = 0;
+  for (std::size_t k = 0; taken < f.nnewlines && taken < room; ++taken, k += columns) {
+    const std::uint32_t nl = f.newlines[taken];
     // Not past stop, not a blank line, and exactly `columns` fields (and
     // thus no quote or '\r': stage 1 cut the offsets there).
     if (start >= plan.stop || nl == start || k + columns > f.nfields || f.fields[k + columns - 1] != nl) break;
-    std::uint32_t* ends = batch.ends[batch.size];
-    for (std::size_t c = 0; c < columns; ++c) ends[c] = f.fields[k + c] - start;
-    batch.starts[batch.size] = p + start;
-    batch.lines[batch.size++] = line++;
+    const std::size_t r = batch.size + taken;
+    for (std::size_t c = 0; c < columns; ++c) batch.ends[r][c] = f.fields[k + c] - start;
+    batch.starts[r] = p + start;
+    batch.lines[r] = line + static_cast<std::int64_t>(taken);
     start = nl + 1;
   }
+  batch.size += taken;
+  line += static_cast<std::int64_t>(taken);
   return p + start;
 }
 
