@@ -1,8 +1,24 @@
-// The record splitter of csv_split.h. The 64-byte masks are computed by one
-// small function per instruction set (SSE2 for every x86-64, AVX2 where the
-// CPU has it; a target attribute, no code shared with the rest of the
-// library), chosen once; the bit walk is plain C++.
+// The record splitter of csv_split.h, in two stages as in simdjson.
+//
+// Stage 1 flattens: window after window, it writes the offset (from p) of
+// every delimiter or '\n' into one array and of every '\n' into another,
+// up to the first quote or '\r'. The writes are unconditional, several
+// offsets at a time, so a window costs the same few branches however its
+// fields fall; a bit walk that branches on each delimiter mispredicts on
+// every record.
+//
+// Stage 2 assigns the offsets to records: since every record taken has
+// exactly `columns` fields, record i owns offsets i*columns onwards, and
+// it is well formed when its last one is the i-th newline (so the ones
+// before it are delimiters). A record that is not stops the batch.
+//
+// The windows' masks and stage 1 are compiled once per instruction set
+// (SSE2 for every x86-64, AVX2 + BMI, AVX-512 with byte compress) through
+// target attributes, chosen once at run time.
 #include "csv_split.h"
+
+#include <algorithm>
+#include <atomic>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -16,7 +32,79 @@ struct Masks {
   std::uint64_t newline;
   std::uint64_t special;  // quote or '\r'
 };
-using MaskFn = Masks (*)(const char* q, SplitDialect d);
+
+// Stage 1 stops once it has all the offsets a batch can use, so a window
+// writes at most 64 offsets past kMaxRecords * kMaxColumns (fields) or
+// kMaxRecords (newlines), plus up to 16 unconditional ones past its count.
+constexpr std::size_t kSlack = 64 + 16;
+constexpr std::size_t kMaxFieldOffsets = RecordBatch::kMaxRecords * RecordBatch::kMaxColumns + kSlack;
+constexpr std::size_t kMaxNewlineOffsets = RecordBatch::kMaxRecords + kSlack;
+// Offsets are 32-bit: a longer run is left to the byte-wise scanner.
+constexpr std::size_t kMaxOffset = (std::size_t{1} << 32) - 128;
+
+/// What stage 1 needs to know of the call.
+struct Plan {
+  SplitDialect d;
+  std::size_t readable;  // end - p
+  std::size_t stop;      // stop - p: no record starts at or after it
+  std::size_t fields;    // the most offsets the batch can take
+  std::size_t records;   // the most records it can take
+};
+
+/// Stage 1's output.
+struct Flat {
+  std::uint32_t fields[kMaxFieldOffsets];
+  std::uint32_t newlines[kMaxNewlineOffsets];
+  std::size_t nfields = 0;
+  std::size_t nnewlines = 0;
+};
+
+// The windows from p, flattened with masks M and writer W, until one holds
+// a quote or '\r' (cut there: the record holding it is declined), is not
+// fully readable, or the offsets cover every record the batch can take.
+// Fields are written with WF, newlines (fewer) with WN.
+// Always inlined into the per-ISA entry points below, so M and W inline.
+using WriteFn = std::uint32_t* (*)(std::uint64_t bits, std::uint32_t base, std::uint32_t* out);
+template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN>
+[[gnu::always_inline]] inline void flatten(const char* p, const Plan& plan, Flat& f) {
+  std::uint32_t* fields = f.fields;
+  std::uint32_t* newlines = f.newlines;
+  for (std::size_t off = 0; plan.readable - off >= 64 && off < kMaxOffset; off += 64) {
+    const Masks m = M(p + off, plan.d);
+    const std::uint64_t before_special = (m.special - 1) & ~m.special;  // all bits when there is none
+    const auto base = static_cast<std::uint32_t>(off);
+    fields = WF(m.structural & before_special, base, fields);
+    newlines = WN(m.newline & before_special, base, newlines);
+    const auto nf = static_cast<std::size_t>(fields - f.fields), nn = static_cast<std::size_t>(newlines - f.newlines);
+    if (m.special || nf >= plan.fields || nn >= plan.records) break;
+    // Past stop once a record ends there (the last newline is only read
+    // near stop: reading it every window costs a store-to-load round trip).
+    if (off + 64 >= plan.stop && nn && newlines[-1] + std::size_t{1} >= plan.stop) break;
+  }
+  f.nfields = static_cast<std::size_t>(fields - f.fields);
+  f.nnewlines = static_cast<std::size_t>(newlines - f.newlines);
+}
+
+// Writes base + the index of each set bit, kGroup at a time whatever the
+// count (the array has room): one branch per kGroup bits, not one per bit.
+// The top bit keeps ctz defined once the bits run out; the offsets it
+// writes are past the count. The entry points that inline this turn off
+// SLP vectorization, which would pack the offsets into a vector a lane at
+// a time.
+template <std::size_t kGroup>
+[[gnu::always_inline]] inline std::uint32_t* write_bits(std::uint64_t bits, std::uint32_t base, std::uint32_t* out) {
+  const auto count = static_cast<std::size_t>(__builtin_popcountll(bits));
+  constexpr std::uint64_t kTop = std::uint64_t{1} << 63;
+  for (std::size_t i = 0; i < count || i == 0; i += kGroup) {
+    for (std::size_t j = 0; j < kGroup; ++j) {
+      out[i + j] = base + static_cast<std::uint32_t>(__builtin_ctzll(bits | kTop));
+      bits &= bits - 1;
+    }
+  }
+  return out + count;
+}
+
+using FlattenFn = void (*)(const char* p, const Plan& plan, Flat& f);
 
 #if defined(__x86_64__)
 Masks masks_sse2(const char* q, SplitDialect d) {
@@ -41,7 +129,7 @@ __attribute__((target("avx2"))) inline std::uint64_t movemask64(__m256i lo, __m2
          static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(hi))) << 32;
 }
 
-__attribute__((target("avx2"))) Masks masks_avx2(const char* q, SplitDialect d) {
+__attribute__((target("avx2"))) inline Masks masks_avx2(const char* q, SplitDialect d) {
   const __m256i dl = _mm256_set1_epi8(d.delimiter), nl = _mm256_set1_epi8('\n'), qt = _mm256_set1_epi8(d.quote),
                 cr = _mm256_set1_epi8('\r');
   __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
@@ -53,9 +141,81 @@ __attribute__((target("avx2"))) Masks masks_avx2(const char* q, SplitDialect d) 
                           _mm256_or_si256(_mm256_cmpeq_epi8(b, qt), _mm256_cmpeq_epi8(b, cr)))};
 }
 
-MaskFn mask_fn() noexcept {
-  static const MaskFn fn = __builtin_cpu_supports("avx2") ? masks_avx2 : masks_sse2;
-  return fn;
+// GCC 12 takes the undefined vectors inside the AVX-512 intrinsics for
+// uninitialized variables.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define SHOAL_AVX512 "avx512f,avx512bw,avx512vbmi2,bmi,bmi2,popcnt"
+
+__attribute__((target(SHOAL_AVX512))) inline Masks masks_avx512(const char* q, SplitDialect d) {
+  const __m512i x = _mm512_loadu_si512(q);
+  const std::uint64_t nl = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
+  return Masks{_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.delimiter)) | nl, nl,
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.quote)) | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'))};
+}
+
+__attribute__((target(SHOAL_AVX512))) inline void put16(std::uint32_t* at, __m512i base, __m128i bytes) {
+  _mm512_storeu_si512(at, _mm512_add_epi32(base, _mm512_cvtepu8_epi32(bytes)));
+}
+
+// The set bits' indices compressed into bytes, widened 16 at a time.
+__attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(std::uint64_t bits, std::uint32_t base,
+                                                                             std::uint32_t* out) {
+  const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44,
+                                       43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
+                                       23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
+                                       1, 0);
+  const __m512i idx = _mm512_maskz_compress_epi8(bits, iota);
+  const __m512i b = _mm512_set1_epi32(static_cast<int>(base));
+  const auto count = static_cast<std::size_t>(_mm_popcnt_u64(bits));
+  put16(out, b, _mm512_castsi512_si128(idx));
+  if (count > 16) {
+    put16(out + 16, b, _mm512_extracti32x4_epi32(idx, 1));
+    if (count > 32) {
+      put16(out + 32, b, _mm512_extracti32x4_epi32(idx, 2));
+      put16(out + 48, b, _mm512_extracti32x4_epi32(idx, 3));
+    }
+  }
+  return out + count;
+}
+
+#pragma GCC diagnostic pop
+
+__attribute__((optimize("no-tree-slp-vectorize"))) void flatten_sse2(const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_sse2, write_bits<8>, write_bits<4>>(p, plan, f);
+}
+
+__attribute__((target("avx2,bmi,bmi2,popcnt"), optimize("no-tree-slp-vectorize"))) void flatten_avx2(
+    const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_avx2, write_bits<8>, write_bits<4>>(p, plan, f);
+}
+
+__attribute__((target(SHOAL_AVX512))) void flatten_avx512(const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_avx512, write_bits_avx512, write_bits_avx512>(p, plan, f);
+}
+
+bool supports(SplitIsa isa) noexcept {
+  __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  switch (isa) {
+    case SplitIsa::kPortable: return true;
+    case SplitIsa::kAvx2: return avx2;
+    case SplitIsa::kAvx512:
+      return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vbmi2");
+    case SplitIsa::kBest: return true;
+  }
+  return false;
+}
+
+FlattenFn flatten_for(SplitIsa isa) noexcept {
+  switch (isa) {
+    case SplitIsa::kPortable: return flatten_sse2;
+    case SplitIsa::kAvx2: return flatten_avx2;
+    case SplitIsa::kAvx512: return flatten_avx512;
+    case SplitIsa::kBest: break;
+  }
+  return supports(SplitIsa::kAvx512) ? flatten_avx512 : supports(SplitIsa::kAvx2) ? flatten_avx2 : flatten_sse2;
 }
 #else
 // Without x86 vectors: the same bits, a byte at a time.
@@ -69,45 +229,55 @@ Masks masks_bytes(const char* q, SplitDialect d) {
   }
   return m;
 }
-MaskFn mask_fn() noexcept { return masks_bytes; }
+void flatten_bytes(const char* p, const Plan& plan, Flat& f) { flatten<masks_bytes, write_bits<8>, write_bits<4>>(p, plan, f); }
+bool supports(SplitIsa isa) noexcept { return isa == SplitIsa::kPortable || isa == SplitIsa::kBest; }
+FlattenFn flatten_for(SplitIsa) noexcept { return flatten_bytes; }
 #endif
 
-bool takes(const char* r, const char* end, const char* stop, const RecordBatch& batch) {
-  return batch.size < RecordBatch::kMaxRecords && r < stop && r < end && *r != '\n' && *r != '\r';
+// The stage 1 in use: the best the CPU has unless use_split_isa chose.
+std::atomic<FlattenFn> chosen{nullptr};
+
+FlattenFn flatten_fn() noexcept {
+  FlattenFn fn = chosen.load(std::memory_order_relaxed);
+  if (!fn) chosen.store(fn = flatten_for(SplitIsa::kBest), std::memory_order_relaxed);
+  return fn;
 }
 
 }  // namespace
 
+bool use_split_isa(SplitIsa isa) noexcept {
+  if (!supports(isa)) return false;
+  chosen.store(flatten_for(isa), std::memory_order_relaxed);
+  return true;
+}
+
 const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d, std::size_t columns,
                           RecordBatch& batch, std::int64_t& line) {
-  const MaskFn masks = mask_fn();
-  const char* r = p;  // the current record's start
-  const char* base = p;  // the current window's start
-  if (!takes(r, end, stop, batch) || end - base < 64) return r;
-  std::size_t n = 0;  // the current record's fields so far
-  Masks m = masks(base, d);
-  std::uint64_t bits = m.structural | m.special;
-  for (;;) {
-    if (!bits) {
-      base += 64;
-      if (end - base < 64) return r;  // the rest of the record is not all readable
-      m = masks(base, d);
-      bits = m.structural | m.special;
-      continue;
-    }
-    const unsigned b = static_cast<unsigned>(__builtin_ctzll(bits));
-    const std::uint64_t bit = std::uint64_t{1} << b;
-    bits &= bits - 1;
-    if ((m.special & bit) || n == columns) return r;  // a quote or '\r', or too many fields
-    batch.ends[batch.size][n++] = static_cast<std::uint32_t>(base + b - r);
-    if (!(m.newline & bit)) continue;
-    if (n != columns) return r;  // too few fields: the scanner reports it
-    batch.starts[batch.size] = r;
-    batch.lines[batch.size++] = line++;
-    r = base + b + 1;
-    n = 0;
-    if (!takes(r, end, stop, batch)) return r;
+  if (end - p < 64 || stop <= p || batch.size >= RecordBatch::kMaxRecords) return p;
+  const std::size_t room = RecordBatch::kMaxRecords - batch.size;
+  const Plan plan{d, static_cast<std::size_t>(end - p), static_cast<std::size_t>(std::min(stop, end) - p),
+                  room * columns, room};
+  Flat f;
+  flatten_fn()(p, plan, f);
+  // Stage 2: record i is offsets [k, k + columns) with k = i * columns.
+  // Locals, not batch.size and line: stores through the batch would
+  // make the compiler reload them each record.
+  std::uint32_t start = 0;
+  std::size_t taken = 0;
+  for (std::size_t k = 0; taken < f.nnewlines && taken < room; ++taken, k += columns) {
+    const std::uint32_t nl = f.newlines[taken];
+    // Not past stop, not a blank line, and exactly `columns` fields (and
+    // thus no quote or '\r': stage 1 cut the offsets there).
+    if (start >= plan.stop || nl == start || k + columns > f.nfields || f.fields[k + columns - 1] != nl) break;
+    const std::size_t r = batch.size + taken;
+    for (std::size_t c = 0; c < columns; ++c) batch.ends[r][c] = f.fields[k + c] - start;
+    batch.starts[r] = p + start;
+    batch.lines[r] = line + static_cast<std::int64_t>(taken);
+    start = nl + 1;
   }
+  batch.size += taken;
+  line += static_cast<std::int64_t>(taken);
+  return p + start;
 }
 
 }  // namespace shoal::detail

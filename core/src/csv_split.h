@@ -51,4 +51,10 @@ struct RecordBatch {
 const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d, std::size_t columns,
                           RecordBatch& batch, std::int64_t& line);
 
+/// The instruction sets split_records can use; it takes the best the CPU
+/// has. Tests and benchmarks compare them through use_split_isa, which
+/// returns false (and changes nothing) when the CPU lacks the one asked for.
+enum class SplitIsa { kBest, kPortable, kAvx2, kAvx512 };
+bool use_split_isa(SplitIsa isa) noexcept;
+
 }  // namespace shoal::detail
