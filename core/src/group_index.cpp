@@ -36,7 +36,7 @@ std::int32_t StringGroups::add(std::size_t slot, std::uint64_t word, std::string
   slots_[slot] = Slot{word, g, static_cast<std::uint32_t>(v.size())};
   chars_.append(v.data(), v.size());
   offsets_.push_back(static_cast<std::int64_t>(chars_.size()));
-  if (size() * 4 > slots_.size()) {  // grow: rehash the groups
+  if (size() * max_load_inverse() > slots_.size()) {  // grow: rehash the groups
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.size() * 2, Slot{0, -1, 0});
     --shift_;
