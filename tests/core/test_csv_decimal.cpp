@@ -16,8 +16,11 @@ using shoal::detail::parse_decimals;
 
 namespace {
 
-// [-]digits[.digits], at most 15 digits, the point neither first nor last.
+// [-]digits[.digits], at most 15 digits, the point neither first nor last,
+// at most 16 bytes: what the vector path takes (the word-at-a-time path of
+// CPUs without AVX2 takes less: at most 8 digits each side of the point).
 bool plain_decimal(const std::string& s) {
+  if (s.size() > 16) return false;
   std::size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
   std::size_t digits = 0, points = 0, point = 0;
   for (std::size_t k = i; k < s.size(); ++k) {
@@ -43,6 +46,8 @@ std::string random_field(std::mt19937_64& rng) {
   }
   return s;
 }
+
+const bool kVectorPath = __builtin_cpu_supports("avx2");
 
 }  // namespace
 
@@ -73,7 +78,8 @@ TEST_CASE("batch decimals: the fields taken are plain decimals, each the double 
       INFO("field '" << text[i] << "' of " << n);
       const bool room = at[i] + 18 <= buffer.size();
       const bool taken = (ok >> i) & 1;
-      CHECK(taken == (plain_decimal(text[i]) && room));
+      if (taken) CHECK((plain_decimal(text[i]) && room));
+      if (kVectorPath) CHECK(taken == (plain_decimal(text[i]) && room));
       if (taken) {
         const double want = std::strtod(text[i].c_str(), nullptr);
         CHECK(out[i] == want);
