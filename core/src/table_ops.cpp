@@ -5,6 +5,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "radix_sort.h"
 #include "shoal/column_builder.h"
 #include "shoal/error.h"
 #include "shoal/key.h"
@@ -251,6 +252,9 @@ int compare_values(const Column& a, std::size_t i, const Column& b, std::size_t 
 }
 
 std::vector<std::int64_t> sort_indices(const Table& t, std::span<const SortKey> keys) {
+  if (keys.size() == 1) {
+    if (auto order = detail::radix_sort_indices(t.column(keys[0].column), keys[0].ascending)) return std::move(*order);
+  }
   std::vector<std::int64_t> idx(t.num_rows());
   std::iota(idx.begin(), idx.end(), 0);
   std::vector<const Column*> cols;
