@@ -2,7 +2,9 @@
 // value range, and sorting one.
 #include <algorithm>
 #include <numeric>
+#include <optional>
 
+#include "radix_sort.h"
 #include "shoal/error.h"
 #include "shoal/table_ops.h"
 
@@ -32,6 +34,26 @@ std::size_t count_le(const Column& divisions, const Column& c, std::size_t r) {
   return lo;
 }
 
+// count_le on order_keys (radix_sort.h) for numeric and bool columns: a
+// binary search over integers instead of one through compare_values.
+class KeyCounts {
+ public:
+  static std::optional<KeyCounts> of(const Column& divisions, const Column& c) {
+    if (divisions.null_count() > 0) return std::nullopt;
+    auto d = detail::order_keys(divisions);
+    auto k = detail::order_keys(c);
+    if (!d || !k) return std::nullopt;
+    return KeyCounts(std::move(*d), std::move(*k));
+  }
+  std::size_t le(std::size_t r) const {
+    return static_cast<std::size_t>(std::upper_bound(divisions_.begin(), divisions_.end(), keys_[r]) - divisions_.begin());
+  }
+
+ private:
+  KeyCounts(std::vector<std::uint64_t> d, std::vector<std::uint64_t> k) : divisions_(std::move(d)), keys_(std::move(k)) {}
+  std::vector<std::uint64_t> divisions_, keys_;
+};
+
 }  // namespace
 
 std::vector<Table> hash_partition(const Table& t, std::span<const std::string> names, std::size_t n) {
@@ -51,13 +73,14 @@ std::vector<Table> range_partition(const Table& t, const std::string& column, co
                 column + "' is " + std::string(type_name(c.type())));
   }
   const std::size_t n = divisions.size() + 1;
+  const std::optional<KeyCounts> counts = KeyCounts::of(divisions, c);
   std::vector<std::uint32_t> piece(c.size());
   for (std::size_t r = 0; r < c.size(); ++r) {
     if (!c.is_valid(r)) {
       piece[r] = static_cast<std::uint32_t>(n - 1);
       continue;
     }
-    std::size_t k = count_le(divisions, c, r);
+    std::size_t k = counts ? counts->le(r) : count_le(divisions, c, r);
     piece[r] = static_cast<std::uint32_t>(ascending ? k : n - 1 - k);
   }
   return split_by(t, piece, n);

@@ -64,6 +64,24 @@ void radix_sort(std::vector<Entry>& a) {
 
 }  // namespace
 
+std::optional<std::vector<std::uint64_t>> order_keys(const Column& c) {
+  std::vector<std::uint64_t> keys(c.size());
+  switch (c.type()) {
+    case DataType::kFloat64:
+      for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = ordered(c.float64s()[r]);
+      break;
+    case DataType::kInt64:
+    case DataType::kTimestamp:
+      for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = ordered(c.int64s()[r]);
+      break;
+    case DataType::kBool:
+      for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = c.bools()[r] != 0;
+      break;
+    case DataType::kString: return std::nullopt;
+  }
+  return keys;
+}
+
 std::optional<std::vector<std::int64_t>> radix_sort_indices(const Column& c, bool ascending) {
   std::vector<Entry> entries;
   std::vector<std::int64_t> nulls;

@@ -97,9 +97,7 @@ Column concat(std::span<const ColumnPtr> columns) {
   }
   if (columns.size() == 1) return *columns[0];
   ColumnBuilder b(type, total);
-  for (const auto& c : columns) {
-    for (std::size_t i = 0; i < c->size(); ++i) b.append_from(*c, i);
-  }
+  for (const auto& c : columns) b.append_column(*c);
   return b.finish();
 }
 

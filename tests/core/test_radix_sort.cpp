@@ -80,3 +80,42 @@ TEST_CASE("string keys are left to the comparison sort") {
   b.append_string("a");
   CHECK_FALSE(detail::radix_sort_indices(b.finish(), true).has_value());
 }
+
+TEST_CASE("range_partition places numeric rows between divisions as compare_values orders them") {
+  std::mt19937_64 rng(9);
+  for (DataType type : {DataType::kFloat64, DataType::kInt64, DataType::kBool}) {
+    Column c = random_column(type, 4000, rng);
+    Column pool = random_column(type, 200, rng);
+    // Divisions: sorted valid values of the pool, ties and NaN included.
+    std::vector<std::int64_t> order = compared(pool, true);
+    std::vector<std::int64_t> picked;
+    for (std::size_t i = 0; i < order.size(); i += 23) {
+      if (pool.is_valid(static_cast<std::size_t>(order[i]))) picked.push_back(order[i]);
+    }
+    Column divisions = take(pool, picked);
+    Table t({"v"}, {std::make_shared<const Column>(c)});
+    for (bool ascending : {true, false}) {
+      INFO(type_name(type) << (ascending ? " ascending" : " descending"));
+      std::vector<Table> pieces = range_partition(t, "v", divisions, ascending);
+      REQUIRE(pieces.size() == divisions.size() + 1);
+      // Every row lands where counting the divisions <= it says.
+      std::vector<std::vector<std::int64_t>> want(pieces.size());
+      for (std::size_t r = 0; r < c.size(); ++r) {
+        std::size_t k = 0;
+        if (!c.is_valid(r)) k = divisions.size();
+        else {
+          for (std::size_t d = 0; d < divisions.size(); ++d) k += compare_values(divisions, d, c, r) <= 0;
+          if (!ascending) k = divisions.size() - k;
+        }
+        want[k].push_back(static_cast<std::int64_t>(r));
+      }
+      for (std::size_t p = 0; p < pieces.size(); ++p) {
+        Table expected = take(t, want[p]);
+        REQUIRE(pieces[p].num_rows() == expected.num_rows());
+        for (std::size_t r = 0; r < expected.num_rows(); ++r) {
+          CHECK(values_equal(pieces[p].column(0), r, expected.column(0), r));
+        }
+      }
+    }
+  }
+}

@@ -44,6 +44,8 @@ class ColumnBuilder {
   }
   /// Appends row `row` of `c` (value or null); c must have this type.
   void append_from(const Column& c, std::size_t row);
+  /// Appends every row of `c` (values and nulls) at once; c must have this type.
+  void append_column(const Column& c);
 
   /// The column built so far; the builder is empty afterwards.
   Column finish();
@@ -55,6 +57,7 @@ class ColumnBuilder {
     ++size_;
   }
   void set_bit(std::size_t i, bool v);
+  void start_validity();  // every row so far valid
 
   DataType type_;
   std::vector<std::uint8_t> u8_;
