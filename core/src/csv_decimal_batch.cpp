@@ -14,6 +14,10 @@ namespace shoal::detail {
 namespace {
 
 using ParseFn = std::uint32_t (*)(const std::string_view*, std::size_t, double*, const char*, const char*);
+using IntegerFn = std::uint32_t (*)(const std::string_view*, std::size_t, std::int64_t*, const char*, const char*);
+
+// Without AVX2 every integer goes to the general parser (std::from_chars).
+std::uint32_t no_integers(const std::string_view*, std::size_t, std::int64_t*, const char*, const char*) { return 0; }
 
 // Whether sixteen bytes may be read from a field's start (and its sign).
 // Compared as integers: the field need not lie in [lo, hi) at all.
@@ -180,6 +184,50 @@ __attribute__((target("avx2"))) inline void divide(std::size_t n, const Batch& b
   }
 }
 
+// Phase 2 for integers, eight fields at a time: which are [-]digits of at
+// most 16 bytes (sixteen digits fit the combine; any such value fits int64).
+__attribute__((target("avx2"))) inline std::uint32_t check_integers(std::size_t n, Batch& b) {
+  const __m256i one = _mm256_set1_epi32(1), sixteen = _mm256_set1_epi32(16);
+  std::uint32_t ok = 0;
+  for (std::size_t i = 0; i < n; i += 8) {
+    const __m256i size = load8(b.size + i), sign = load8(b.sign + i);
+    const __m256i in_field = _mm256_sub_epi32(bit(size), one);
+    const __m256i digits = _mm256_and_si256(load8(b.digit_bits + i), in_field);
+    __m256i good = _mm256_cmpeq_epi32(_mm256_or_si256(digits, sign), in_field);
+    good = _mm256_and_si256(good, nonzero(_mm256_and_si256(digits, bit(sign))));  // a digit after the sign
+    good = _mm256_and_si256(good, _mm256_cmpgt_epi32(_mm256_set1_epi32(17), size));
+    ok |= static_cast<std::uint32_t>(_mm256_movemask_ps(_mm256_castsi256_ps(good))) << i;
+    const __m256i size16 = _mm256_min_epu32(size, sixteen);  // no point: the point "at" the end
+    const __m256i shape = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_add_epi32(_mm256_mullo_epi32(sign, _mm256_set1_epi32(17)), size16),
+                                                              _mm256_set1_epi32(17)), size16);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(b.shape + i), shape);
+  }
+  return ok;
+}
+
+// Phase 4 for integers, four at a time: the digits' value, negated after a sign.
+__attribute__((target("avx2"))) inline void sign_integers(std::size_t n, const Batch& b, std::int64_t* out) {
+  for (std::size_t i = 0; i < n; i += 4) {
+    const __m256i h = _mm256_load_si256(reinterpret_cast<const __m256i*>(b.halves + i));
+    const __m256i m = _mm256_add_epi64(_mm256_mul_epu32(h, _mm256_set1_epi64x(100000000)), _mm256_srli_epi64(h, 32));
+    const __m256i sign = _mm256_cvtepu32_epi64(_mm_load_si128(reinterpret_cast<const __m128i*>(b.sign + i)));
+    const __m256i v = _mm256_add_epi64(_mm256_xor_si256(m, _mm256_sub_epi64(_mm256_setzero_si256(), sign)), sign);
+    alignas(32) std::int64_t lanes[4];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), v);
+    for (std::size_t k = 0; k < 4 && i + k < n; ++k) out[i + k] = lanes[k];
+  }
+}
+
+__attribute__((target("avx2"))) std::uint32_t parse_integers_avx2(const std::string_view* f, std::size_t n,
+                                                                 std::int64_t* out, const char* lo, const char* hi) {
+  Batch b;
+  load(f, n, lo, hi, b);
+  const std::uint32_t ok = check_integers(n, b) & static_cast<std::uint32_t>((std::uint64_t{1} << n) - 1);
+  combine(n, b);
+  sign_integers(n, b, out);
+  return ok;
+}
+
 __attribute__((target("avx2"))) std::uint32_t parse_avx2(const std::string_view* f, std::size_t n, double* out,
                                                         const char* lo, const char* hi) {
   Batch b;
@@ -194,8 +242,13 @@ ParseFn parse_fn() noexcept {
   static const ParseFn fn = __builtin_cpu_supports("avx2") ? parse_avx2 : parse_words;
   return fn;
 }
+IntegerFn integer_fn() noexcept {
+  static const IntegerFn fn = __builtin_cpu_supports("avx2") ? parse_integers_avx2 : no_integers;
+  return fn;
+}
 #else
 ParseFn parse_fn() noexcept { return parse_words; }
+IntegerFn integer_fn() noexcept { return no_integers; }
 #endif
 
 }  // namespace
@@ -203,6 +256,11 @@ ParseFn parse_fn() noexcept { return parse_words; }
 std::uint32_t parse_decimals(const std::string_view* fields, std::size_t n, double* out, const char* lo,
                              const char* hi) {
   return parse_fn()(fields, n, out, lo, hi);
+}
+
+std::uint32_t parse_integers(const std::string_view* fields, std::size_t n, std::int64_t* out, const char* lo,
+                             const char* hi) {
+  return integer_fn()(fields, n, out, lo, hi);
 }
 
 }  // namespace shoal::detail

@@ -1,5 +1,5 @@
-// Plain decimals converted many at a time (private to core): the float
-// columns of a batch of split CSV records.
+// Plain decimals and integers converted many at a time (private to core):
+// the float and integer columns of a batch of split CSV records.
 //
 // One field is converted without a branch on its shape: sixteen bytes are
 // loaded, the point is found by a compare, a shuffle chosen by (length,
@@ -24,6 +24,13 @@ namespace shoal::detail {
 /// exponents, long mantissas, a leading '+' or '.', text). Each converted
 /// value is the double strtod gives.
 std::uint32_t parse_decimals(const std::string_view* fields, std::size_t n, double* out, const char* lo,
+                             const char* hi);
+
+/// The same for integer columns: converts fields[i] into out[i] when it is
+/// [-]digits of at most 16 bytes and readable as above; returns the mask of
+/// the fields converted (none on CPUs without AVX2). Each converted value is
+/// the one std::from_chars gives.
+std::uint32_t parse_integers(const std::string_view* fields, std::size_t n, std::int64_t* out, const char* lo,
                              const char* hi);
 
 }  // namespace shoal::detail

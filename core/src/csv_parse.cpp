@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <memory>
+#include <type_traits>
 
 #include "csv_decimal.h"
 #include "csv_decimal_batch.h"
@@ -90,7 +91,9 @@ class BlockSink {
       if (!k.builder) {
         for (std::size_t r = 0; r < b.size; ++r) add_group(b.field(r, k.col));
       } else if (k.builder->type() == DataType::kFloat64) {
-        if (!convert_numbers(k.builder, k.col, b)) first_error(b);
+        if (!convert_column<double>(k.builder, k.col, b)) first_error(b);
+      } else if (k.builder->type() == DataType::kInt64) {
+        if (!convert_column<std::int64_t>(k.builder, k.col, b)) first_error(b);
       } else {
         for (std::size_t r = 0; r < b.size; ++r) convert(k.builder, k.col, b.field(r, k.col), b.lines[r]);
       }
@@ -148,29 +151,44 @@ class BlockSink {
   std::vector<std::int32_t>& groups() noexcept { return group_of_row_; }
 
  private:
-  // A float64 column of a batch; false at the first value that is no number.
-  // The plain decimals convert together (csv_decimal_batch.h); the fields
-  // they leave (nulls, exponents, bad values) go one at a time, in order. A
-  // plain decimal is taken as a number before the null markers are
-  // consulted unless a marker is itself one (na_values=["0"]).
-  bool convert_numbers(ColumnBuilder* builder, std::size_t col, const RecordBatch& b) {
-    static_assert(RecordBatch::kMaxRecords <= 32, "parse_decimals takes at most 32 fields");
+  // A float64 or int64 column (T) of a batch; false at the first value that
+  // is no number. The plain numbers convert together (csv_decimal_batch.h);
+  // the fields they leave (nulls, exponents, bad values) go one at a time,
+  // in order. A plain number is taken before the null markers are consulted
+  // unless a marker is itself one (na_values=["0"]).
+  template <class T>
+  bool convert_column(ColumnBuilder* builder, std::size_t col, const RecordBatch& b) {
+    static_assert(RecordBatch::kMaxRecords <= 32, "the batch parsers take at most 32 fields");
     std::string_view fields[RecordBatch::kMaxRecords];
-    double values[RecordBatch::kMaxRecords];
+    T values[RecordBatch::kMaxRecords];
     for (std::size_t r = 0; r < b.size; ++r) fields[r] = b.field(r, col);
     const std::uint32_t all = static_cast<std::uint32_t>((std::uint64_t{1} << b.size) - 1);
-    std::uint32_t ok = numeric_marker_ ? 0 : parse_decimals(fields, b.size, values, lo_, hi_);
+    std::uint32_t ok = 0;
+    if constexpr (std::is_same_v<T, double>) ok = numeric_marker_ ? 0 : parse_decimals(fields, b.size, values, lo_, hi_);
+    else ok = numeric_marker_ ? 0 : parse_integers(fields, b.size, values, lo_, hi_);
+    auto append = [&](std::size_t from, std::size_t to) {
+      if constexpr (std::is_same_v<T, double>) builder->append_float64s({values + from, to - from});
+      else builder->append_int64s({values + from, to - from});
+    };
     std::size_t from = 0;  // the first converted value not yet appended
     for (std::uint32_t left = ~ok & all; left; left &= left - 1) {
       const auto r = static_cast<std::size_t>(__builtin_ctz(left));
-      builder->append_float64s({values + from, r - from});
+      append(from, r);
       from = r + 1;
-      double d;
-      if (na_.contains(fields[r])) builder->append_null();
-      else if (parse_number(fields[r], d)) builder->append_float64(d);
-      else return false;
+      if (na_.contains(fields[r])) {
+        builder->append_null();
+        continue;
+      }
+      T v;
+      if constexpr (std::is_same_v<T, double>) {
+        if (!parse_number(fields[r], v)) return false;
+        builder->append_float64(v);
+      } else {
+        if (!parse_int(fields[r], v)) return false;
+        builder->append_int64(v);
+      }
     }
-    builder->append_float64s({values + from, b.size - from});
+    append(from, b.size);
     return true;
   }
   bool parse_wide(std::string_view v, double& d) const {

@@ -45,8 +45,20 @@ class KeyCounts {
     if (!d || !k) return std::nullopt;
     return KeyCounts(std::move(*d), std::move(*k));
   }
+  /// upper_bound without a branch on the data (a select per halving):
+  /// rows come in no order, and a mispredicted step costs more than a
+  /// wasted comparison.
   std::size_t le(std::size_t r) const {
-    return static_cast<std::size_t>(std::upper_bound(divisions_.begin(), divisions_.end(), keys_[r]) - divisions_.begin());
+    const std::uint64_t k = keys_[r];
+    const std::uint64_t* base = divisions_.data();
+    std::size_t n = divisions_.size();
+    if (n == 0) return 0;
+    while (n > 1) {
+      const std::size_t half = n / 2;
+      base = base[half] <= k ? base + half : base;
+      n -= half;
+    }
+    return static_cast<std::size_t>(base - divisions_.data()) + (*base <= k);
   }
 
  private:

@@ -4,6 +4,7 @@
 // too close to the end of the readable bytes to be taken.
 #include <doctest/doctest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -97,4 +98,63 @@ TEST_CASE("batch decimals: fields outside the readable range are left alone") {
   CHECK(parse_decimals(&f, 1, out, buffer.data() + 1, buffer.data() + buffer.size()) == 0);
   CHECK(parse_decimals(&f, 1, out, buffer.data(), buffer.data() + buffer.size()) == 1);
   CHECK(out[0] == 1.25);
+}
+
+namespace {
+
+// [-]digits of at most 16 bytes: what the vector path takes as an integer.
+bool plain_integer(const std::string& s) {
+  if (s.empty() || s.size() > 16) return false;
+  std::size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+std::string random_integer(std::mt19937_64& rng) {
+  static const char* odd[] = {"", "-", "+7", "1.0", "1e5", "0x10", "--1", "1-", " 1", "-0", "007",
+                              "9223372036854775807", "-9223372036854775808", "9999999999999999", "-999999999999999"};
+  if (rng() % 5 == 0) return odd[rng() % std::size(odd)];
+  std::string s = rng() % 3 == 0 ? "-" : "";
+  for (int d = 0, n = 1 + static_cast<int>(rng() % 19); d < n; ++d) s += static_cast<char>('0' + rng() % 10);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("batch integers: the fields taken are [-]digits, each the value from_chars gives") {
+  std::mt19937_64 rng(13);
+  for (int round = 0; round < 400; ++round) {
+    const std::size_t n = 1 + rng() % 32;
+    std::vector<std::string> text(n);
+    std::string buffer;
+    std::vector<std::size_t> at(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      text[i] = random_integer(rng);
+      at[i] = buffer.size();
+      buffer += text[i] + ",";
+    }
+    if (rng() % 4 != 0) buffer += std::string(32, '7');
+    std::vector<std::string_view> fields(n);
+    for (std::size_t i = 0; i < n; ++i) fields[i] = std::string_view(buffer.data() + at[i], text[i].size());
+    std::int64_t out[33];
+    for (auto& v : out) v = -777;
+    const std::uint32_t ok =
+        shoal::detail::parse_integers(fields.data(), n, out, buffer.data(), buffer.data() + buffer.size());
+    CHECK(out[n] == -777);
+    for (std::size_t i = 0; i < n; ++i) {
+      INFO("field '" << text[i] << "' of " << n);
+      const bool room = at[i] + 18 <= buffer.size();
+      const bool taken = (ok >> i) & 1;
+      if (taken) CHECK((plain_integer(text[i]) && room));
+      if (kVectorPath) CHECK(taken == (plain_integer(text[i]) && room));
+      if (taken) {
+        std::int64_t want = 0;
+        std::from_chars(text[i].data(), text[i].data() + text[i].size(), want);
+        CHECK(out[i] == want);
+      }
+    }
+  }
 }

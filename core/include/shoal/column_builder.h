@@ -37,6 +37,14 @@ class ColumnBuilder {
     }
     size_ += v.size();
   }
+  /// Appends valid int64 values at once.
+  void append_int64s(std::span<const std::int64_t> v) {
+    i64_.insert(i64_.end(), v.begin(), v.end());
+    if (!validity_.empty()) {
+      for (std::size_t i = 0; i < v.size(); ++i) set_bit(size_ + i, true);
+    }
+    size_ += v.size();
+  }
   void append_string(std::string_view v) {
     str_.chars.append(v.data(), v.size());
     str_.offsets.push_back(static_cast<std::int64_t>(str_.chars.size()));
