@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 #include "csv_decimal.h"
 
@@ -238,18 +239,23 @@ __attribute__((target("avx2"))) std::uint32_t parse_avx2(const std::string_view*
   return ok;
 }
 
-ParseFn parse_fn() noexcept {
-  static const ParseFn fn = __builtin_cpu_supports("avx2") ? parse_avx2 : parse_words;
-  return fn;
-}
-IntegerFn integer_fn() noexcept {
-  static const IntegerFn fn = __builtin_cpu_supports("avx2") ? parse_integers_avx2 : no_integers;
-  return fn;
-}
+bool has_vectors() noexcept { return __builtin_cpu_supports("avx2"); }
+ParseFn vector_parse_fn() noexcept { return parse_avx2; }
+IntegerFn vector_integer_fn() noexcept { return parse_integers_avx2; }
 #else
-ParseFn parse_fn() noexcept { return parse_words; }
-IntegerFn integer_fn() noexcept { return no_integers; }
+bool has_vectors() noexcept { return false; }
+ParseFn vector_parse_fn() noexcept { return parse_words; }
+IntegerFn vector_integer_fn() noexcept { return no_integers; }
 #endif
+
+// Whether the vector paths are in use: where the CPU has them, unless a
+// test turned them off (use_vector_numbers).
+std::atomic<bool> vectors{has_vectors()};
+
+ParseFn parse_fn() noexcept { return vectors.load(std::memory_order_relaxed) ? vector_parse_fn() : parse_words; }
+IntegerFn integer_fn() noexcept {
+  return vectors.load(std::memory_order_relaxed) ? vector_integer_fn() : no_integers;
+}
 
 }  // namespace
 
@@ -261,6 +267,12 @@ std::uint32_t parse_decimals(const std::string_view* fields, std::size_t n, doub
 std::uint32_t parse_integers(const std::string_view* fields, std::size_t n, std::int64_t* out, const char* lo,
                              const char* hi) {
   return integer_fn()(fields, n, out, lo, hi);
+}
+
+bool use_vector_numbers(bool on) noexcept {
+  if (on && !has_vectors()) return false;
+  vectors.store(on, std::memory_order_relaxed);
+  return true;
 }
 
 }  // namespace shoal::detail

@@ -33,4 +33,8 @@ std::uint32_t parse_decimals(const std::string_view* fields, std::size_t n, doub
 std::uint32_t parse_integers(const std::string_view* fields, std::size_t n, std::int64_t* out, const char* lo,
                              const char* hi);
 
+/// Turns the vector paths on (where the CPU has AVX2; false otherwise, and
+/// nothing changes) or off, so that tests check both. On by default.
+bool use_vector_numbers(bool on) noexcept;
+
 }  // namespace shoal::detail

@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "csv_decimal_batch.h"
 #include "shoal/csv.h"
 #include "shoal/dataframe.h"
 #include "shoal/error.h"
@@ -247,14 +248,19 @@ TEST_CASE("decimals parse to the double strtod gives") {
     text += s + "\n";
   }
   InlineExecutor ex;
-  Table t = read_csv(write_file("decimals.csv", text)).compute(ex);
-  REQUIRE(t.column("v").type() == DataType::kFloat64);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    double want = std::strtod(values[i].c_str(), nullptr);
-    INFO(values[i]);
-    CHECK(t.column("v").float64s()[i] == want);
-    CHECK(std::signbit(t.column("v").float64s()[i]) == std::signbit(want));
+  for (bool vector : {true, false}) {  // the vector batch path (where the CPU has it) and the word-at-a-time one
+    if (!detail::use_vector_numbers(vector)) continue;
+    INFO((vector ? "vector path" : "scalar path"));
+    Table t = read_csv(write_file("decimals.csv", text)).compute(ex);
+    REQUIRE(t.column("v").type() == DataType::kFloat64);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      double want = std::strtod(values[i].c_str(), nullptr);
+      INFO(values[i]);
+      CHECK(t.column("v").float64s()[i] == want);
+      CHECK(std::signbit(t.column("v").float64s()[i]) == std::signbit(want));
+    }
   }
+  detail::use_vector_numbers(true);
 }
 
 TEST_CASE("the structural fast path and the byte-wise scanner agree field by field") {
