@@ -40,15 +40,6 @@ struct CsvPlan {
   Schema schema;
 };
 
-std::int64_t count_byte(std::string_view bytes, char c) {
-  std::int64_t n = 0;
-  for (const char* p = bytes.data(), *end = p + bytes.size();
-       (p = static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(end - p)))); ++p) {
-    ++n;
-  }
-  return n;
-}
-
 bool has_records(const char* b, const char* e) {
   return std::any_of(b, e, [](char c) { return c != '\n' && c != '\r'; });
 }
@@ -130,7 +121,7 @@ Value csv_count_op(OpContext&, std::span<const Value>, const Params& p) {
   for (std::size_t at = b; at < e;) {
     std::string_view bytes = reader.read(at, std::min(kPiece, e - at));
     if (bytes.empty()) break;  // the file is shorter than the plan: the block reports it
-    quotes += count_byte(bytes, quote);
+    quotes += detail::count_char(bytes, quote);
     at += bytes.size();
   }
   return Value(quotes);

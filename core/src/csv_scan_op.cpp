@@ -137,9 +137,22 @@ Table grouped_partial(GroupedChunk& c, const Step& step, const StringGroups& gro
 // that straddles its end must complete inside the buffer.
 constexpr std::size_t kSlack = std::size_t{64} << 10;
 
+// The quote characters of the bytes a speculative scan parses that lie
+// before its block's nominal end (see csv_scan_op).
+struct QuoteCount {
+  char quote;
+  std::size_t limit;  // the nominal end
+  std::int64_t total = 0;
+  void add(const char* bytes, std::size_t at, std::size_t next) {
+    if (next > limit) next = limit;
+    if (next > at) total += count_char({bytes, next - at}, quote);
+  }
+};
+
 // Parses the chunk [at, at + n) of a block, `parse(begin, end, stop, line)`
 // giving a result with the `next` record's start, and returns it with that
-// record's file offset. The bytes come from a buffer (file_reader.h) holding
+// record's file offset; counts the quotes of what it parsed into `quotes`
+// (when given), from the bytes in cache. The bytes come from a buffer (file_reader.h) holding
 // the chunk and kSlack more; where the straddling record does not complete
 // there (it reaches the buffer's end, or fails to parse, before the block's
 // end), the chunk is parsed again from the mapping, which holds the whole
@@ -147,7 +160,7 @@ constexpr std::size_t kSlack = std::size_t{64} << 10;
 // error is raised again with the true line number, counted only then.
 template <class Parse>
 auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n,
-                 std::int64_t line, Parse&& parse) {
+                 std::int64_t line, QuoteCount* quotes, Parse&& parse) {
   const std::size_t rest = r.end - at;
   const std::size_t want = std::min(n + kSlack, rest);
   std::string_view bytes = reader.read(at, want);
@@ -157,7 +170,10 @@ auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, s
     try {
       auto c = parse(bytes.data(), end, bytes.data() + n, line);
       const std::size_t next = at + static_cast<std::size_t>(c.next - bytes.data());
-      if (final || c.next != end) return std::pair{std::move(c), next};
+      if (final || c.next != end) {
+        if (quotes) quotes->add(bytes.data(), at, next);
+        return std::pair{std::move(c), next};
+      }
     } catch (const Error&) {
       if (final) parse(bytes.data(), end, bytes.data() + n, line_at(f, r, at));  // throws, naming the line
     }
@@ -173,15 +189,16 @@ auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, s
     }
   }();
   const std::size_t next = static_cast<std::size_t>(c.next - f.data());
+  if (quotes) quotes->add(b, at, next);
   f.release(at, next - at);
   return std::pair{std::move(c), next};
 }
 
-Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
-  CsvFileSpec spec = CsvFileSpec::from_params(p);
-  MappedFile f(spec.path);
+// The block's records [r.begin, r.end) through the steps (`extra`: their
+// arguments after the table), a chunk at a time.
+Value scan_block(OpContext& ctx, const Params& p, const CsvFileSpec& spec, const MappedFile& f, const BlockRange& r,
+                 std::span<const Value> extra, QuoteCount* quotes) {
   FileReader reader(spec.path);
-  BlockRange r = resolve_block(f, a[0].as_list(), p, spec.dialect.quote);
   std::vector<Step> steps = steps_of(p.at("steps"), ctx);
   ChunkResults out(steps.back());
   const std::optional<std::size_t> key = grouping_column(steps, spec);
@@ -192,23 +209,91 @@ Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
     std::size_t n = at < r.end ? std::min(kCsvChunkBytes, r.end - at) : 0;
     if (key) {
       const std::size_t known = groups.size();
-      auto [c, next] = parse_chunk(reader, f, r, at, n, line, [&](const char* b, const char* e, const char* stop,
-                                                                   std::int64_t l) {
+      auto [c, next] = parse_chunk(reader, f, r, at, n, line, quotes, [&](const char* b, const char* e,
+                                                                          const char* stop, std::int64_t l) {
         groups.truncate(known);
         return parse_csv_chunk_grouped(b, e, stop, l, spec, *key, groups);
       });
       out.add(Value(grouped_partial(c, steps[0], groups)));
       at = next, line = c.next_line;
     } else {
-      auto [c, next] = parse_chunk(reader, f, r, at, n, line, [&](const char* b, const char* e, const char* stop,
-                                                                   std::int64_t l) {
+      auto [c, next] = parse_chunk(reader, f, r, at, n, line, quotes, [&](const char* b, const char* e,
+                                                                          const char* stop, std::int64_t l) {
         return parse_csv_chunk(b, e, stop, l, spec);
       });
-      out.add(run_steps(ctx, steps, Value(std::move(c.table)), a.subspan(1)));
+      out.add(run_steps(ctx, steps, Value(std::move(c.table)), extra));
       at = next, line = c.next_line;
     }
   } while (at < r.end);
   return out.finish();
+}
+
+// The quotes of bytes [from, to) of the file.
+std::int64_t quotes_between(const MappedFile& f, std::size_t from, std::size_t to, char quote) {
+  return to > from ? count_char({f.data() + from, to - from}, quote) : 0;
+}
+
+// A speculative scan (csv_scan_check below) cuts its block as though both
+// nominal ends lay outside quotes, which needs no count of the quotes
+// before them, and counts the quotes of its own nominal range as it parses.
+// It gives [parsed, result, quotes, begin, end]: whether the scan finished
+// (a wrong guess may make good bytes look bad, so an error is only kept in
+// mind), its result, the nominal range's quote count and where it cut.
+Value speculative_scan(OpContext& ctx, std::span<const Value> extra, const Params& p) {
+  CsvFileSpec spec = CsvFileSpec::from_params(p);
+  MappedFile f(spec.path);
+  BlockRange r = resolve_block(f, List{Value(std::int64_t{0})}, p, spec.dialect.quote);
+  // Guessed independently, the ends may cross (each scan for a record start
+  // took the other's quotes for text): nothing to parse, and the check will
+  // not find the same cut.
+  r.end = std::max(r.end, r.begin);
+  const auto begin = static_cast<std::size_t>(p.at("begin").as_int());
+  const auto end = static_cast<std::size_t>(p.at("end").as_int());
+  QuoteCount quotes{spec.dialect.quote, end};
+  Value result;
+  bool parsed = true;
+  try {
+    result = scan_block(ctx, p, spec, f, r, extra, &quotes);
+    quotes.total += quotes_between(f, begin, std::min(r.begin, end), spec.dialect.quote);
+  } catch (const std::exception&) {  // a wrong guess may make any failure; the check decides
+    parsed = false;
+    quotes.total = quotes_between(f, begin, end, spec.dialect.quote);
+  }
+  return Value(List{Value(parsed), std::move(result), Value(quotes.total),
+                    Value(static_cast<std::int64_t>(r.begin)), Value(static_cast<std::int64_t>(r.end))});
+}
+
+Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
+  if (const Value* s = p.find("speculative"); s && s->as_bool()) return speculative_scan(ctx, a.subspan(1), p);
+  CsvFileSpec spec = CsvFileSpec::from_params(p);
+  MappedFile f(spec.path);
+  return scan_block(ctx, p, spec, f, resolve_block(f, a[0].as_list(), p, spec.dialect.quote), a.subspan(1), nullptr);
+}
+
+// Keeps a speculative scan's result when the true quote counts (of the
+// file's blocks up to this one) cut the block where the guess did; else
+// scans it again, cut right. A scan that failed is run again too: its error
+// is raised only if it was not the guess's.
+Value csv_scan_check_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
+  const List& guess = a[0].as_list();
+  const List& counts = a[1].as_list();
+  if (guess.at(0).as_bool()) {
+    std::int64_t before = 0;
+    for (std::size_t i = 0; i + 1 < counts.size(); ++i) before += counts[i].as_int();
+    const std::int64_t after = before + counts.back().as_int();
+    if (before % 2 == 0 && after % 2 == 0) return guess.at(1);  // both ends outside quotes, as guessed
+    CsvFileSpec spec = CsvFileSpec::from_params(p);
+    MappedFile f(spec.path);
+    BlockRange r = resolve_block(f, counts, p, spec.dialect.quote);
+    if (static_cast<std::int64_t>(r.begin) == guess.at(3).as_int() &&
+        static_cast<std::int64_t>(r.end) == guess.at(4).as_int()) {
+      return guess.at(1);  // inside quotes, but cut at the same records
+    }
+  }
+  Params exact = p;
+  exact.set("speculative", false);
+  std::vector<Value> args(a.begin() + 1, a.end());
+  return csv_scan_op(ctx, args, exact);
 }
 
 }  // namespace
@@ -222,6 +307,15 @@ void register_csv_scan_op(OpRegistry& r) {
   op.inputs = {PortSpec{"counts", "list"}, PortSpec{"extra", "any", "", false, true}};
   op.fn = csv_scan_op;
   r.add(std::move(op));
+
+  Op check;
+  check.name = "dataframe.csv_scan_check";
+  check.doc = "A speculative csv_scan's result, kept when the blocks' quote counts cut the block where it guessed, "
+              "else the block scanned again.";
+  check.group = "DataFrame";
+  check.inputs = {PortSpec{"guess", "list"}, PortSpec{"counts", "list"}, PortSpec{"extra", "any", "", false, true}};
+  check.fn = csv_scan_check_op;
+  r.add(std::move(check));
 }
 
 }  // namespace shoal::detail

@@ -87,12 +87,49 @@ Chain follow(const Graph& g, std::size_t i, const Readers& readers, const std::u
   return c;
 }
 
-Task fused_task(const Task& block, const Task& last, Chain& c) {
+// A fused chain's tasks. The scan guesses that its block's ends lie outside
+// quotes, so it needs none of the file's quote counts and the file is read
+// once (csv_scan_op.cpp); its quote count is a task of its own, so that a
+// check waiting for the counts of the blocks before it fetches no results;
+// the check takes the chain's last key.
+struct Fused {
+  Task scan, quotes, check;
+};
+
+Key derived(const Key& k, const std::string& suffix) { return Key(k.name() + suffix, k.index()); }
+
+Fused fused_tasks(const Task& block, const Task& last, Chain& c) {
   Params p = block.params ? *block.params : Params{};
   p.set("steps", Value(std::move(c.steps)));
-  std::vector<Arg> args{block.args.at(0)};
-  args.insert(args.end(), c.extra.begin(), c.extra.end());
-  return make_task(last.key, "dataframe.csv_scan", std::move(args), std::make_shared<const Params>(std::move(p)));
+  Params guess = p;
+  guess.set("speculative", true);
+  std::vector<Arg> scan_args{Arg(Value(List{}))};
+  scan_args.insert(scan_args.end(), c.extra.begin(), c.extra.end());
+  const Key scan = derived(last.key, "-scan"), quotes = derived(last.key, "-quotes");
+  std::vector<Arg> check_args{Arg(scan), block.args.at(0)};  // the counts: renamed in fuse_scans
+  check_args.insert(check_args.end(), c.extra.begin(), c.extra.end());
+  return {make_task(scan, "dataframe.csv_scan", std::move(scan_args), std::make_shared<const Params>(std::move(guess))),
+          make_task(quotes, "getitem", {Arg(scan)}, std::make_shared<const Params>(Params{{"index", std::int64_t{2}}})),
+          make_task(last.key, "dataframe.csv_scan_check", std::move(check_args), std::make_shared<const Params>(std::move(p)))};
+}
+
+// The count key among a block's arguments that is its own: the last of the
+// counts of the file's blocks up to it.
+std::optional<Key> own_count(const Task& block) {
+  const Arg& counts = block.args.at(0);
+  if (!counts.is_list() || counts.items().empty() || !counts.items().back().is_ref()) return std::nullopt;
+  return counts.items().back().ref();
+}
+
+// The counts argument with each fused block's count task replaced by its
+// speculative scan's quote count.
+Arg renamed_counts(const Arg& counts, const std::unordered_map<Key, Key>& quotes_of) {
+  std::vector<Arg> out;
+  for (const Arg& a : counts.items()) {
+    auto it = a.is_ref() ? quotes_of.find(a.ref()) : quotes_of.end();
+    out.push_back(it == quotes_of.end() ? a : Arg(it->second));
+  }
+  return Arg(std::move(out));
 }
 
 }  // namespace
@@ -102,21 +139,32 @@ Graph fuse_scans(const Graph& g, std::span<const Key> outputs) {
   Readers readers = readers_of(g);
   std::unordered_set<Key> out(outputs.begin(), outputs.end());
   std::vector<char> dropped(tasks.size(), 0);
-  std::unordered_map<std::size_t, Task> replaced;
+  std::unordered_map<std::size_t, Fused> replaced;
+  std::unordered_map<Key, Key> quotes_of;  // a fused block's count task -> its scan's quote count
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     if (tasks[i].op_name() != "dataframe.csv_block" || tasks[i].prelude) continue;
     Chain c = follow(g, i, readers, out);
     if (c.steps.empty()) continue;
     for (std::size_t k : c.fused_away) dropped[k] = 1;
-    replaced.emplace(c.last, fused_task(tasks[i], tasks[c.last], c));
+    Fused f = fused_tasks(tasks[i], tasks[c.last], c);
+    if (auto own = own_count(tasks[i])) quotes_of.emplace(*own, f.quotes.key);
+    replaced.emplace(c.last, std::move(f));
   }
   if (replaced.empty()) return g;
   Graph fused;
-  fused.reserve(tasks.size());
+  fused.reserve(tasks.size() + 2 * replaced.size());
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     if (dropped[i]) continue;
     auto it = replaced.find(i);
-    fused.add(it == replaced.end() ? tasks[i] : std::move(it->second));
+    if (it == replaced.end()) {
+      fused.add(tasks[i]);  // count tasks no one reads any more are left to the plan, which skips them
+      continue;
+    }
+    Fused& f = it->second;
+    f.check.args[1] = renamed_counts(f.check.args[1], quotes_of);
+    fused.add(std::move(f.scan));
+    fused.add(std::move(f.quotes));
+    fused.add(std::move(f.check));
   }
   return fused;
 }
