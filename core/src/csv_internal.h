@@ -126,14 +126,31 @@ BlockRange resolve_block(const MappedFile& f, const List& counts, const Params& 
 /// The physical line at `offset` of a block's file (counted: for errors).
 std::int64_t line_at(const MappedFile& f, const BlockRange& r, std::size_t offset);
 
-/// How many times c occurs in bytes (memchr: near memory speed when rare).
+/// How many times c occurs in bytes. memchr finds the first (near memory
+/// speed when there is none, as in most files); from there on the bytes
+/// are compared 64 at a time, since calling memchr per occurrence costs
+/// more than the parse when every record holds quotes.
 inline std::int64_t count_char(std::string_view bytes, char c) {
+  const char* end = bytes.data() + bytes.size();
+  const char* p = static_cast<const char*>(std::memchr(bytes.data(), c, bytes.size()));
+  if (!p) return 0;
   std::int64_t n = 0;
-  for (const char *p = bytes.data(), *end = p + bytes.size();
-       (p = static_cast<const char*>(std::memchr(p, c, static_cast<std::size_t>(end - p)))); ++p) {
-    ++n;
+#if defined(__SSE2__)
+  const __m128i needle = _mm_set1_epi8(c);
+  auto eq = [&](const char* at) { return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), needle); };
+  while (end - p >= 64) {
+    // Each byte lane counts at most 4 per step: 63 steps fit in a byte.
+    const char* stop = p + std::min<std::ptrdiff_t>((end - p) / 64, 63) * 64;
+    __m128i acc = _mm_setzero_si128();
+    for (; p < stop; p += 64) {
+      const __m128i hits = _mm_add_epi8(_mm_add_epi8(eq(p), eq(p + 16)), _mm_add_epi8(eq(p + 32), eq(p + 48)));
+      acc = _mm_sub_epi8(acc, hits);
+    }
+    const __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());
+    n += _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums));
   }
-  return n;
+#endif
+  return n + std::count(p, end, c);
 }
 
 }  // namespace shoal::detail

@@ -1,21 +1,25 @@
 // The record splitter of csv_split.h, in two stages as in simdjson.
 //
 // Stage 1 flattens: window after window, it writes the offset (from p) of
-// every delimiter or '\n' into one array and of every '\n' into another,
-// up to the first quote or '\r'. The writes are unconditional, several
-// offsets at a time, so a window costs the same few branches however its
-// fields fall; a bit walk that branches on each delimiter mispredicts on
-// every record.
+// every delimiter or '\n' outside quotes into one array and of every such
+// '\n' into another, up to the first byte that breaks the rules of
+// csv_split.h on quotes and '\r' (csv_split_quotes.h). The writes are
+// unconditional, several offsets at a time, so a window costs the same few
+// branches however its fields fall; a bit walk that branches on each
+// delimiter mispredicts on every record.
 //
 // Stage 2 assigns the offsets to records: since every record taken has
 // exactly `columns` fields, record i owns offsets i*columns onwards, and
 // it is well formed when its last one is the i-th newline (so the ones
-// before it are delimiters). A record that is not stops the batch.
+// before it are delimiters). A record that is not stops the batch. Only
+// when stage 1 met a quote or '\r' does stage 2 look at the bytes again,
+// to mark the quoted fields and drop the '\r' of CRLF.
 //
 // The windows' masks and stage 1 are compiled once per instruction set
 // (SSE2 for every x86-64, AVX2 + BMI, AVX-512 with byte compress) through
 // target attributes, chosen once at run time.
 #include "csv_split.h"
+#include "csv_split_quotes.h"
 
 #include <algorithm>
 #include <atomic>
@@ -26,12 +30,6 @@
 
 namespace shoal::detail {
 namespace {
-
-struct Masks {
-  std::uint64_t structural;  // delimiter or '\n'
-  std::uint64_t newline;
-  std::uint64_t special;  // quote or '\r'
-};
 
 // Stage 1 stops once it has all the offsets a batch can use, so a window
 // writes at most 64 offsets past kMaxRecords * kMaxColumns (fields) or
@@ -57,32 +55,39 @@ struct Flat {
   std::uint32_t newlines[kMaxNewlineOffsets];
   std::size_t nfields = 0;
   std::size_t nnewlines = 0;
+  bool quotes = false;  // a quote or '\r' in the windows flattened
 };
 
 // The windows from p, flattened with masks M and writer W, until one holds
-// a quote or '\r' (cut there: the record holding it is declined), is not
-// fully readable, or the offsets cover every record the batch can take.
-// Fields are written with WF, newlines (fewer) with WN.
+// a byte that breaks the quote and '\r' rules (cut there: the record
+// holding it is declined), is not fully readable, or the offsets cover
+// every record the batch can take. Fields are written with WF, newlines
+// (fewer) with WN; PX is the prefix XOR of the quote rules.
 // Always inlined into the per-ISA entry points below, so M and W inline.
 using WriteFn = std::uint32_t* (*)(std::uint64_t bits, std::uint32_t base, std::uint32_t* out);
-template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN>
+template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixXorFn PX>
 [[gnu::always_inline]] inline void flatten(const char* p, const Plan& plan, Flat& f) {
   std::uint32_t* fields = f.fields;
   std::uint32_t* newlines = f.newlines;
+  QuoteState quotes;
+  std::uint64_t seen = 0;
   for (std::size_t off = 0; plan.readable - off >= 64 && off < kMaxOffset; off += 64) {
-    const Masks m = M(p + off, plan.d);
-    const std::uint64_t before_special = (m.special - 1) & ~m.special;  // all bits when there is none
+    Masks m = M(p + off, plan.d);
+    seen |= m.quote | m.cr;
+    const std::uint64_t bad = apply_quote_rules<PX>(m, quotes);
+    const std::uint64_t before_bad = (bad - 1) & ~bad;  // all bits when there is none
     const auto base = static_cast<std::uint32_t>(off);
-    fields = WF(m.structural & before_special, base, fields);
-    newlines = WN(m.newline & before_special, base, newlines);
+    fields = WF(m.structural & before_bad, base, fields);
+    newlines = WN(m.newline & before_bad, base, newlines);
     const auto nf = static_cast<std::size_t>(fields - f.fields), nn = static_cast<std::size_t>(newlines - f.newlines);
-    if (m.special || nf >= plan.fields || nn >= plan.records) break;
+    if (bad || nf >= plan.fields || nn >= plan.records) break;
     // Past stop once a record ends there (the last newline is only read
     // near stop: reading it every window costs a store-to-load round trip).
     if (off + 64 >= plan.stop && nn && newlines[-1] + std::size_t{1} >= plan.stop) break;
   }
   f.nfields = static_cast<std::size_t>(fields - f.fields);
   f.nnewlines = static_cast<std::size_t>(newlines - f.newlines);
+  f.quotes = seen != 0;
 }
 
 // Writes base + the index of each set bit, kGroup at a time whatever the
@@ -110,7 +115,7 @@ using FlattenFn = void (*)(const char* p, const Plan& plan, Flat& f);
 Masks masks_sse2(const char* q, SplitDialect d) {
   const __m128i dl = _mm_set1_epi8(d.delimiter), nl = _mm_set1_epi8('\n'), qt = _mm_set1_epi8(d.quote),
                 cr = _mm_set1_epi8('\r');
-  Masks m{0, 0, 0};
+  Masks m{0, 0, 0, 0};
   for (int i = 0; i < 4; ++i) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 16 * i));
     auto bits = [&](__m128i v) {
@@ -119,7 +124,8 @@ Masks masks_sse2(const char* q, SplitDialect d) {
     __m128i n = _mm_cmpeq_epi8(x, nl);
     m.structural |= bits(_mm_or_si128(_mm_cmpeq_epi8(x, dl), n));
     m.newline |= bits(n);
-    m.special |= bits(_mm_or_si128(_mm_cmpeq_epi8(x, qt), _mm_cmpeq_epi8(x, cr)));
+    m.quote |= bits(_mm_cmpeq_epi8(x, qt));
+    m.cr |= bits(_mm_cmpeq_epi8(x, cr));
   }
   return m;
 }
@@ -136,22 +142,21 @@ __attribute__((target("avx2"))) inline Masks masks_avx2(const char* q, SplitDial
   __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32));
   __m256i na = _mm256_cmpeq_epi8(a, nl), nb = _mm256_cmpeq_epi8(b, nl);
   return Masks{movemask64(_mm256_or_si256(_mm256_cmpeq_epi8(a, dl), na), _mm256_or_si256(_mm256_cmpeq_epi8(b, dl), nb)),
-               movemask64(na, nb),
-               movemask64(_mm256_or_si256(_mm256_cmpeq_epi8(a, qt), _mm256_cmpeq_epi8(a, cr)),
-                          _mm256_or_si256(_mm256_cmpeq_epi8(b, qt), _mm256_cmpeq_epi8(b, cr)))};
+               movemask64(na, nb), movemask64(_mm256_cmpeq_epi8(a, qt), _mm256_cmpeq_epi8(b, qt)),
+               movemask64(_mm256_cmpeq_epi8(a, cr), _mm256_cmpeq_epi8(b, cr))};
 }
 
 // GCC 12 takes the undefined vectors inside the AVX-512 intrinsics for
 // uninitialized variables.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define SHOAL_AVX512 "avx512f,avx512bw,avx512vbmi2,bmi,bmi2,popcnt"
+#define SHOAL_AVX512 "avx512f,avx512bw,avx512vbmi2,bmi,bmi2,popcnt,pclmul"
 
 __attribute__((target(SHOAL_AVX512))) inline Masks masks_avx512(const char* q, SplitDialect d) {
   const __m512i x = _mm512_loadu_si512(q);
   const std::uint64_t nl = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
   return Masks{_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.delimiter)) | nl, nl,
-               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.quote)) | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'))};
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.quote)), _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'))};
 }
 
 __attribute__((target(SHOAL_AVX512))) inline void put16(std::uint32_t* at, __m512i base, __m128i bytes) {
@@ -182,21 +187,22 @@ __attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(st
 #pragma GCC diagnostic pop
 
 __attribute__((optimize("no-tree-slp-vectorize"))) void flatten_sse2(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_sse2, write_bits<8>, write_bits<4>>(p, plan, f);
+  flatten<masks_sse2, write_bits<8>, write_bits<4>, prefix_xor_shifts>(p, plan, f);
 }
 
-__attribute__((target("avx2,bmi,bmi2,popcnt"), optimize("no-tree-slp-vectorize"))) void flatten_avx2(
+__attribute__((target("avx2,bmi,bmi2,popcnt,pclmul"), optimize("no-tree-slp-vectorize"))) void flatten_avx2(
     const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx2, write_bits<8>, write_bits<4>>(p, plan, f);
+  flatten<masks_avx2, write_bits<8>, write_bits<4>, prefix_xor_clmul>(p, plan, f);
 }
 
 __attribute__((target(SHOAL_AVX512))) void flatten_avx512(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx512, write_bits_avx512, write_bits_avx512>(p, plan, f);
+  flatten<masks_avx512, write_bits_avx512, write_bits_avx512, prefix_xor_clmul>(p, plan, f);
 }
 
 bool supports(SplitIsa isa) noexcept {
   __builtin_cpu_init();
-  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
+                    __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("pclmul");
   switch (isa) {
     case SplitIsa::kPortable: return true;
     case SplitIsa::kAvx2: return avx2;
@@ -220,16 +226,19 @@ FlattenFn flatten_for(SplitIsa isa) noexcept {
 #else
 // Without x86 vectors: the same bits, a byte at a time.
 Masks masks_bytes(const char* q, SplitDialect d) {
-  Masks m{0, 0, 0};
+  Masks m{0, 0, 0, 0};
   for (int i = 0; i < 64; ++i) {
     std::uint64_t bit = std::uint64_t{1} << i;
     if (q[i] == d.delimiter || q[i] == '\n') m.structural |= bit;
     if (q[i] == '\n') m.newline |= bit;
-    if (q[i] == d.quote || q[i] == '\r') m.special |= bit;
+    if (q[i] == d.quote) m.quote |= bit;
+    if (q[i] == '\r') m.cr |= bit;
   }
   return m;
 }
-void flatten_bytes(const char* p, const Plan& plan, Flat& f) { flatten<masks_bytes, write_bits<8>, write_bits<4>>(p, plan, f); }
+void flatten_bytes(const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_bytes, write_bits<8>, write_bits<4>, prefix_xor_shifts>(p, plan, f);
+}
 bool supports(SplitIsa isa) noexcept { return isa == SplitIsa::kPortable || isa == SplitIsa::kBest; }
 FlattenFn flatten_for(SplitIsa) noexcept { return flatten_bytes; }
 #endif
@@ -243,6 +252,20 @@ FlattenFn flatten_fn() noexcept {
   return fn;
 }
 
+// Stage 2 for the records of a batch that met a quote or '\r': marks the
+// fields that open with a quote (stage 1 saw that each is quoted whole) and
+// ends the last field before a '\r' (which stage 1 saw precedes the
+// '\n'). A record that starts with '\r' is a blank CRLF line: false.
+bool mark_quotes(const char* record, std::uint32_t nl, char quote, std::size_t columns,
+                 std::uint32_t* ends, std::uint64_t& quoted) {
+  if (record[0] == '\r') return false;
+  std::uint64_t q = record[0] == quote;
+  for (std::size_t c = 1; c < columns; ++c) q |= std::uint64_t{record[ends[c - 1] + 1] == quote} << c;
+  quoted = q;
+  ends[columns - 1] -= record[nl - 1] == '\r';
+  return true;
+}
+
 }  // namespace
 
 bool use_split_isa(SplitIsa isa) noexcept {
@@ -254,6 +277,8 @@ bool use_split_isa(SplitIsa isa) noexcept {
 const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d, std::size_t columns,
                           RecordBatch& batch, std::int64_t& line) {
   if (end - p < 64 || stop <= p || batch.size >= RecordBatch::kMaxRecords) return p;
+  // The masks assume the quote, delimiter and line ends are distinct bytes.
+  if (d.quote == d.delimiter || d.quote == '\n' || d.quote == '\r' || d.delimiter == '\r') return p;
   const std::size_t room = RecordBatch::kMaxRecords - batch.size;
   const Plan plan{d, static_cast<std::size_t>(end - p), static_cast<std::size_t>(std::min(stop, end) - p),
                   room * columns, room};
@@ -267,10 +292,12 @@ const char* split_records(const char* p, const char* end, const char* stop, Spli
   for (std::size_t k = 0; taken < f.nnewlines && taken < room; ++taken, k += columns) {
     const std::uint32_t nl = f.newlines[taken];
     // Not past stop, not a blank line, and exactly `columns` fields (and
-    // thus no quote or '\r': stage 1 cut the offsets there).
+    // thus within the quote rules: stage 1 cut the offsets where they broke).
     if (start >= plan.stop || nl == start || k + columns > f.nfields || f.fields[k + columns - 1] != nl) break;
     const std::size_t r = batch.size + taken;
     for (std::size_t c = 0; c < columns; ++c) batch.ends[r][c] = f.fields[k + c] - start;
+    batch.quoted[r] = 0;
+    if (f.quotes && !mark_quotes(p + start, nl - start, d.quote, columns, batch.ends[r], batch.quoted[r])) break;
     batch.starts[r] = p + start;
     batch.lines[r] = line + static_cast<std::int64_t>(taken);
     start = nl + 1;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -53,28 +54,49 @@ struct Split {
   const char* next = nullptr;
 };
 
+// One record at r as the byte-wise scanner reads it, if the splitter takes
+// it: fields free of quotes and '\r', or quoted whole with neither a quote,
+// '\n' nor '\r' inside, ended by "\n" or "\r\n" before `readable`. Sets
+// *next past its line end.
+std::optional<std::vector<std::string>> take(const char* r, const char* readable, const char** next) {
+  std::vector<std::string> fields;
+  for (const char* s = r;;) {
+    const char* e;
+    if (s < readable && *s == '"') {
+      const char* q = std::find(s + 1, readable, '"');
+      if (q == readable) return std::nullopt;
+      fields.emplace_back(s + 1, q);
+      e = q + 1;
+    } else {
+      e = std::find_if(s, readable, [](char c) { return c == ',' || c == '\n' || c == '\r'; });
+      fields.emplace_back(s, e);
+    }
+    if (fields.back().find_first_of("\"\r\n") != std::string::npos || e == readable) return std::nullopt;
+    if (*e == ',') {
+      s = e + 1;
+      continue;
+    }
+    if (*e == '\r' && e + 1 < readable && e[1] == '\n') ++e;
+    if (*e != '\n') return std::nullopt;  // text after a closing quote, a lone '\r'
+    *next = e + 1;
+    return fields;
+  }
+}
+
 // The contract, a record at a time: windows of 64 bytes from p, fully
-// readable, must hold the record up to its '\n'; no quote, no '\r', not
+// readable, must hold the record up to its '\n'; taken as take() says, not
 // blank, exactly `columns` fields, starting before stop; `room` at most.
 Split naive(const char* p, const char* end, const char* stop, std::size_t columns, std::size_t room) {
   const char* readable = p + (end - p) / 64 * 64;
   Split s;
   const char* r = p;
   while (s.records.size() < room && r < stop && r < end) {
-    const char* nl = std::find(r, end, '\n');
-    if (nl >= readable) break;
-    std::string_view text(r, static_cast<std::size_t>(nl - r));
-    if (text.empty() || text.find_first_of("\"\r") != std::string_view::npos) break;
-    std::vector<std::string> fields;
-    for (std::size_t b = 0;;) {
-      std::size_t e = std::min(text.find(',', b), text.size());
-      fields.emplace_back(text.substr(b, e - b));
-      if (e == text.size()) break;
-      b = e + 1;
-    }
-    if (fields.size() != columns) break;
-    s.records.push_back(std::move(fields));
-    r = nl + 1;
+    if (*r == '\n' || *r == '\r') break;  // blank, or a lone '\r'
+    const char* next = nullptr;
+    auto fields = take(r, readable, &next);
+    if (!fields || fields->size() != columns) break;
+    s.records.push_back(std::move(*fields));
+    r = next;
   }
   s.next = r;
   return s;
@@ -99,25 +121,36 @@ void check(const char* p, const char* end, const char* stop, std::size_t columns
   }
 }
 
-// Records of mostly `columns` fields, some short, long, empty, blank or
-// holding a quote or '\r'.
-std::string random_csv(std::mt19937& rng, std::size_t columns, std::size_t bytes) {
+// A field that breaks the splitter's quote and '\r' rules (all but the
+// last are still read by the byte-wise scanner).
+constexpr const char* kHazards[] = {"\"a\"\"b\"", "\"ab\"c", "a\"b", "\"a\nb\"", "\"a\rb\"", "a\rb",
+                                    "\"\"\"\"",      "\"",       "\"a\"\r", "\"a\"b\"", "a\r"};
+std::string hazard(std::mt19937& rng) { return kHazards[rng() % std::size(kHazards)]; }
+
+// Records of mostly `columns` fields, some short, long, empty, blank,
+// quoted (holding delimiters), ended by CRLF, or holding a hazard().
+// `quotes` is the percentage of fields quoted.
+std::string random_csv(std::mt19937& rng, std::size_t columns, std::size_t bytes, int quotes = 0) {
   auto chance = [&](int percent) { return static_cast<int>(rng() % 100) < percent; };
+  const bool crlf = chance(50);
   std::string s;
   while (s.size() < bytes) {
     std::size_t fields = columns;
     if (chance(3)) fields = 1 + rng() % (columns + 2);
     if (chance(2)) {
-      s += '\n';  // a blank line
+      s += chance(50) ? "\r\n" : "\n";  // a blank line
       continue;
     }
     for (std::size_t f = 0; f < fields; ++f) {
       if (f) s += ',';
+      const bool quoted = chance(quotes);
+      if (quoted) s += '"';
       std::size_t len = chance(10) ? 0 : chance(5) ? 60 + rng() % 260 : 1 + rng() % 12;
-      for (std::size_t i = 0; i < len; ++i) s += static_cast<char>('a' + rng() % 26);
-      if (chance(1)) s += chance(50) ? '"' : '\r';
+      for (std::size_t i = 0; i < len; ++i) s += quoted && chance(10) ? ',' : static_cast<char>('a' + rng() % 26);
+      if (quoted) s += '"';
+      if (chance(1)) s += quotes ? hazard(rng) : std::string(1, chance(50) ? '"' : '\r');
     }
-    s += '\n';
+    s += crlf != chance(3) ? "\r\n" : "\n";
   }
   return s;
 }
@@ -138,9 +171,10 @@ void for_each_isa(F f) {
 TEST_CASE("split_records agrees with a naive splitter on random records") {
   for_each_isa([] {
     std::mt19937 rng(7);
-    for (int round = 0; round < 400; ++round) {
+    for (int round = 0; round < 600; ++round) {
       const std::size_t columns = round % 5 == 0 ? 1 + rng() % 64 : 1 + rng() % 8;
-      const std::string csv = random_csv(rng, columns, 64 + rng() % 4000);
+      const int quotes = round % 3 == 0 ? 0 : round % 3 == 1 ? 20 : 90;
+      const std::string csv = random_csv(rng, columns, 64 + rng() % 4000, quotes);
       Guarded g(csv);
       const char* text = g.end() - csv.size();
       // Start at the text, after a random '\n' or anywhere; end at the text's
@@ -158,18 +192,81 @@ TEST_CASE("split_records agrees with a naive splitter on random records") {
   });
 }
 
-TEST_CASE("split_records declines at a quote or '\\r' anywhere in a window") {
-  std::string csv;
-  for (int i = 0; csv.size() < 320; ++i) csv += std::to_string(i * 7919) + ",key_" + std::to_string(i) + ",0.5\n";
+TEST_CASE("split_records follows the quote and '\\r' rules at every byte of a window") {
+  std::string plain, quoted;
+  for (int i = 0; plain.size() < 320; ++i) plain += std::to_string(i * 7919) + ",key_" + std::to_string(i) + ",0.5\n";
+  for (int i = 0; quoted.size() < 320; ++i) quoted += std::to_string(i) + ",\"k," + std::to_string(i) + "\",\"0.5\"\r\n";
   for_each_isa([&] {
-    for (char special : {'"', '\r'}) {
-      for (std::size_t at = 0; at < 256; ++at) {
-        std::string s = csv;
-        s[at] = special;
-        Guarded g(s);
-        const char* p = g.end() - s.size();
-        check(p, g.end(), g.end(), 3, 0);
-        check(p, g.end(), g.end(), 3, 30);
+    for (const std::string& csv : {plain, quoted}) {
+      for (char special : {'"', '\r', '\n', ','}) {
+        for (std::size_t at = 0; at < 256; ++at) {
+          std::string replaced = csv, inserted = csv;
+          replaced[at] = special;
+          inserted.insert(at, 1, special);
+          for (const std::string& s : {replaced, inserted}) {
+            Guarded g(s);
+            const char* p = g.end() - s.size();
+            check(p, g.end(), g.end(), 3, 0);
+            check(p, g.end(), g.end(), 3, 30);
+          }
+        }
+      }
+    }
+  });
+}
+
+// Records as pandas and Excel write them, after a first record of `pad`
+// bytes and more, so that quotes, the delimiters inside them and '\r' meet
+// every window boundary as pad goes; record `at` ends with `last`.
+std::string quoted_records(std::size_t pad, int count, int at, const std::string& last) {
+  std::string s = "\"" + std::string(pad, 'p') + "\",,,\r\n";
+  for (int i = 0; i < count; ++i) {
+    s += std::to_string(i) + ",\"key_" + std::to_string(i % 7) + ",x\",\"" + std::to_string(i) + ".5\",";
+    s += (i == at ? last : "\"\"") + "\r\n";
+  }
+  return s + std::string(64, 'z');  // a tail to make every record readable
+}
+
+TEST_CASE("split_records takes quoted fields and CRLF wherever the windows fall") {
+  constexpr int kCount = 8;
+  for_each_isa([&] {
+    for (std::size_t pad = 0; pad < 70; ++pad) {
+      const std::string csv = quoted_records(pad, kCount, -1, "");
+      Guarded g(csv);
+      const char* p = g.end() - csv.size();
+      RecordBatch batch;
+      std::int64_t line = 1;
+      const char* next = shoal::detail::split_records(p, g.end(), g.end(), kDialect, 4, batch, line);
+      INFO("pad ", pad);
+      REQUIRE(batch.size == kCount + 1);
+      CHECK(next == g.end() - 64);
+      CHECK(line == kCount + 2);
+      CHECK(batch.field(0, 0) == std::string(pad, 'p'));
+      CHECK(batch.field(0, 3).empty());
+      for (int i = 0; i < kCount; ++i) {
+        CHECK(batch.lines[i + 1] == i + 2);
+        CHECK(batch.field(i + 1, 0) == std::to_string(i));
+        CHECK(batch.field(i + 1, 1) == "key_" + std::to_string(i % 7) + ",x");
+        CHECK(batch.field(i + 1, 2) == std::to_string(i) + ".5");
+        CHECK(batch.field(i + 1, 3).empty());
+      }
+    }
+  });
+}
+
+TEST_CASE("split_records declines each hazard wherever the windows fall") {
+  for_each_isa([&] {
+    for (const char* h : kHazards) {
+      for (std::size_t pad = 0; pad < 70; ++pad) {
+        const std::string csv = quoted_records(pad, 8, 3, h);
+        Guarded g(csv);
+        const char* p = g.end() - csv.size();
+        INFO("hazard ", h, " pad ", pad);
+        check(p, g.end(), g.end(), 4, 0);
+        RecordBatch batch;
+        std::int64_t line = 1;
+        shoal::detail::split_records(p, g.end(), g.end(), kDialect, 4, batch, line);
+        CHECK(batch.size == 4);  // up to the record holding the hazard
       }
     }
   });
