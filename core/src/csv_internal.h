@@ -122,6 +122,15 @@ struct BlockRange {
   std::int64_t data_line = 1;   ///< The physical line at data_offset.
 };
 BlockRange resolve_block(const MappedFile& f, const List& counts, const Params& p, char quote);
+/// The same, knowing instead whether each nominal end lies inside quotes.
+BlockRange resolve_block(const MappedFile& f, const Params& p, char quote, bool begin_in_quotes, bool end_in_quotes);
+
+/// Whether offset `at` of a file whose records begin at data_offset lies
+/// inside quotes, guessed from the quotes between the start of its line and
+/// it: right unless a quoted field holding a newline spans it. Guessed
+/// outside when its line began more than `reach` bytes before it.
+bool guess_in_quotes(const MappedFile& f, std::size_t at, std::size_t data_offset, char quote,
+                     std::size_t reach = std::size_t{64} << 10);
 
 /// The physical line at `offset` of a block's file (counted: for errors).
 std::int64_t line_at(const MappedFile& f, const BlockRange& r, std::size_t offset);

@@ -203,13 +203,27 @@ BlockRange resolve_block(const MappedFile& f, const List& counts, const Params& 
   std::size_t k = counts.size() - 1;  // counts of blocks 0..k of this file; k is this block
   std::int64_t quotes = 0;
   for (std::size_t i = 0; i < k; ++i) quotes += counts[i].as_int();
+  const std::int64_t before = quotes;
+  quotes += counts[k].as_int();
+  return resolve_block(f, p, quote, before % 2, quotes % 2);
+}
+
+BlockRange resolve_block(const MappedFile& f, const Params& p, char quote, bool begin_in_quotes, bool end_in_quotes) {
   BlockRange r;
   r.data_offset = static_cast<std::size_t>(p.at("data_offset").as_int());
   r.data_line = p.at("data_line").as_int();
-  r.begin = boundary(f, static_cast<std::size_t>(p.at("begin").as_int()), r.data_offset, quotes % 2, quote);
-  quotes += counts[k].as_int();
-  r.end = boundary(f, static_cast<std::size_t>(p.at("end").as_int()), r.data_offset, quotes % 2, quote);
+  r.begin = boundary(f, static_cast<std::size_t>(p.at("begin").as_int()), r.data_offset, begin_in_quotes, quote);
+  r.end = boundary(f, static_cast<std::size_t>(p.at("end").as_int()), r.data_offset, end_in_quotes, quote);
   return r;
+}
+
+bool guess_in_quotes(const MappedFile& f, std::size_t at, std::size_t data_offset, char quote, std::size_t reach) {
+  if (at <= data_offset || at >= f.size()) return false;
+  const std::size_t from = at - std::min(at - data_offset, reach);
+  const void* nl = memrchr(f.data() + from, '\n', at - from);
+  if (!nl && from != data_offset) return false;  // a line too long to look back on
+  const std::size_t line = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - f.data()) + 1 : data_offset;
+  return count_char({f.data() + line, at - line}, quote) % 2 != 0;
 }
 
 std::int64_t line_at(const MappedFile& f, const BlockRange& r, std::size_t offset) {

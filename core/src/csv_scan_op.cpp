@@ -233,16 +233,25 @@ std::int64_t quotes_between(const MappedFile& f, std::size_t from, std::size_t t
   return to > from ? count_char({f.data() + from, to - from}, quote) : 0;
 }
 
-// A speculative scan (csv_scan_check below) cuts its block as though both
-// nominal ends lay outside quotes, which needs no count of the quotes
-// before them, and counts the quotes of its own nominal range as it parses.
-// It gives [parsed, result, quotes, begin, end]: whether the scan finished
+// A speculative scan (csv_scan_check below) cuts its block where it guesses
+// from the quotes on the lines of its nominal ends whether they lie inside
+// quotes (guess_in_quotes), which needs no count of the quotes before them,
+// and counts the quotes of its own nominal range as it parses. (Guessing
+// "outside" instead is wrong at every end that falls inside a quoted field,
+// and a wrong guess scans the block again.) It gives [parsed, result,
+// quotes, begin, end, begin inside, end inside]: whether the scan finished
 // (a wrong guess may make good bytes look bad, so an error is only kept in
-// mind), its result, the nominal range's quote count and where it cut.
+// mind), its result, the nominal range's quote count, where it cut and
+// what it guessed.
 Value speculative_scan(OpContext& ctx, std::span<const Value> extra, const Params& p) {
   CsvFileSpec spec = CsvFileSpec::from_params(p);
   MappedFile f(spec.path);
-  BlockRange r = resolve_block(f, List{Value(std::int64_t{0})}, p, spec.dialect.quote);
+  const auto data_offset = static_cast<std::size_t>(p.at("data_offset").as_int());
+  const auto guess = [&](const char* end) {
+    return guess_in_quotes(f, static_cast<std::size_t>(p.at(end).as_int()), data_offset, spec.dialect.quote);
+  };
+  const bool begin_inside = guess("begin"), end_inside = guess("end");
+  BlockRange r = resolve_block(f, p, spec.dialect.quote, begin_inside, end_inside);
   // Guessed independently, the ends may cross (each scan for a record start
   // took the other's quotes for text): nothing to parse, and the check will
   // not find the same cut.
@@ -259,8 +268,8 @@ Value speculative_scan(OpContext& ctx, std::span<const Value> extra, const Param
     parsed = false;
     quotes.total = quotes_between(f, begin, end, spec.dialect.quote);
   }
-  return Value(List{Value(parsed), std::move(result), Value(quotes.total),
-                    Value(static_cast<std::int64_t>(r.begin)), Value(static_cast<std::int64_t>(r.end))});
+  return Value(List{Value(parsed), std::move(result), Value(quotes.total), Value(static_cast<std::int64_t>(r.begin)),
+                    Value(static_cast<std::int64_t>(r.end)), Value(begin_inside), Value(end_inside)});
 }
 
 Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
@@ -281,7 +290,9 @@ Value csv_scan_check_op(OpContext& ctx, std::span<const Value> a, const Params& 
     std::int64_t before = 0;
     for (std::size_t i = 0; i + 1 < counts.size(); ++i) before += counts[i].as_int();
     const std::int64_t after = before + counts.back().as_int();
-    if (before % 2 == 0 && after % 2 == 0) return guess.at(1);  // both ends outside quotes, as guessed
+    if ((before % 2 != 0) == guess.at(5).as_bool() && (after % 2 != 0) == guess.at(6).as_bool()) {
+      return guess.at(1);  // both ends inside or outside quotes as guessed
+    }
     CsvFileSpec spec = CsvFileSpec::from_params(p);
     MappedFile f(spec.path);
     BlockRange r = resolve_block(f, counts, p, spec.dialect.quote);

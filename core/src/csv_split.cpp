@@ -12,8 +12,8 @@
 // exactly `columns` fields, record i owns offsets i*columns onwards, and
 // it is well formed when its last one is the i-th newline (so the ones
 // before it are delimiters). A record that is not stops the batch. Only
-// when stage 1 met a quote or '\r' does stage 2 look at the bytes again,
-// to mark the quoted fields and drop the '\r' of CRLF.
+// when stage 1 met a '\r' does stage 2 look at the bytes again, to drop
+// the '\r' of CRLF; the quoted fields come from stage 1 as bits.
 //
 // The windows' masks and stage 1 are compiled once per instruction set
 // (SSE2 for every x86-64, AVX2 + BMI, AVX-512 with byte compress) through
@@ -37,6 +37,8 @@ namespace {
 constexpr std::size_t kSlack = 64 + 16;
 constexpr std::size_t kMaxFieldOffsets = RecordBatch::kMaxRecords * RecordBatch::kMaxColumns + kSlack;
 constexpr std::size_t kMaxNewlineOffsets = RecordBatch::kMaxRecords + kSlack;
+// Bits for every field offset, and for a window's field starts past them.
+constexpr std::size_t kQuotedWords = kMaxFieldOffsets / 64 + 3;
 // Offsets are 32-bit: a longer run is left to the byte-wise scanner.
 constexpr std::size_t kMaxOffset = (std::size_t{1} << 32) - 128;
 
@@ -55,28 +57,80 @@ struct Flat {
   std::uint32_t newlines[kMaxNewlineOffsets];
   std::size_t nfields = 0;
   std::size_t nnewlines = 0;
-  bool quotes = false;  // a quote or '\r' in the windows flattened
+  bool cr = false;  // a '\r' in the windows flattened
+  // Bit g: the field that offset g ends opens with a quote, and so is quoted
+  // whole. Cleared (and set) only once a window holds an opening quote.
+  bool any_quoted = false;
+  std::uint64_t quoted[kQuotedWords];
 };
+
+// Sets the bits of `opening` from bit `at` of f.quoted on.
+inline void mark_quoted(Flat& f, std::size_t at, std::uint64_t opening) {
+  if (!f.any_quoted) std::fill(f.quoted, f.quoted + kQuotedWords, 0), f.any_quoted = true;
+  const std::size_t word = at / 64, shift = at % 64;
+  f.quoted[word] |= opening << shift;
+  f.quoted[word + 1] |= opening >> 1 >> (63 - shift);
+}
+
+// Bits [at, at + n) of f.quoted, 0 < n <= 64.
+inline std::uint64_t quoted_bits(const Flat& f, std::size_t at, std::size_t n) {
+  const std::size_t word = at / 64, shift = at % 64;
+  const std::uint64_t bits = f.quoted[word] >> shift | f.quoted[word + 1] << 1 << (63 - shift);
+  return bits & (~std::uint64_t{0} >> (64 - n));
+}
+
+// The quote and '\r' rules applied to a window that needs them (see
+// flatten): returns the bytes that break them, and marks the window's
+// quoted fields in f, nf being the field offsets written before it. Out of
+// line, so that the loop over plain windows keeps its registers.
+using JudgeFn = std::uint64_t (*)(Masks& m, QuoteState& s, Flat& f, std::size_t nf);
+template <PrefixXorFn PX, CompactFn CX>
+[[gnu::always_inline]] inline std::uint64_t judge(Masks& m, QuoteState& s, Flat& f, std::size_t nf) {
+  const QuoteVerdict v = apply_quote_rules<PX>(m, s);
+  if (v.opening) mark_quoted(f, nf + (~v.starts & 1), CX(v.opening, v.starts));
+  f.cr |= m.cr != 0;
+  return v.bad;
+}
+
+[[gnu::noinline]] std::uint64_t judge_portable(Masks& m, QuoteState& s, Flat& f, std::size_t nf) {
+  return judge<prefix_xor_shifts, compact_bits>(m, s, f, nf);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("bmi2,pclmul"), noinline)) std::uint64_t judge_clmul(Masks& m, QuoteState& s, Flat& f,
+                                                                          std::size_t nf) {
+  return judge<prefix_xor_clmul, compact_pext>(m, s, f, nf);
+}
+#endif
 
 // The windows from p, flattened with masks M and writer W, until one holds
 // a byte that breaks the quote and '\r' rules (cut there: the record
 // holding it is declined), is not fully readable, or the offsets cover
 // every record the batch can take. Fields are written with WF, newlines
-// (fewer) with WN; PX is the prefix XOR of the quote rules.
+// (fewer) with WN; windows with a quote or '\r', or after one, go through J.
 // Always inlined into the per-ISA entry points below, so M and W inline.
 using WriteFn = std::uint32_t* (*)(std::uint64_t bits, std::uint32_t base, std::uint32_t* out);
-template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixXorFn PX>
+template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, JudgeFn J>
 [[gnu::always_inline]] inline void flatten(const char* p, const Plan& plan, Flat& f) {
   std::uint32_t* fields = f.fields;
   std::uint32_t* newlines = f.newlines;
   QuoteState quotes;
-  std::uint64_t seen = 0;
+  std::uint64_t pending = 0;                              // the last window left quotes some state
+  std::uint64_t last_structural = std::uint64_t{1} << 63;  // a field starts at p
   for (std::size_t off = 0; plan.readable - off >= 64 && off < kMaxOffset; off += 64) {
     Masks m = M(p + off, plan.d);
-    seen |= m.quote | m.cr;
-    const std::uint64_t bad = apply_quote_rules<PX>(m, quotes);
-    const std::uint64_t before_bad = (bad - 1) & ~bad;  // all bits when there is none
     const auto base = static_cast<std::uint32_t>(off);
+    std::uint64_t bad = 0;
+    // Most windows of most files hold no quote or '\r' and start outside
+    // quotes: they cost this test and nothing else here (with two threads
+    // on one core, every instruction of this loop shows).
+    if ((m.quote | m.cr | pending) != 0) {
+      quotes.field_start = last_structural >> 63;
+      bad = J(m, quotes, f, static_cast<std::size_t>(fields - f.fields));
+      pending = quotes.in_quote | quotes.after_close | quotes.after_cr;
+    }
+    last_structural = m.structural;
+    const std::uint64_t before_bad = (bad - 1) & ~bad;  // all bits when there is none
     fields = WF(m.structural & before_bad, base, fields);
     newlines = WN(m.newline & before_bad, base, newlines);
     const auto nf = static_cast<std::size_t>(fields - f.fields), nn = static_cast<std::size_t>(newlines - f.newlines);
@@ -87,7 +141,6 @@ template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixX
   }
   f.nfields = static_cast<std::size_t>(fields - f.fields);
   f.nnewlines = static_cast<std::size_t>(newlines - f.newlines);
-  f.quotes = seen != 0;
 }
 
 // Writes base + the index of each set bit, kGroup at a time whatever the
@@ -187,16 +240,16 @@ __attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(st
 #pragma GCC diagnostic pop
 
 __attribute__((optimize("no-tree-slp-vectorize"))) void flatten_sse2(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_sse2, write_bits<8>, write_bits<4>, prefix_xor_shifts>(p, plan, f);
+  flatten<masks_sse2, write_bits<8>, write_bits<4>, judge_portable>(p, plan, f);
 }
 
 __attribute__((target("avx2,bmi,bmi2,popcnt,pclmul"), optimize("no-tree-slp-vectorize"))) void flatten_avx2(
     const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx2, write_bits<8>, write_bits<4>, prefix_xor_clmul>(p, plan, f);
+  flatten<masks_avx2, write_bits<8>, write_bits<4>, judge_clmul>(p, plan, f);
 }
 
-__attribute__((target(SHOAL_AVX512))) void flatten_avx512(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx512, write_bits_avx512, write_bits_avx512, prefix_xor_clmul>(p, plan, f);
+__attribute__((target(SHOAL_AVX512), optimize("no-tree-slp-vectorize"))) void flatten_avx512(const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_avx512, write_bits_avx512, write_bits_avx512, judge_clmul>(p, plan, f);
 }
 
 bool supports(SplitIsa isa) noexcept {
@@ -237,7 +290,7 @@ Masks masks_bytes(const char* q, SplitDialect d) {
   return m;
 }
 void flatten_bytes(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_bytes, write_bits<8>, write_bits<4>, prefix_xor_shifts>(p, plan, f);
+  flatten<masks_bytes, write_bits<8>, write_bits<4>, judge_portable>(p, plan, f);
 }
 bool supports(SplitIsa isa) noexcept { return isa == SplitIsa::kPortable || isa == SplitIsa::kBest; }
 FlattenFn flatten_for(SplitIsa) noexcept { return flatten_bytes; }
@@ -252,18 +305,41 @@ FlattenFn flatten_fn() noexcept {
   return fn;
 }
 
-// Stage 2 for the records of a batch that met a quote or '\r': marks the
-// fields that open with a quote (stage 1 saw that each is quoted whole) and
-// ends the last field before a '\r' (which stage 1 saw precedes the
-// '\n'). A record that starts with '\r' is a blank CRLF line: false.
-bool mark_quotes(const char* record, std::uint32_t nl, char quote, std::size_t columns,
-                 std::uint32_t* ends, std::uint64_t& quoted) {
+// Stage 2 for a record of a batch that met a '\r' (which stage 1 saw
+// precedes a '\n'): ends the last field before it. A record that starts
+// with '\r' is a blank CRLF line: false.
+bool drop_cr(const char* record, std::uint32_t nl, std::uint32_t& last_end) {
   if (record[0] == '\r') return false;
-  std::uint64_t q = record[0] == quote;
-  for (std::size_t c = 1; c < columns; ++c) q |= std::uint64_t{record[ends[c - 1] + 1] == quote} << c;
-  quoted = q;
-  ends[columns - 1] -= record[nl - 1] == '\r';
+  last_end -= record[nl - 1] == '\r';
   return true;
+}
+
+// Stage 2: record i is offsets [k, k + columns) with k = i * columns,
+// taken into the batch from `start` on; returns how many. kMarks: the batch
+// keeps quoted bits, or the records may end in CRLF (most batches of most
+// files do neither, and skip both).
+template <bool kMarks>
+std::size_t assign(const char* p, const Flat& f, const Plan& plan, std::size_t columns, RecordBatch& batch,
+                   std::int64_t line, std::uint32_t& start) {
+  // Locals, not batch.size and line: stores through the batch would
+  // make the compiler reload them each record.
+  std::size_t taken = 0;
+  for (std::size_t k = 0; taken < f.nnewlines && taken < plan.records; ++taken, k += columns) {
+    const std::uint32_t nl = f.newlines[taken];
+    // Not past stop, not a blank line, and exactly `columns` fields (and
+    // thus within the quote rules: stage 1 cut the offsets where they broke).
+    if (start >= plan.stop || nl == start || k + columns > f.nfields || f.fields[k + columns - 1] != nl) break;
+    const std::size_t r = batch.size + taken;
+    for (std::size_t c = 0; c < columns; ++c) batch.ends[r][c] = f.fields[k + c] - start;
+    if constexpr (kMarks) {
+      batch.quoted[r] = f.any_quoted ? quoted_bits(f, k, columns) : 0;
+      if (f.cr && !drop_cr(p + start, nl - start, batch.ends[r][columns - 1])) break;
+    }
+    batch.starts[r] = p + start;
+    batch.lines[r] = line + static_cast<std::int64_t>(taken);
+    start = nl + 1;
+  }
+  return taken;
 }
 
 }  // namespace
@@ -277,6 +353,7 @@ bool use_split_isa(SplitIsa isa) noexcept {
 const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d, std::size_t columns,
                           RecordBatch& batch, std::int64_t& line) {
   if (end - p < 64 || stop <= p || batch.size >= RecordBatch::kMaxRecords) return p;
+  if (batch.size == 0) batch.any_quoted = false;  // a batch begun anew
   // The masks assume the quote, delimiter and line ends are distinct bytes.
   if (d.quote == d.delimiter || d.quote == '\n' || d.quote == '\r' || d.delimiter == '\r') return p;
   const std::size_t room = RecordBatch::kMaxRecords - batch.size;
@@ -284,24 +361,13 @@ const char* split_records(const char* p, const char* end, const char* stop, Spli
                   room * columns, room};
   Flat f;
   flatten_fn()(p, plan, f);
-  // Stage 2: record i is offsets [k, k + columns) with k = i * columns.
-  // Locals, not batch.size and line: stores through the batch would
-  // make the compiler reload them each record.
-  std::uint32_t start = 0;
-  std::size_t taken = 0;
-  for (std::size_t k = 0; taken < f.nnewlines && taken < room; ++taken, k += columns) {
-    const std::uint32_t nl = f.newlines[taken];
-    // Not past stop, not a blank line, and exactly `columns` fields (and
-    // thus within the quote rules: stage 1 cut the offsets where they broke).
-    if (start >= plan.stop || nl == start || k + columns > f.nfields || f.fields[k + columns - 1] != nl) break;
-    const std::size_t r = batch.size + taken;
-    for (std::size_t c = 0; c < columns; ++c) batch.ends[r][c] = f.fields[k + c] - start;
-    batch.quoted[r] = 0;
-    if (f.quotes && !mark_quotes(p + start, nl - start, d.quote, columns, batch.ends[r], batch.quoted[r])) break;
-    batch.starts[r] = p + start;
-    batch.lines[r] = line + static_cast<std::int64_t>(taken);
-    start = nl + 1;
+  if (f.any_quoted && !batch.any_quoted) {  // the records before have bits now
+    std::fill(batch.quoted, batch.quoted + batch.size, 0);
+    batch.any_quoted = true;
   }
+  std::uint32_t start = 0;
+  const std::size_t taken = batch.any_quoted || f.cr ? assign<true>(p, f, plan, columns, batch, line, start)
+                                                     : assign<false>(p, f, plan, columns, batch, line, start);
   batch.size += taken;
   line += static_cast<std::int64_t>(taken);
   return p + start;

@@ -64,16 +64,20 @@ __attribute__((target("pclmul"))) inline std::uint64_t prefix_xor_clmul(std::uin
 }
 #endif
 
-/// Clears m's delimiters and newlines inside quotes and returns the bytes
-/// that break the rules (0 when none does); advances s past the window.
-/// A window without quotes or '\r' that starts outside quotes (nearly all
-/// of them in most files) costs a test.
+/// What the rules make of a window: the bytes that break them, and the
+/// opening quotes (each starts a field quoted whole) among the field
+/// starts.
+struct QuoteVerdict {
+  std::uint64_t bad = 0;
+  std::uint64_t opening = 0;
+  std::uint64_t starts = 0;
+};
+
+/// Clears m's delimiters and newlines inside quotes and judges the window;
+/// advances s past it. (A window without quotes or '\r' that starts
+/// outside quotes needs none of it: its field_start is its last bit.)
 template <PrefixXorFn PX>
-[[gnu::always_inline]] inline std::uint64_t apply_quote_rules(Masks& m, QuoteState& s) {
-  if ((m.quote | m.cr | s.in_quote | s.after_close | s.after_cr) == 0) {
-    s.field_start = m.structural >> 63;
-    return 0;
-  }
+[[gnu::always_inline]] inline QuoteVerdict apply_quote_rules(Masks& m, QuoteState& s) {
   const std::uint64_t inside = PX(m.quote) ^ s.in_quote;
   const std::uint64_t opening = m.quote & inside, closing = m.quote & ~inside;
   const std::uint64_t newline_inside = m.newline & inside;
@@ -86,7 +90,27 @@ template <PrefixXorFn PX>
   s.field_start = m.structural >> 63;
   s.after_close = closing >> 63;
   s.after_cr = m.cr >> 63;
-  return (opening & ~field_start) | (after_close & ~(m.structural | m.cr)) | (after_cr & ~m.newline) | newline_inside;
+  return {(opening & ~field_start) | (after_close & ~(m.structural | m.cr)) | (after_cr & ~m.newline) | newline_inside,
+          opening & field_start, field_start};
 }
+
+/// The bits of x (a subset of mask) where mask is set, packed to the low
+/// end (BMI2's pext).
+using CompactFn = std::uint64_t (*)(std::uint64_t x, std::uint64_t mask);
+
+inline std::uint64_t compact_bits(std::uint64_t x, std::uint64_t mask) {
+  std::uint64_t out = 0;
+  for (; x; x &= x - 1) {
+    const std::uint64_t below = mask & ((x & -x) - 1);
+    out |= std::uint64_t{1} << __builtin_popcountll(below);
+  }
+  return out;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("bmi2"))) inline std::uint64_t compact_pext(std::uint64_t x, std::uint64_t mask) {
+  return _pext_u64(x, mask);
+}
+#endif
 
 }  // namespace shoal::detail

@@ -87,11 +87,11 @@ Chain follow(const Graph& g, std::size_t i, const Readers& readers, const std::u
   return c;
 }
 
-// A fused chain's tasks. The scan guesses that its block's ends lie outside
-// quotes, so it needs none of the file's quote counts and the file is read
-// once (csv_scan_op.cpp); its quote count is a task of its own, so that a
-// check waiting for the counts of the blocks before it fetches no results;
-// the check takes the chain's last key.
+// A fused chain's tasks. The scan guesses whether its block's ends lie
+// inside quotes from their lines, so it needs none of the file's quote
+// counts and the file is read once (csv_scan_op.cpp); its quote count is a
+// task of its own, so that a check waiting for the counts of the blocks
+// before it fetches no results; the check takes the chain's last key.
 struct Fused {
   Task scan, quotes, check;
 };

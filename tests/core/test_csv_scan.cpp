@@ -14,6 +14,8 @@
 #include <set>
 
 #include "csv_decimal_batch.h"
+#include "csv_internal.h"
+#include "mapped_file.h"
 #include "shoal/csv.h"
 #include "shoal/dataframe.h"
 #include "shoal/error.h"
@@ -195,6 +197,104 @@ TEST_CASE("fused scans that guess a block's ends wrongly are checked and scanned
     check_same(df.groupby({"text"}).agg({{"x", "sum"}, {"id", "count"}}).compute(ex),
                ref.groupby({"text"}).agg({{"x", "sum"}, {"id", "count"}}).compute(inline_ex));
   }
+}
+
+TEST_CASE("block ends are guessed inside quotes from the quotes on their line") {
+  // Single-line quoted fields, with delimiters and empty ones: the guess is
+  // the truth at every offset. (Guessing "outside" everywhere scanned a
+  // block again whenever its end fell inside any quoted field.)
+  std::string text = "id,key,x\n";
+  for (int i = 0; i < 300; ++i) {
+    text += std::to_string(i) + ",\"k," + std::to_string(i % 7) + "\"," + (i % 5 ? "\"\"" : "1.5") + (i % 3 ? "\r\n" : "\n");
+  }
+  const std::size_t data_offset = text.find('\n') + 1;
+  detail::MappedFile f(write_file("guess.csv", text));
+  int quotes = 0;
+  for (std::size_t at = data_offset; at < text.size(); ++at) {
+    INFO("offset " << at);
+    CHECK(detail::guess_in_quotes(f, at, data_offset, '"') == (quotes % 2 == 1));
+    quotes += text[at] == '"';
+  }
+  // Lines longer than the reach: guessed outside.
+  const std::size_t inside = text.find("\"k,", data_offset) + 2;
+  CHECK(detail::guess_in_quotes(f, inside, data_offset, '"', 64));
+  CHECK_FALSE(detail::guess_in_quotes(f, inside, data_offset, '"', 2));
+  CHECK_FALSE(detail::guess_in_quotes(f, data_offset, data_offset, '"'));
+  CHECK_FALSE(detail::guess_in_quotes(f, text.size(), data_offset, '"'));
+}
+
+TEST_CASE("count_char counts as std::count does") {
+  std::mt19937_64 rng(5);
+  for (int round = 0; round < 300; ++round) {
+    const std::size_t n = round < 100 ? rng() % 200 : rng() % 20000;
+    const int percent = static_cast<int>(rng() % 101);
+    std::string s(n, 'a');
+    for (char& c : s) c = static_cast<int>(rng() % 100) < percent ? '"' : 'a';
+    const std::size_t from = n ? rng() % n : 0;
+    std::string_view v(s.data() + from, n - from);
+    INFO("size " << v.size() << " percent " << percent);
+    CHECK(detail::count_char(v, '"') == std::count(v.begin(), v.end(), '"'));
+  }
+  std::string all(64 * 63 * 3 + 17, '"');  // every byte lane at its limit
+  CHECK(detail::count_char(all, '"') == static_cast<std::int64_t>(all.size()));
+}
+
+TEST_CASE("quoted fields and CRLF read as plain ones, numbers included, fused or not") {
+  // The same rows written as pandas does (LF), with CRLF, and with every
+  // field quoted: the fast path takes all three and must give one table.
+  std::mt19937_64 rng(9);
+  std::string lf = "id,key,x,n\n", crlf = "id,key,x,n\r\n", quoted = "\"id\",\"key\",\"x\",\"n\"\r\n";
+  for (int i = 0; i < 60000; ++i) {
+    const std::uint64_t r = rng();
+    const std::string key = "key_" + std::to_string(r % 113), x = std::to_string(static_cast<double>(r % 10007) / 100);
+    const std::string n = std::to_string(static_cast<std::int64_t>(r % 2001) - 1000);
+    lf += std::to_string(i) + "," + key + "," + x + "," + n + "\n";
+    crlf += std::to_string(i) + "," + key + "," + x + "," + n + "\r\n";
+    quoted += "\"" + std::to_string(i) + "\",\"" + key + "\",\"" + x + "\",\"" + n + "\"\r\n";
+  }
+  InlineExecutor inline_ex;
+  RecordingExecutor ex;
+  CsvOptions o;
+  o.blocksize = 256 << 10;  // block ends inside quoted fields
+  Table want = read_csv(write_file("plain.csv", lf), o).compute(inline_ex);
+  REQUIRE(want.num_rows() == 60000);
+  CHECK(want.column("x").type() == DataType::kFloat64);
+  CHECK(want.column("n").type() == DataType::kInt64);
+  DataFrame ref = DataFrame::from_tables({want});
+  auto query = [](const DataFrame& d) { return d.groupby({"key"}).agg({{"x", "sum"}, {"n", "sum"}, {"id", "count"}}); };
+  for (const auto& [name, text] : {std::pair{"crlf.csv", crlf}, std::pair{"quoted.csv", quoted}}) {
+    INFO(name);
+    DataFrame df = read_csv(write_file(name, text), o);
+    check_same(df.compute(inline_ex), want);
+    check_same(query(df).compute(ex), query(ref).compute(inline_ex));
+    CHECK(ex.ops.count("dataframe.csv_scan") == 1);
+    CHECK(df[df["x"] > 50].size(ex) == ref[ref["x"] > 50].size(inline_ex));
+  }
+}
+
+TEST_CASE("errors after quoted CRLF records name the true line") {
+  std::string text = "id,key,x\r\n";
+  for (int i = 0; i < 100000; ++i) {
+    text += std::to_string(i) + ",\"k," + std::to_string(i % 7) + "\",\"" + std::to_string(i) + ".5\"\r\n";
+  }
+  InlineExecutor ex;
+  auto error_of = [&](const std::string& name, const std::string& body) {
+    CsvOptions o;
+    o.sample_bytes = 4096;
+    DataFrame df = read_csv(write_file(name, body), o);
+    try {
+      df.groupby({"key"}).agg({{"x", "sum"}}).compute(ex);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error_of("qragged.csv", text + "100000,\"k,1\"\r\n" + text.substr(10))
+            .find("qragged.csv:100002: the row has 2 fields, expected 3") != std::string::npos);
+  CHECK(error_of("qtyped.csv", text + "100000,\"k,1\",\"abc\"\r\n").find("qtyped.csv:100002: column 'x'") !=
+        std::string::npos);
+  CHECK(error_of("qopen.csv", text + "100000,\"k,1\",\"1.5\r\n").find("qopen.csv:100002: unterminated quote") !=
+        std::string::npos);
 }
 
 TEST_CASE("a block that two tasks read is parsed once, unfused") {

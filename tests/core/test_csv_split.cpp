@@ -294,3 +294,32 @@ TEST_CASE("split_records fills a batch, stops at stop, and keeps records across 
     check(p + 3, g.end(), g.end(), 3, 0);
   });
 }
+
+TEST_CASE("records split before a quoted one joined the batch keep their fields") {
+  // The batch's quoted bits are written only once a quoted field is met:
+  // the records already in the batch (split by a call whose windows held
+  // no quote) must then read as unquoted.
+  std::string plain, quoted;
+  for (int i = 0; i < 28; ++i) plain += "ab" + std::to_string(i) + ",cd\n";
+  for (int i = 0; i < 4; ++i) quoted += "\"q," + std::to_string(i) + "\",x\r\n";
+  const std::string csv = plain + quoted + std::string(64, 'z');
+  for_each_isa([&] {
+    Guarded g(csv);
+    const char* p = g.end() - csv.size();
+    RecordBatch batch;
+    std::fill(std::begin(batch.quoted), std::end(batch.quoted), ~std::uint64_t{0});  // stale bits
+    std::int64_t line = 1;
+    const char* next = shoal::detail::split_records(p, g.end(), p + 8, kDialect, 2, batch, line);
+    REQUIRE(batch.size == 2);
+    shoal::detail::split_records(next, g.end(), g.end(), kDialect, 2, batch, line);
+    REQUIRE(batch.size == 32);
+    for (int i = 0; i < 28; ++i) {
+      CHECK(batch.field(i, 0) == "ab" + std::to_string(i));
+      CHECK(batch.field(i, 1) == "cd");
+    }
+    for (int i = 0; i < 4; ++i) {
+      CHECK(batch.field(28 + i, 0) == "q," + std::to_string(i));
+      CHECK(batch.field(28 + i, 1) == "x");
+    }
+  });
+}
