@@ -81,9 +81,10 @@ inline std::uint64_t quoted_bits(const Flat& f, std::size_t at, std::size_t n) {
 
 // The quote and '\r' rules applied to a window that needs them (see
 // flatten): returns the bytes that break them, and marks the window's
-// quoted fields in f, nf being the field offsets written before it. Out of
-// line, so that the loop over plain windows keeps its registers.
-using JudgeFn = std::uint64_t (*)(Masks& m, QuoteState& s, Flat& f, std::size_t nf);
+// quoted fields in f, nf being the field offsets written before it. PX is
+// the prefix XOR, CX packs the opening quotes among the field starts.
+// Inlined: a call per window costs CRLF and quoted files a fifth of their
+// time (and moving it out of line did not speed up plain files).
 template <PrefixXorFn PX, CompactFn CX>
 [[gnu::always_inline]] inline std::uint64_t judge(Masks& m, QuoteState& s, Flat& f, std::size_t nf) {
   const QuoteVerdict v = apply_quote_rules<PX>(m, s);
@@ -92,25 +93,15 @@ template <PrefixXorFn PX, CompactFn CX>
   return v.bad;
 }
 
-[[gnu::noinline]] std::uint64_t judge_portable(Masks& m, QuoteState& s, Flat& f, std::size_t nf) {
-  return judge<prefix_xor_shifts, compact_bits>(m, s, f, nf);
-}
-
-#if defined(__x86_64__)
-__attribute__((target("bmi2,pclmul"), noinline)) std::uint64_t judge_clmul(Masks& m, QuoteState& s, Flat& f,
-                                                                          std::size_t nf) {
-  return judge<prefix_xor_clmul, compact_pext>(m, s, f, nf);
-}
-#endif
-
 // The windows from p, flattened with masks M and writer W, until one holds
 // a byte that breaks the quote and '\r' rules (cut there: the record
 // holding it is declined), is not fully readable, or the offsets cover
 // every record the batch can take. Fields are written with WF, newlines
-// (fewer) with WN; windows with a quote or '\r', or after one, go through J.
-// Always inlined into the per-ISA entry points below, so M and W inline.
+// (fewer) with WN; windows with a quote or '\r', or after one, are judged
+// with PX and CX. Always inlined into the per-ISA entry points below, so
+// M, W and judge inline.
 using WriteFn = std::uint32_t* (*)(std::uint64_t bits, std::uint32_t base, std::uint32_t* out);
-template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, JudgeFn J>
+template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixXorFn PX, CompactFn CX>
 [[gnu::always_inline]] inline void flatten(const char* p, const Plan& plan, Flat& f) {
   std::uint32_t* fields = f.fields;
   std::uint32_t* newlines = f.newlines;
@@ -126,7 +117,7 @@ template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, JudgeFn
     // on one core, every instruction of this loop shows).
     if ((m.quote | m.cr | pending) != 0) {
       quotes.field_start = last_structural >> 63;
-      bad = J(m, quotes, f, static_cast<std::size_t>(fields - f.fields));
+      bad = judge<PX, CX>(m, quotes, f, static_cast<std::size_t>(fields - f.fields));
       pending = quotes.in_quote | quotes.after_close | quotes.after_cr;
     }
     last_structural = m.structural;
@@ -240,16 +231,16 @@ __attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(st
 #pragma GCC diagnostic pop
 
 __attribute__((optimize("no-tree-slp-vectorize"))) void flatten_sse2(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_sse2, write_bits<8>, write_bits<4>, judge_portable>(p, plan, f);
+  flatten<masks_sse2, write_bits<8>, write_bits<4>, prefix_xor_shifts, compact_bits>(p, plan, f);
 }
 
 __attribute__((target("avx2,bmi,bmi2,popcnt,pclmul"), optimize("no-tree-slp-vectorize"))) void flatten_avx2(
     const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx2, write_bits<8>, write_bits<4>, judge_clmul>(p, plan, f);
+  flatten<masks_avx2, write_bits<8>, write_bits<4>, prefix_xor_clmul, compact_pext>(p, plan, f);
 }
 
 __attribute__((target(SHOAL_AVX512), optimize("no-tree-slp-vectorize"))) void flatten_avx512(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx512, write_bits_avx512, write_bits_avx512, judge_clmul>(p, plan, f);
+  flatten<masks_avx512, write_bits_avx512, write_bits_avx512, prefix_xor_clmul, compact_pext>(p, plan, f);
 }
 
 bool supports(SplitIsa isa) noexcept {
@@ -290,7 +281,7 @@ Masks masks_bytes(const char* q, SplitDialect d) {
   return m;
 }
 void flatten_bytes(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_bytes, write_bits<8>, write_bits<4>, judge_portable>(p, plan, f);
+  flatten<masks_bytes, write_bits<8>, write_bits<4>, prefix_xor_shifts, compact_bits>(p, plan, f);
 }
 bool supports(SplitIsa isa) noexcept { return isa == SplitIsa::kPortable || isa == SplitIsa::kBest; }
 FlattenFn flatten_for(SplitIsa) noexcept { return flatten_bytes; }
