@@ -40,15 +40,18 @@ std::int32_t StringGroups::add(std::size_t slot, std::uint64_t word, std::string
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.size() * 2, Slot{0, -1, 0});
     --shift_;
-    const std::size_t mask = slots_.size() - 1;
     for (const Slot& o : old) {
-      if (o.group < 0) continue;
-      std::size_t j = slot_hash(key(o.group), o.word) >> shift_;
-      while (slots_[j].group >= 0) j = (j + 1) & mask;
-      slots_[j] = o;
+      if (o.group >= 0) place(o);
     }
   }
   return g;
+}
+
+void StringGroups::place(const Slot& s) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t j = slot_hash(key(s.group), s.word) >> shift_;
+  while (slots_[j].group >= 0) j = (j + 1) & mask;
+  slots_[j] = s;
 }
 
 void StringGroups::truncate(std::size_t n) {
@@ -56,15 +59,12 @@ void StringGroups::truncate(std::size_t n) {
   chars_.resize(static_cast<std::size_t>(offsets_[n]));
   offsets_.resize(n + 1);
   // Emptying slots would cut probe chains: the kept groups are placed anew.
-  std::fill(slots_.begin(), slots_.end(), Slot{0, -1, 0});
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t g = 0; g < n; ++g) {
-    std::string_view k = key(static_cast<std::int32_t>(g));
-    const std::uint64_t word = head_word(k);
-    std::size_t j = slot_hash(k, word) >> shift_;
-    while (slots_[j].group >= 0) j = (j + 1) & mask;
-    slots_[j] = Slot{word, static_cast<std::int32_t>(g), static_cast<std::uint32_t>(k.size())};
+  std::vector<Slot> kept;
+  for (const Slot& s : slots_) {
+    if (s.group >= 0 && static_cast<std::size_t>(s.group) < n) kept.push_back(s);
   }
+  std::fill(slots_.begin(), slots_.end(), Slot{0, -1, 0});
+  for (const Slot& s : kept) place(s);
 }
 
 std::shared_ptr<const Column> StringGroups::column() const {

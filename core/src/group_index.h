@@ -41,23 +41,11 @@ class StringGroups {
   /// The group of v, made a new group when v is unseen.
   std::int32_t find_or_add(std::string_view v) {
     const std::uint64_t word = head_word(v);
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = slot_hash(v, word) >> shift_;; i = (i + 1) & mask) {
-      const Slot& s = slots_[i];
-      if (s.group < 0) return add(i, word, v);
-      if (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v))) return s.group;
-    }
+    const std::size_t i = probe(v, word);
+    return slots_[i].group >= 0 ? slots_[i].group : add(i, word, v);
   }
   /// The group of v, or -1 when v is unseen.
-  std::int32_t find(std::string_view v) const {
-    const std::uint64_t word = head_word(v);
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = slot_hash(v, word) >> shift_;; i = (i + 1) & mask) {
-      const Slot& s = slots_[i];
-      if (s.group < 0) return -1;
-      if (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v))) return s.group;
-    }
-  }
+  std::int32_t find(std::string_view v) const { return slots_[probe(v, head_word(v))].group; }
   std::size_t size() const noexcept { return offsets_.size() - 1; }
   /// Group g's string.
   std::string_view key(std::int32_t g) const noexcept {
@@ -89,10 +77,19 @@ class StringGroups {
     if (v.size() > 8) return local_hash(v.data(), v.size());
     return (word ^ (std::uint64_t{v.size()} << 59)) * 0x9e3779b97f4a7c15ULL;
   }
+  // The slot holding v, or the empty slot where it would go.
+  std::size_t probe(std::string_view v, std::uint64_t word) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = slot_hash(v, word) >> shift_;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.group < 0 || (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v)))) return i;
+    }
+  }
   bool same_tail(std::int32_t g, std::string_view v) const noexcept {
     return std::memcmp(chars_.data() + offsets_[g] + 8, v.data() + 8, v.size() - 8) == 0;
   }
   std::int32_t add(std::size_t slot, std::uint64_t word, std::string_view v);
+  void place(const Slot& s);  // into the first empty slot from its hash's
 
   std::vector<Slot> slots_;
   int shift_ = 64 - 10;  ///< 64 - log2(slots)

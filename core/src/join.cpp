@@ -5,7 +5,6 @@
 #include <span>
 
 #include "group_index.h"
-#include "local_hash.h"
 #include "shoal/error.h"
 #include "shoal/table_ops.h"
 
@@ -20,31 +19,15 @@ bool has(const std::vector<std::string>& names, const std::string& n) {
   return std::find(names.begin(), names.end(), n) != names.end();
 }
 
-// The key columns of one side, hashed and compared for this join only.
-// One string key (the common case) takes the short-key hash and compares
-// bytes without per-row type dispatch; other keys use hash_rows and
-// values_equal.
+// The key columns of one side, hashed and compared for this join only (one
+// string key, the common case, never gets here: see match_string_rows).
 class JoinKeys {
  public:
   JoinKeys(const Table& t, const JoinSpec& spec) {
     for (const auto& k : spec.on) columns_.push_back(&t.column(k));
-    if (columns_.size() == 1 && columns_[0]->type() == DataType::kString) strings_ = &columns_[0]->strings();
-  }
-  std::vector<std::uint64_t> hashes(const Table& t, const JoinSpec& spec) const {
-    if (!strings_) return hash_rows(t, spec.on);
-    std::vector<std::uint64_t> h(t.num_rows());
-    for (std::size_t r = 0; r < h.size(); ++r) {
-      std::string_view v = view(r);
-      h[r] = columns_[0]->is_valid(r) ? detail::local_hash(v.data(), v.size()) : 0x5bd1e995;
-    }
-    return h;
   }
   /// Row a of these keys equals row b of `other` (null equals null, as pandas).
   bool equal(std::size_t a, const JoinKeys& other, std::size_t b) const {
-    if (strings_ && other.strings_) {
-      bool va = columns_[0]->is_valid(a), vb = other.columns_[0]->is_valid(b);
-      return va && vb ? detail::same_bytes(view(a), other.view(b)) : va == vb;
-    }
     for (std::size_t k = 0; k < columns_.size(); ++k) {
       if (!values_equal(*columns_[k], a, *other.columns_[k], b)) return false;
     }
@@ -52,11 +35,7 @@ class JoinKeys {
   }
 
  private:
-  std::string_view view(std::size_t r) const {
-    return {strings_->chars.data() + strings_->offsets[r], static_cast<std::size_t>(strings_->offsets[r + 1] - strings_->offsets[r])};
-  }
   std::vector<const Column*> columns_;
-  const StringData* strings_ = nullptr;
 };
 
 // A chained hash index over the right table's key rows.
@@ -156,8 +135,8 @@ Pairs match_rows(const Table& left, const Table& right, const JoinSpec& spec) {
     return match_string_rows(left.column(spec.on[0]), right.column(spec.on[0]), spec.how);
   }
   JoinKeys lk(left, spec), rk(right, spec);
-  RightIndex index(rk.hashes(right, spec));
-  std::vector<std::uint64_t> lh = lk.hashes(left, spec);
+  RightIndex index(hash_rows(right, spec.on));
+  std::vector<std::uint64_t> lh = hash_rows(left, spec.on);
   std::vector<bool> right_matched(right.num_rows(), false);
   const bool keep_left = spec.how == JoinHow::kLeft || spec.how == JoinHow::kOuter;
   Pairs p;

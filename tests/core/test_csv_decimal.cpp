@@ -1,7 +1,7 @@
-// The batch decimal converter (core/src/csv_decimal_batch.h) against strtod
-// and against a plain statement of which fields it must take: every shape
-// of field a CSV column may hold, in batches of every size, some of them
-// too close to the end of the readable bytes to be taken.
+// The batch number converters (core/src/csv_decimal_batch.h) against strtod
+// and from_chars and against a plain statement of which fields they must
+// take: every shape of field a CSV column may hold, in batches of every
+// size, some of them too close to the end of the readable bytes to be taken.
 #include <doctest/doctest.h>
 
 #include <charconv>
@@ -59,57 +59,70 @@ void for_each_path(F f) {
   shoal::detail::use_vector_numbers(true);
 }
 
+// A batch of 1..32 random fields, comma-separated in one buffer that
+// sometimes ends right after the last field (too close to be read 16 bytes
+// at a time).
+struct RandomBatch {
+  std::vector<std::string> text;
+  std::string buffer;
+  std::vector<std::size_t> at;
+  std::vector<std::string_view> fields;
+
+  template <class Field>
+  RandomBatch(std::mt19937_64& rng, Field random_field) {
+    const std::size_t n = 1 + rng() % 32;
+    for (std::size_t i = 0; i < n; ++i) {
+      text.push_back(random_field(rng));
+      at.push_back(buffer.size());
+      buffer += text.back() + ",";
+    }
+    if (rng() % 4 != 0) buffer += std::string(32, '7');
+    for (std::size_t i = 0; i < n; ++i) fields.emplace_back(buffer.data() + at[i], text[i].size());
+  }
+  std::size_t size() const { return fields.size(); }
+  const char* lo() const { return buffer.data(); }
+  const char* hi() const { return buffer.data() + buffer.size(); }
+  /// Whether field i may be read 16 bytes at a time (18 past its start).
+  bool room(std::size_t i) const { return at[i] + 18 <= buffer.size(); }
+};
+
 }  // namespace
 
 TEST_CASE("batch decimals: the fields taken are plain decimals, each the double strtod gives") {
   for_each_path([](bool vector) {
-  std::mt19937_64 rng(7);
-  for (int round = 0; round < 400; ++round) {
-    const std::size_t n = 1 + rng() % 32;
-    std::vector<std::string> text(n);
-    std::string buffer;
-    std::vector<std::size_t> at(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      text[i] = random_field(rng);
-      at[i] = buffer.size();
-      buffer += text[i] + ",";
-    }
-    // Sometimes the readable bytes end right after the last field.
-    const bool padded = rng() % 4 != 0;
-    if (padded) buffer += std::string(32, '7');
-    std::vector<std::string_view> fields(n);
-    for (std::size_t i = 0; i < n; ++i) fields[i] = std::string_view(buffer.data() + at[i], text[i].size());
-    double out[33];
-    for (double& d : out) d = -12345.0;
-    const char* lo = buffer.data();
-    const char* hi = buffer.data() + buffer.size();
-    const std::uint32_t ok = parse_decimals(fields.data(), n, out, lo, hi);
-    CHECK(out[n] == -12345.0);  // nothing written past the batch
-    for (std::size_t i = 0; i < n; ++i) {
-      INFO("field '" << text[i] << "' of " << n);
-      const bool room = at[i] + 18 <= buffer.size();
-      const bool taken = (ok >> i) & 1;
-      if (taken) CHECK((plain_decimal(text[i]) && room));
-      if (vector) CHECK(taken == (plain_decimal(text[i]) && text[i].size() <= 16 && room));
-      if (taken) {
-        const double want = std::strtod(text[i].c_str(), nullptr);
-        CHECK(out[i] == want);
-        CHECK(std::signbit(out[i]) == std::signbit(want));
+    std::mt19937_64 rng(7);
+    for (int round = 0; round < 400; ++round) {
+      RandomBatch b(rng, random_field);
+      const std::size_t n = b.size();
+      double out[33];
+      for (double& d : out) d = -12345.0;
+      const std::uint32_t ok = parse_decimals(b.fields.data(), n, out, b.lo(), b.hi());
+      CHECK(out[n] == -12345.0);  // nothing written past the batch
+      CHECK((n == 32 || (ok >> n) == 0));
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string& t = b.text[i];
+        INFO("field '" << t << "' of " << n);
+        const bool taken = (ok >> i) & 1;
+        if (taken) CHECK((plain_decimal(t) && b.room(i)));
+        if (vector) CHECK(taken == (plain_decimal(t) && t.size() <= 16 && b.room(i)));
+        if (taken) {
+          const double want = std::strtod(t.c_str(), nullptr);
+          CHECK(out[i] == want);
+          CHECK(std::signbit(out[i]) == std::signbit(want));
+        }
       }
     }
-    CHECK((n == 32 || (ok >> n) == 0));
-  }
   });
 }
 
 TEST_CASE("batch decimals: fields outside the readable range are left alone") {
   for_each_path([](bool) {
-  std::string buffer = "1.25," + std::string(40, '0');
-  std::string_view f(buffer.data(), 4);
-  double out[1] = {0};
-  CHECK(parse_decimals(&f, 1, out, buffer.data() + 1, buffer.data() + buffer.size()) == 0);
-  CHECK(parse_decimals(&f, 1, out, buffer.data(), buffer.data() + buffer.size()) == 1);
-  CHECK(out[0] == 1.25);
+    std::string buffer = "1.25," + std::string(40, '0');
+    std::string_view f(buffer.data(), 4);
+    double out[1] = {0};
+    CHECK(parse_decimals(&f, 1, out, buffer.data() + 1, buffer.data() + buffer.size()) == 0);
+    CHECK(parse_decimals(&f, 1, out, buffer.data(), buffer.data() + buffer.size()) == 1);
+    CHECK(out[0] == 1.25);
   });
 }
 
@@ -139,37 +152,26 @@ std::string random_integer(std::mt19937_64& rng) {
 
 TEST_CASE("batch integers: the fields taken are [-]digits, each the value from_chars gives") {
   for_each_path([](bool vector) {
-  std::mt19937_64 rng(13);
-  for (int round = 0; round < 400; ++round) {
-    const std::size_t n = 1 + rng() % 32;
-    std::vector<std::string> text(n);
-    std::string buffer;
-    std::vector<std::size_t> at(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      text[i] = random_integer(rng);
-      at[i] = buffer.size();
-      buffer += text[i] + ",";
-    }
-    if (rng() % 4 != 0) buffer += std::string(32, '7');
-    std::vector<std::string_view> fields(n);
-    for (std::size_t i = 0; i < n; ++i) fields[i] = std::string_view(buffer.data() + at[i], text[i].size());
-    std::int64_t out[33];
-    for (auto& v : out) v = -777;
-    const std::uint32_t ok =
-        shoal::detail::parse_integers(fields.data(), n, out, buffer.data(), buffer.data() + buffer.size());
-    CHECK(out[n] == -777);
-    for (std::size_t i = 0; i < n; ++i) {
-      INFO("field '" << text[i] << "' of " << n);
-      const bool room = at[i] + 18 <= buffer.size();
-      const bool taken = (ok >> i) & 1;
-      if (taken) CHECK((plain_integer(text[i]) && room));
-      if (vector) CHECK(taken == (plain_integer(text[i]) && room));
-      if (taken) {
-        std::int64_t want = 0;
-        std::from_chars(text[i].data(), text[i].data() + text[i].size(), want);
-        CHECK(out[i] == want);
+    std::mt19937_64 rng(13);
+    for (int round = 0; round < 400; ++round) {
+      RandomBatch b(rng, random_integer);
+      const std::size_t n = b.size();
+      std::int64_t out[33];
+      for (auto& v : out) v = -777;
+      const std::uint32_t ok = shoal::detail::parse_integers(b.fields.data(), n, out, b.lo(), b.hi());
+      CHECK(out[n] == -777);  // nothing written past the batch
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string& t = b.text[i];
+        INFO("field '" << t << "' of " << n);
+        const bool taken = (ok >> i) & 1;
+        if (taken) CHECK((plain_integer(t) && b.room(i)));
+        if (vector) CHECK(taken == (plain_integer(t) && b.room(i)));
+        if (taken) {
+          std::int64_t want = 0;
+          std::from_chars(t.data(), t.data() + t.size(), want);
+          CHECK(out[i] == want);
+        }
       }
     }
-  }
   });
 }

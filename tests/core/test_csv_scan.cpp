@@ -87,6 +87,21 @@ void check_same(const Table& a, const Table& b) {
   }
 }
 
+// The error of a fused groupby(key) sum(x) over `body` (types inferred
+// from its first 4 KiB), or "" when it runs.
+std::string groupby_error(const std::string& name, const std::string& body) {
+  CsvOptions o;
+  o.sample_bytes = 4096;
+  DataFrame df = read_csv(write_file(name, body), o);
+  InlineExecutor ex;
+  try {
+    df.groupby({"key"}).agg({{"x", "sum"}}).compute(ex);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("fused scans give what the materialized table gives") {
@@ -277,23 +292,11 @@ TEST_CASE("errors after quoted CRLF records name the true line") {
   for (int i = 0; i < 100000; ++i) {
     text += std::to_string(i) + ",\"k," + std::to_string(i % 7) + "\",\"" + std::to_string(i) + ".5\"\r\n";
   }
-  InlineExecutor ex;
-  auto error_of = [&](const std::string& name, const std::string& body) {
-    CsvOptions o;
-    o.sample_bytes = 4096;
-    DataFrame df = read_csv(write_file(name, body), o);
-    try {
-      df.groupby({"key"}).agg({{"x", "sum"}}).compute(ex);
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
-  CHECK(error_of("qragged.csv", text + "100000,\"k,1\"\r\n" + text.substr(10))
+  CHECK(groupby_error("qragged.csv", text + "100000,\"k,1\"\r\n" + text.substr(10))
             .find("qragged.csv:100002: the row has 2 fields, expected 3") != std::string::npos);
-  CHECK(error_of("qtyped.csv", text + "100000,\"k,1\",\"abc\"\r\n").find("qtyped.csv:100002: column 'x'") !=
+  CHECK(groupby_error("qtyped.csv", text + "100000,\"k,1\",\"abc\"\r\n").find("qtyped.csv:100002: column 'x'") !=
         std::string::npos);
-  CHECK(error_of("qopen.csv", text + "100000,\"k,1\",\"1.5\r\n").find("qopen.csv:100002: unterminated quote") !=
+  CHECK(groupby_error("qopen.csv", text + "100000,\"k,1\",\"1.5\r\n").find("qopen.csv:100002: unterminated quote") !=
         std::string::npos);
 }
 
@@ -316,20 +319,8 @@ TEST_CASE("errors from fused scans name the file and the true line") {
   for (int i = 0; i < 200000; ++i) text += std::to_string(i) + ",k" + std::to_string(i % 7) + "," + std::to_string(i) + ".5\n";
   std::string ragged = text + "200000,k1\n";
   std::string typed = text + "200000,k1,abc\n";
-  InlineExecutor ex;
-  auto error_of = [&](const std::string& name, const std::string& body) {
-    CsvOptions o;
-    o.sample_bytes = 4096;
-    DataFrame df = read_csv(write_file(name, body), o);
-    try {
-      df.groupby({"key"}).agg({{"x", "sum"}}).compute(ex);
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string();
-  };
-  CHECK(error_of("ragged.csv", ragged).find("ragged.csv:200002: the row has 2 fields, expected 3") != std::string::npos);
-  std::string e = error_of("typed.csv", typed);
+  CHECK(groupby_error("ragged.csv", ragged).find("ragged.csv:200002: the row has 2 fields, expected 3") != std::string::npos);
+  std::string e = groupby_error("typed.csv", typed);
   CHECK(e.find("typed.csv:200002: column 'x'") != std::string::npos);
   CHECK(e.find("dtypes={\"x\": \"string\"}") != std::string::npos);
 }

@@ -30,21 +30,9 @@ class ColumnBuilder {
   void append_int64(std::int64_t v) { i64_.push_back(v); valid_one(); }
   void append_float64(double v) { f64_.push_back(v); valid_one(); }
   /// Appends valid float64 values at once (one capacity check, one copy).
-  void append_float64s(std::span<const double> v) {
-    f64_.insert(f64_.end(), v.begin(), v.end());
-    if (!validity_.empty()) {
-      for (std::size_t i = 0; i < v.size(); ++i) set_bit(size_ + i, true);
-    }
-    size_ += v.size();
-  }
+  void append_float64s(std::span<const double> v) { append_valid(f64_, v); }
   /// Appends valid int64 values at once.
-  void append_int64s(std::span<const std::int64_t> v) {
-    i64_.insert(i64_.end(), v.begin(), v.end());
-    if (!validity_.empty()) {
-      for (std::size_t i = 0; i < v.size(); ++i) set_bit(size_ + i, true);
-    }
-    size_ += v.size();
-  }
+  void append_int64s(std::span<const std::int64_t> v) { append_valid(i64_, v); }
   void append_string(std::string_view v) {
     str_.chars.append(v.data(), v.size());
     str_.offsets.push_back(static_cast<std::int64_t>(str_.chars.size()));
@@ -63,6 +51,14 @@ class ColumnBuilder {
   void valid_one() {
     if (!validity_.empty()) set_bit(size_, true);
     ++size_;
+  }
+  template <class T>
+  void append_valid(std::vector<T>& values, std::span<const T> v) {
+    values.insert(values.end(), v.begin(), v.end());
+    if (!validity_.empty()) {
+      for (std::size_t i = 0; i < v.size(); ++i) set_bit(size_ + i, true);
+    }
+    size_ += v.size();
   }
   void set_bit(std::size_t i, bool v);
   void start_validity();  // every row so far valid
