@@ -58,17 +58,16 @@ int main(int argc, char** argv) {
   // A list of Delayed values becomes one argument: a List of their results.
   auto total = shoal::delayed(merge_stats)(stats);
   auto mean = shoal::delayed([](std::vector<double> t) { return t[1] / t[0]; })(total);
-  auto stddev = shoal::delayed([](std::vector<double> t, double m) {
-    return std::sqrt(t[2] / t[0] - m * m);
-  })(total, mean);
+  auto stddev = shoal::delayed(
+      [](std::vector<double> t, double m) { return std::sqrt(t[2] / t[0] - m * m); })(total, mean);
 
   std::printf("graph: %zu tasks\n", stddev.graph().size());
   auto [n, m, s] = shoal::compute(cluster, shoal::delayed([](std::vector<double> t) {
                                     return static_cast<std::int64_t>(t[0]);
                                   })(total),
                                   mean, stddev);
-  std::printf("kept %lld measurements of 160000, mean %.6f, std %.6f\n",
-              static_cast<long long>(n), m, s);
+  std::printf("kept %lld measurements of 160000, mean %.6f, std %.6f\n", static_cast<long long>(n),
+              m, s);
   if (argc > 1) {
     shoal::visualize(stddev, argv[1]);  // e.g. pipeline.svg
     std::printf("wrote %s\n", argv[1]);

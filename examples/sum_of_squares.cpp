@@ -1,5 +1,6 @@
 // The README's first program: 100 delayed squares and their sum.
 #include <cstdio>
+
 #include "shoal/delayed.h"
 #include "shoal/local_cluster.h"
 

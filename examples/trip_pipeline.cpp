@@ -19,20 +19,23 @@ int main(int argc, char** argv) {
   options.blocksize = 4096;  // a small file, cut into several partitions anyway
   shoal::DataFrame trips = shoal::read_csv(trips_path, options);
   shoal::DataFrame zones = shoal::read_csv(zones_path);
-  shoal::DataFrame longer = trips[trips["distance"] > 1.0].assign("per_km", trips["fare"] / trips["distance"]);
-  shoal::DataFrame by_zone =
-      longer.groupby({"zone"}).agg({{"per_km", "mean", "per_km"}, {"fare", "sum", "fares"}, {"fare", "size", "trips"}});
-  shoal::DataFrame named = shoal::merge(by_zone, zones, {.on = {"zone"}, .how = shoal::JoinHow::kLeft});
+  shoal::DataFrame longer =
+      trips[trips["distance"] > 1.0].assign("per_km", trips["fare"] / trips["distance"]);
+  shoal::DataFrame by_zone = longer.groupby({"zone"}).agg(
+      {{"per_km", "mean", "per_km"}, {"fare", "sum", "fares"}, {"fare", "size", "trips"}});
+  shoal::DataFrame named =
+      shoal::merge(by_zone, zones, {.on = {"zone"}, .how = shoal::JoinHow::kLeft});
   shoal::DataFrame ranked = named.sort_values("per_km", /*ascending=*/false);
   ranked.to_csv(out_path);
 
   shoal::Table t = ranked.compute();
   for (std::size_t r = 0; r < t.num_rows(); ++r) {
     const shoal::Column& borough = t.column("borough");
-    std::printf("%-12s %-6s %3lld trips  %6.3f per km  %8.2f in fares\n", std::string(t.column("zone").string_at(r)).c_str(),
+    std::printf("%-12s %-6s %3lld trips  %6.3f per km  %8.2f in fares\n",
+                std::string(t.column("zone").string_at(r)).c_str(),
                 borough.is_valid(r) ? std::string(borough.string_at(r)).c_str() : "-",
-                static_cast<long long>(t.column("trips").int64s()[r]), t.column("per_km").float64s()[r],
-                t.column("fares").float64s()[r]);
+                static_cast<long long>(t.column("trips").int64s()[r]),
+                t.column("per_km").float64s()[r], t.column("fares").float64s()[r]);
   }
   std::printf("wrote %s\n", out_path.c_str());
   return 0;

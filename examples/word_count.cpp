@@ -3,12 +3,13 @@
 // read_text and frequencies fuse into one pass per block of the file.
 //
 //   word_count [FILE or GLOB ...]    (no arguments: a generated sample text)
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-#include <unistd.h>
 
 #include "shoal/bag.h"
 #include "shoal/local_cluster.h"
@@ -17,9 +18,10 @@ namespace {
 
 // 20,000 lines of 8 words of a small vocabulary, each word as likely as 1 / rank.
 std::string write_sample() {
-  const char* words[] = {"the", "of", "and", "to", "in", "a", "is", "that", "for", "it",
-                         "as", "was", "with", "be", "by", "on", "not", "he", "this", "are"};
-  auto path = std::filesystem::temp_directory_path() / ("shoal-word-count-" + std::to_string(::getpid()) + ".txt");
+  const char* words[] = {"the", "of",  "and",  "to", "in", "a",  "is",  "that", "for",  "it",
+                         "as",  "was", "with", "be", "by", "on", "not", "he",   "this", "are"};
+  auto path = std::filesystem::temp_directory_path() /
+              ("shoal-word-count-" + std::to_string(::getpid()) + ".txt");
   std::ofstream out(path);
   std::uint64_t state = 2026;
   for (int line = 0; line < 20000; ++line) {

@@ -102,13 +102,15 @@ OpPtr future_op() {
   return op;
 }
 
-caf::behavior dispatcher_actor(caf::event_based_actor* self, ClientCore* core, caf::actor scheduler) {
+caf::behavior dispatcher_actor(caf::event_based_actor* self, ClientCore* core,
+                               caf::actor scheduler) {
   self->monitor(scheduler);
   self->set_down_handler([core](caf::down_msg&) { core->lost_scheduler(); });
   self->set_default_handler(caf::drop);
   return {
       [core](actors::result_atom, std::uint64_t client_run, actors::WireEnvelope& e) {
-        if (auto* r = std::get_if<wire::RunResult>(&e.message)) core->deliver(client_run, std::move(*r));
+        if (auto* r = std::get_if<wire::RunResult>(&e.message))
+          core->deliver(client_run, std::move(*r));
       },
       [core](actors::events_atom, std::uint64_t client_run, const std::vector<std::string>& lines) {
         if (client_run == 0) return core->feed(lines);  // the event stream
@@ -121,9 +123,11 @@ caf::behavior dispatcher_actor(caf::event_based_actor* self, ClientCore* core, c
 void check_remote_ops(const Graph& graph) {
   auto check = [](const Task& t) {
     if (t.op && t.op->local_only) {
-      throw GraphError("graph is not runnable on a remote cluster: task " + t.key.str() + " uses op '" +
-                       t.op->name + "', a C++ function of this process (local_only); register it by name "
-                       "(SHOAL_FUNCTION or a plugin loaded on the workers) or run on a LocalCluster");
+      throw GraphError(
+          "graph is not runnable on a remote cluster: task " + t.key.str() + " uses op '" +
+          t.op->name +
+          "', a C++ function of this process (local_only); register it by name "
+          "(SHOAL_FUNCTION or a plugin loaded on the workers) or run on a LocalCluster");
     }
   };
   for (const Task& t : graph.tasks()) {
@@ -166,10 +170,14 @@ void report(const Plan& plan, const std::string& line, RunObservers& observers) 
 
 [[noreturn]] void throw_result(const wire::RunResult& r) {
   switch (r.kind) {
-    case wire::RunResult::kTaskError: throw TaskError(r.error_key, r.error_op, r.error_message);
-    case wire::RunResult::kGraphError: throw GraphError(r.error_message);
-    case wire::RunResult::kCancelled: throw CancelledError();
-    default: throw Error("the run failed on the cluster: " + r.error_message);
+    case wire::RunResult::kTaskError:
+      throw TaskError(r.error_key, r.error_op, r.error_message);
+    case wire::RunResult::kGraphError:
+      throw GraphError(r.error_message);
+    case wire::RunResult::kCancelled:
+      throw CancelledError();
+    default:
+      throw Error("the run failed on the cluster: " + r.error_message);
   }
 }
 
@@ -257,12 +265,17 @@ std::optional<ClusterEvent> parse_event(const std::string& line) {
   if (f[0] == "worker-joined" && f.size() >= 4) {
     return ClusterEvent{Kind::kWorkerJoined, f[1], "", "", 0, f[2] + ", " + f[3] + " threads"};
   }
-  if (f[0] == "worker-lost" && f.size() >= 3) return ClusterEvent{Kind::kWorkerLost, f[1], "", "", 0, f[2]};
+  if (f[0] == "worker-lost" && f.size() >= 3)
+    return ClusterEvent{Kind::kWorkerLost, f[1], "", "", 0, f[2]};
   if (f.size() < 5) return std::nullopt;
-  if (f[0] == "task-started") e.kind = Kind::kTaskStarted;
-  else if (f[0] == "task-finished") e.kind = Kind::kTaskFinished;
-  else if (f[0] == "task-erred") e.kind = Kind::kTaskErred;
-  else return std::nullopt;
+  if (f[0] == "task-started")
+    e.kind = Kind::kTaskStarted;
+  else if (f[0] == "task-finished")
+    e.kind = Kind::kTaskFinished;
+  else if (f[0] == "task-erred")
+    e.kind = Kind::kTaskErred;
+  else
+    return std::nullopt;
   e.run = std::strtoull(f[1].c_str(), nullptr, 10);
   e.key = f[2];
   e.op = f[3];
@@ -321,7 +334,8 @@ std::optional<Value> ClientCore::fetch(std::uint64_t run, const wire::InputLocat
   std::optional<Value> out;
   caf::scoped_actor self{*system};
   wire::FetchRequest request{0, {loc.key}, run, {loc.task_id}};
-  self->request(worker, kFetchTimeout, actors::rfetch_atom::value, actors::WireEnvelope{std::move(request)})
+  self->request(worker, kFetchTimeout, actors::rfetch_atom::value,
+                actors::WireEnvelope{std::move(request)})
       .receive(
           [&](actors::WireEnvelope& reply) {
             auto* r = std::get_if<wire::FetchReply>(&reply.message);
@@ -363,7 +377,8 @@ std::vector<std::shared_ptr<SubmittedRun>> link_futures(ClientCore& core, Graph&
   for (const Key& k : missing) {
     if (graph.contains(k)) continue;
     auto it = core.futures.find(k);
-    std::shared_ptr<SubmittedRun> run = it == core.futures.end() ? nullptr : it->second.first.lock();
+    std::shared_ptr<SubmittedRun> run =
+        it == core.futures.end() ? nullptr : it->second.first.lock();
     if (!run) continue;  // the scheduler reports the missing key
     graph.add(Task{k, future_op(), {}, nullptr, nullptr});
     uses.push_back(std::move(run));
@@ -386,7 +401,9 @@ std::shared_ptr<SubmittedRun> start(const std::shared_ptr<ClientCore>& core, Sub
     std::lock_guard lock(core->mutex);
     if (core->closed) throw Error("the Client was destroyed");
     // A run sent now would wait forever: no down message comes twice.
-    if (core->lost) throw Error("lost the scheduler at " + core->address + "; restart it and connect a new Client");
+    if (core->lost)
+      throw Error("lost the scheduler at " + core->address +
+                  "; restart it and connect a new Client");
     run->client_run = ++core->last_run;
     core->runs[run->client_run] = run;
     if (s.keep) {
@@ -394,7 +411,8 @@ std::shared_ptr<SubmittedRun> start(const std::shared_ptr<ClientCore>& core, Sub
     }
   }
   core->send(caf::make_message(actors::rrun_atom::value, run->client_run, std::move(bytes),
-                               s.observers != nullptr, s.keep, s.options.retries, s.options.priority));
+                               s.observers != nullptr, s.keep, s.options.retries,
+                               s.options.priority));
   return run;
 }
 
@@ -415,7 +433,9 @@ Value value_of(SubmittedRun& run, std::size_t i) {
   auto core = run.core.lock();
   if (!core) throw Error("the Client was destroyed; its futures' results are gone");
   std::optional<Value> v = loc.worker.empty() ? std::nullopt : core->fetch(run_id, loc);
-  if (!v) throw Error("the worker holding " + loc.key.str() + " (" + loc.worker + ") could not be reached");
+  if (!v)
+    throw Error("the worker holding " + loc.key.str() + " (" + loc.worker +
+                ") could not be reached");
   std::lock_guard lock(run.mutex);
   run.fetched[i] = *v;
   return *v;
@@ -423,7 +443,8 @@ Value value_of(SubmittedRun& run, std::size_t i) {
 
 }  // namespace
 
-Client::Client(const std::string& address, ClientOptions options) : core_(std::make_shared<ClientCore>()) {
+Client::Client(const std::string& address, ClientOptions options)
+    : core_(std::make_shared<ClientCore>()) {
   ForgetCafThreadState forget;
   ClientCore& c = *core_;
   c.address = address;
@@ -441,8 +462,9 @@ Client::Client(const std::string& address, ClientOptions options) : core_(std::m
     why = s ? "nothing is published there" : c.system->render(s.error());
     if (std::chrono::steady_clock::now() >= deadline) {
       c.system.reset();
-      throw Error("cannot reach the scheduler at " + address + " (" + why + "); start one with `shoal scheduler --port " +
-                  std::to_string(c.port) + "` or check the address");
+      throw Error("cannot reach the scheduler at " + address + " (" + why +
+                  "); start one with `shoal scheduler --port " + std::to_string(c.port) +
+                  "` or check the address");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -463,9 +485,12 @@ Client::~Client() {
   core_->system.reset();  // joins the dispatcher: nothing touches core_ afterwards
 }
 
-std::string Client::name() const { return "Client(" + core_->address + ")"; }
+std::string Client::name() const {
+  return "Client(" + core_->address + ")";
+}
 
-std::vector<Value> Client::run(const Graph& graph, std::span<const Key> outputs, const RunOptions& options) {
+std::vector<Value> Client::run(const Graph& graph, std::span<const Key> outputs,
+                               const RunOptions& options) {
   Graph culled = graph.cull(outputs);
   Plan plan(culled, outputs, nullptr);  // validates: cycles, missing keys
   RunObservers observers(options);
@@ -473,11 +498,13 @@ std::vector<Value> Client::run(const Graph& graph, std::span<const Key> outputs,
   // A worker holding an output may die between the end of the run and the
   // fetch: the run is submitted again, once.
   for (int attempt = 0;; ++attempt) {
-    Submission s{culled, {outputs.begin(), outputs.end()}, false, {}, &plan, observers.empty() ? nullptr : &observers};
+    Submission s{culled, {outputs.begin(), outputs.end()},        false, {},
+                 &plan,  observers.empty() ? nullptr : &observers};
     auto run = start(core_, std::move(s));
     std::unique_lock lock(run->mutex);
     bool cancel_sent = false;
-    while (!run->changed.wait_for(lock, std::chrono::milliseconds(50), [&] { return run->result.has_value(); })) {
+    while (!run->changed.wait_for(lock, std::chrono::milliseconds(50),
+                                  [&] { return run->result.has_value(); })) {
       if (!cancel_sent && options.cancelled()) {
         ForgetCafThreadState forget;
         core_->send(caf::make_message(actors::rcancel_atom::value, run->client_run));
@@ -501,7 +528,8 @@ std::vector<Value> Client::run(const Graph& graph, std::span<const Key> outputs,
     } catch (const Error&) {
       if (attempt == 1) {
         observers.run_end(false);
-        throw Error("the workers holding this run's outputs were lost twice before they could be fetched");
+        throw Error(
+            "the workers holding this run's outputs were lost twice before they could be fetched");
       }
     }
   }
@@ -516,11 +544,13 @@ ClusterStatus Client::status() {
       .receive([&](std::vector<std::string>& l) { lines = std::move(l); },
                [&](caf::error& e) { failure = core_->system->render(e); });
   if (!failure.empty() || lines.empty()) {
-    throw Error("the scheduler at " + core_->address + " did not answer a status request: " + failure);
+    throw Error("the scheduler at " + core_->address +
+                " did not answer a status request: " + failure);
   }
   ClusterStatus s;
   std::istringstream head(lines[0]);
-  head >> s.runs >> s.waiting >> s.queued >> s.processing >> s.memory >> s.workers_lost >> s.tasks_recomputed;
+  head >> s.runs >> s.waiting >> s.queued >> s.processing >> s.memory >> s.workers_lost >>
+      s.tasks_recomputed;
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::istringstream in(lines[i]);
     WorkerStatus w;
@@ -561,7 +591,8 @@ OpPtr op_named(const std::string& name) {
   return o;
 }
 
-std::vector<Future> futures_of(const std::shared_ptr<SubmittedRun>& run, const std::vector<Key>& keys) {
+std::vector<Future> futures_of(const std::shared_ptr<SubmittedRun>& run,
+                               const std::vector<Key>& keys) {
   std::vector<Future> out;
   out.reserve(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) out.push_back(Future::make(run, i, keys[i]));
@@ -574,12 +605,14 @@ Future Client::submit(const std::string& op, std::vector<Arg> args, const Submit
   Key key(options.key.empty() ? fresh_key_name(*core_, op) : options.key);
   Graph graph;
   graph.add(Task{key, op_named(op), std::move(args),
-                 options.params.empty() ? nullptr : std::make_shared<const Params>(options.params), nullptr});
+                 options.params.empty() ? nullptr : std::make_shared<const Params>(options.params),
+                 nullptr});
   auto run = start(core_, Submission{std::move(graph), {key}, true, options});
   return Future::make(run, 0, key);
 }
 
-std::vector<Future> Client::map(const std::string& op, const std::vector<Arg>& items, const SubmitOptions& options) {
+std::vector<Future> Client::map(const std::string& op, const std::vector<Arg>& items,
+                                const SubmitOptions& options) {
   std::string name = options.key.empty() ? fresh_key_name(*core_, op + "-map") : options.key;
   OpPtr o = op_named(op);
   auto params = options.params.empty() ? nullptr : std::make_shared<const Params>(options.params);
@@ -607,9 +640,12 @@ std::vector<Future> Client::scatter(const std::vector<Value>& values) {
   return map("identity", items, {.key = fresh_key_name(*core_, "scatter")});
 }
 
-Future Client::scatter(Value value) { return scatter(std::vector<Value>{std::move(value)}).at(0); }
+Future Client::scatter(Value value) {
+  return scatter(std::vector<Value>{std::move(value)}).at(0);
+}
 
-std::vector<Future> Client::persist(const Graph& graph, std::span<const Key> keys, const SubmitOptions& options) {
+std::vector<Future> Client::persist(const Graph& graph, std::span<const Key> keys,
+                                    const SubmitOptions& options) {
   std::vector<Key> outputs(keys.begin(), keys.end());
   auto run = start(core_, Submission{graph.cull(keys), outputs, true, options});
   return futures_of(run, outputs);
@@ -627,7 +663,9 @@ Future Future::make(std::shared_ptr<detail::SubmittedRun> run, std::size_t index
   return Future(std::move(run), index, std::move(key));
 }
 
-bool Future::done() const { return run_ && run_->done(); }
+bool Future::done() const {
+  return run_ && run_->done();
+}
 
 std::string Future::status() const {
   if (!run_) return "invalid";
@@ -638,7 +676,8 @@ std::string Future::status() const {
 }
 
 Value Future::result() const {
-  if (!run_) throw Error("Future::result() on a Future that stands for nothing (default-constructed)");
+  if (!run_)
+    throw Error("Future::result() on a Future that stands for nothing (default-constructed)");
   return value_of(*run_, index_);
 }
 
@@ -663,15 +702,18 @@ void Future::cancel() const {
   }
 }
 
-std::vector<Future> wait(const std::vector<Future>& futures, WaitFor mode, std::chrono::milliseconds timeout) {
-  auto deadline = timeout == std::chrono::milliseconds::max() ? std::chrono::steady_clock::time_point::max()
-                                                              : std::chrono::steady_clock::now() + timeout;
+std::vector<Future> wait(const std::vector<Future>& futures, WaitFor mode,
+                         std::chrono::milliseconds timeout) {
+  auto deadline = timeout == std::chrono::milliseconds::max()
+                      ? std::chrono::steady_clock::time_point::max()
+                      : std::chrono::steady_clock::now() + timeout;
   for (;;) {
     std::vector<Future> done;
     for (const Future& f : futures) {
       if (f.done()) done.push_back(f);
     }
-    bool enough = mode == WaitFor::kAllCompleted ? done.size() == futures.size() : !done.empty() || futures.empty();
+    bool enough = mode == WaitFor::kAllCompleted ? done.size() == futures.size()
+                                                 : !done.empty() || futures.empty();
     if (enough || std::chrono::steady_clock::now() >= deadline) return done;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }

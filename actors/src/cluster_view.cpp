@@ -13,7 +13,8 @@ void PlacementStats::observe(const std::string& op, double seconds) {
   op_avg = op_avg == 0 ? seconds : 0.9 * op_avg + 0.1 * seconds;
 }
 
-std::pair<const RemoteRun*, Plan::Id> ClusterView::holder_of(const RemoteRun& run, Plan::Id dep) const {
+std::pair<const RemoteRun*, Plan::Id> ClusterView::holder_of(const RemoteRun& run,
+                                                             Plan::Id dep) const {
   auto [src_run, src_id] = run.alias[dep];
   if (!src_run) return {&run, dep};
   auto it = runs_.find(src_run);
@@ -58,8 +59,10 @@ wire::InputLocation ClusterView::location(const RemoteRun& run, Plan::Id dep, st
 std::size_t ClusterView::capacity(const RemoteWorker& w, const std::string& op) const {
   std::size_t per_thread = stats_.tasks_per_thread;
   auto it = stats_.op_seconds.find(op);
-  if (it != stats_.op_seconds.end() && it->second > 0 && it->second < kQueueAhead / static_cast<double>(per_thread)) {
-    per_thread = std::min<std::size_t>(kMaxPerThread, static_cast<std::size_t>(kQueueAhead / it->second));
+  if (it != stats_.op_seconds.end() && it->second > 0 &&
+      it->second < kQueueAhead / static_cast<double>(per_thread)) {
+    per_thread =
+        std::min<std::size_t>(kMaxPerThread, static_cast<std::size_t>(kQueueAhead / it->second));
   }
   return w.threads * per_thread;
 }
@@ -73,8 +76,10 @@ std::size_t ClusterView::choose_worker(const RemoteRun& run, Plan::Id id) const 
   for (std::size_t w = 0; w < workers_.size(); ++w) {
     const RemoteWorker& worker = workers_[w];
     if (!worker.alive || worker.assigned >= capacity(worker, op) || !worker.ops.count(op)) continue;
-    double cost = static_cast<double>(worker.assigned) / static_cast<double>(worker.threads) * stats_.avg_task_s +
-                  static_cast<double>(missing_bytes(run, id, static_cast<std::uint32_t>(w))) / kBandwidth;
+    double cost =
+        static_cast<double>(worker.assigned) / static_cast<double>(worker.threads) *
+            stats_.avg_task_s +
+        static_cast<double>(missing_bytes(run, id, static_cast<std::uint32_t>(w))) / kBandwidth;
     if (best == workers_.size() || cost < best_cost ||
         (cost == best_cost && worker.assigned < workers_[best].assigned)) {
       best = w;
@@ -95,18 +100,21 @@ void ClusterView::check_ops(const Plan& plan) const {
     bool found = false;
     for (const RemoteWorker& w : workers_) found = found || (w.alive && w.ops.count(op));
     if (!found) {
-      throw GraphError("graph is not runnable: no worker of this cluster has the op '" + op + "' (task " +
-                       plan.task(id).key.str() + "); start workers with the plugin that provides it (--plugin)");
+      throw GraphError("graph is not runnable: no worker of this cluster has the op '" + op +
+                       "' (task " + plan.task(id).key.str() +
+                       "); start workers with the plugin that provides it (--plugin)");
     }
   }
 }
 
 std::string ClusterView::task_line(const RemoteRun& run, Plan::Id id, std::size_t w) const {
   const Task& task = run.plan->task(id);
-  return std::to_string(run.id) + "\t" + task.key.str() + "\t" + task.op_name() + "\t" + workers_[w].name;
+  return std::to_string(run.id) + "\t" + task.key.str() + "\t" + task.op_name() + "\t" +
+         workers_[w].name;
 }
 
-std::vector<std::string> ClusterView::status(std::size_t workers_lost, std::size_t recomputed) const {
+std::vector<std::string> ClusterView::status(std::size_t workers_lost,
+                                             std::size_t recomputed) const {
   std::size_t by_state[5] = {0, 0, 0, 0, 0};
   std::size_t active = 0;
   for (const auto& [id, run] : runs_) {
@@ -115,14 +123,15 @@ std::vector<std::string> ClusterView::status(std::size_t workers_lost, std::size
     for (TaskState s : run->state) by_state[static_cast<int>(s)]++;
   }
   std::vector<std::string> lines;
-  lines.push_back(std::to_string(active) + " " + std::to_string(by_state[0]) + " " + std::to_string(by_state[1]) +
-                  " " + std::to_string(by_state[2]) + " " + std::to_string(by_state[3]) + " " +
-                  std::to_string(workers_lost) + " " + std::to_string(recomputed));
+  lines.push_back(std::to_string(active) + " " + std::to_string(by_state[0]) + " " +
+                  std::to_string(by_state[1]) + " " + std::to_string(by_state[2]) + " " +
+                  std::to_string(by_state[3]) + " " + std::to_string(workers_lost) + " " +
+                  std::to_string(recomputed));
   for (const RemoteWorker& w : workers_) {
     if (!w.alive) continue;
-    lines.push_back(w.name + "\t" + w.address + "\t" + std::to_string(w.threads) + "\t" + std::to_string(w.assigned) +
-                    "\t" + std::to_string(w.memory_bytes) + "\t" + std::to_string(w.memory_limit) + "\t" +
-                    std::to_string(w.spilled_bytes));
+    lines.push_back(w.name + "\t" + w.address + "\t" + std::to_string(w.threads) + "\t" +
+                    std::to_string(w.assigned) + "\t" + std::to_string(w.memory_bytes) + "\t" +
+                    std::to_string(w.memory_limit) + "\t" + std::to_string(w.spilled_bytes));
   }
   return lines;
 }

@@ -17,8 +17,8 @@
 
 namespace shoal::actors {
 
-inline constexpr double kBandwidth = 100e6;     // bytes/s assumed for a fetch (Dask's default)
-inline constexpr double kQueueAhead = 0.002;    // seconds of work queued per thread, for short tasks
+inline constexpr double kBandwidth = 100e6;   // bytes/s assumed for a fetch (Dask's default)
+inline constexpr double kQueueAhead = 0.002;  // seconds of work queued per thread, for short tasks
 inline constexpr std::size_t kMaxPerThread = 512;
 inline constexpr const char* kFutureOpName = "shoal.future";  // placeholder tasks of futures
 
@@ -26,7 +26,7 @@ using RunTable = std::map<std::uint64_t, std::unique_ptr<RemoteRun>>;  // by run
 
 /// Task durations the scheduler has seen, for placement.
 struct PlacementStats {
-  double avg_task_s = 0;                                // every task
+  double avg_task_s = 0;                               // every task
   std::unordered_map<std::string, double> op_seconds;  // by op
   std::size_t tasks_per_thread = 4;
   void observe(const std::string& op, double seconds);
@@ -34,7 +34,8 @@ struct PlacementStats {
 
 class ClusterView {
  public:
-  ClusterView(const std::vector<RemoteWorker>& workers, const RunTable& runs, const PlacementStats& stats)
+  ClusterView(const std::vector<RemoteWorker>& workers, const RunTable& runs,
+              const PlacementStats& stats)
       : workers_(workers), runs_(runs), stats_(stats) {}
 
   /// Who holds input `dep` of `run`: the run itself, or for a placeholder

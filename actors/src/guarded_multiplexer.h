@@ -11,7 +11,6 @@
 #pragma once
 
 #include <caf/io/network/default_multiplexer.hpp>
-
 #include <cstddef>
 
 namespace shoal::actors {

@@ -35,7 +35,8 @@ LocalClusterOptions normalized(LocalClusterOptions o) {
   if (o.workers == 0) o.workers = 1;
   if (o.worker_registries.size() > o.workers) {
     throw Error("LocalClusterOptions: " + std::to_string(o.worker_registries.size()) +
-                " worker_registries for " + std::to_string(o.workers) + " workers; give at most one per worker");
+                " worker_registries for " + std::to_string(o.workers) +
+                " workers; give at most one per worker");
   }
   bool any = false;
   for (const auto& r : o.worker_registries) any = any || r != nullptr;
@@ -62,7 +63,8 @@ constexpr std::size_t kSlotsPerThread = 4;
 std::shared_ptr<const OpRegistry> registry_of(const LocalClusterOptions& o, std::size_t w) {
   if (o.worker_registries.empty()) return nullptr;
   if (w < o.worker_registries.size() && o.worker_registries[w]) return o.worker_registries[w];
-  return std::shared_ptr<const OpRegistry>(&OpRegistry::global(), [](const OpRegistry*) {});  // never destroyed
+  return std::shared_ptr<const OpRegistry>(&OpRegistry::global(),
+                                           [](const OpRegistry*) {});  // never destroyed
 }
 
 // What a worker reports when it joins: its op names, or "the global registry".
@@ -86,9 +88,10 @@ void check_ops_known(const Plan& plan, const LocalClusterOptions& o) {
     for (const auto& r : o.worker_registries) {
       if (r && r->find(op.name).get() == &op) return;
     }
-    throw GraphError("graph is not runnable: an op named '" + op.name +
-                     "' is not the registered op of that name in the global registry nor in any worker's; "
-                     "build the graph from a registry the cluster uses, or mark the op local_only");
+    throw GraphError(
+        "graph is not runnable: an op named '" + op.name +
+        "' is not the registered op of that name in the global registry nor in any worker's; "
+        "build the graph from a registry the cluster uses, or mark the op local_only");
   };
   for (Plan::Id id = 0; id < plan.size(); ++id) {
     const Task& task = plan.task(id);
@@ -114,8 +117,9 @@ LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique
                                             : caf::atom("sharing"));
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
   auto& sys = *impl_->system;
-  impl_->supervisor = sys.spawn(actors::supervisor_actor,
-                                impl_->options.threads_per_worker * kSlotsPerThread, impl_->counters);
+  impl_->supervisor =
+      sys.spawn(actors::supervisor_actor, impl_->options.threads_per_worker * kSlotsPerThread,
+                impl_->counters);
   for (std::size_t w = 0; w < impl_->options.workers; ++w) {
     auto config = std::make_shared<actors::WorkerConfig>();
     config->name = "worker-" + std::to_string(w);
@@ -123,7 +127,8 @@ LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique
     config->inline_limit = impl_->options.inline_limit;
     config->counters = impl_->counters;
     config->registry = registry_of(impl_->options, w);
-    caf::actor worker = sys.spawn(actors::worker_actor, std::shared_ptr<const actors::WorkerConfig>(config));
+    caf::actor worker =
+        sys.spawn(actors::worker_actor, std::shared_ptr<const actors::WorkerConfig>(config));
     caf::anon_send(impl_->supervisor, actors::join_atom::value, worker, config->name,
                    ops_of(config->registry.get()));
     impl_->workers.push_back(std::move(worker));
@@ -133,12 +138,12 @@ LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique
 LocalCluster::~LocalCluster() {
   {
     ForgetCafThreadState forget;
-  // Stop the long-lived actors explicitly: the system's destructor waits for
-  // every actor, and the supervisor fails any run still in progress.
-  caf::anon_send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
-  for (auto& w : impl_->workers) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
-  impl_->supervisor = caf::actor();
-  impl_->workers.clear();
+    // Stop the long-lived actors explicitly: the system's destructor waits for
+    // every actor, and the supervisor fails any run still in progress.
+    caf::anon_send_exit(impl_->supervisor, caf::exit_reason::user_shutdown);
+    for (auto& w : impl_->workers) caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+    impl_->supervisor = caf::actor();
+    impl_->workers.clear();
   }
   impl_->system.reset();
 }
@@ -178,8 +183,12 @@ std::string LocalCluster::name() const {
          ", threads_per_worker=" + std::to_string(impl_->options.threads_per_worker) + ")";
 }
 
-std::size_t LocalCluster::workers() const noexcept { return impl_->options.workers; }
-std::size_t LocalCluster::threads() const noexcept { return impl_->threads; }
+std::size_t LocalCluster::workers() const noexcept {
+  return impl_->options.workers;
+}
+std::size_t LocalCluster::threads() const noexcept {
+  return impl_->threads;
+}
 
 LocalClusterStats LocalCluster::stats() const {
   const auto& c = *impl_->counters;
@@ -189,7 +198,8 @@ LocalClusterStats LocalCluster::stats() const {
 
 namespace detail {
 bool make_local_cluster_default() {
-  set_default_executor_factory(+[]() -> std::unique_ptr<Executor> { return std::make_unique<LocalCluster>(); });
+  set_default_executor_factory(
+      +[]() -> std::unique_ptr<Executor> { return std::make_unique<LocalCluster>(); });
   return true;
 }
 }  // namespace detail

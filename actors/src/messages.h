@@ -2,6 +2,7 @@
 // actors/: includes CAF.
 #pragma once
 
+#include <caf/all.hpp>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -11,8 +12,6 @@
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include <caf/all.hpp>
 
 #include "shoal/error.h"
 #include "shoal/executor.h"
@@ -52,25 +51,25 @@ struct RunState {
       : plan(graph, outputs, ops), cancel(options.cancel), observers(options) {}
 
   const Plan plan;
-  std::vector<Value> results;             // by task id; Null until done or once released
-  std::vector<caf::actor> partitions;     // by task id; set for results held by a partition actor
-  std::vector<std::uint32_t> waiting;     // unfinished dependencies
-  std::vector<std::uint32_t> holders;     // unfinished dependents
-  std::vector<std::uint16_t> worker_of;   // who runs it
+  std::vector<Value> results;            // by task id; Null until done or once released
+  std::vector<caf::actor> partitions;    // by task id; set for results held by a partition actor
+  std::vector<std::uint32_t> waiting;    // unfinished dependencies
+  std::vector<std::uint32_t> holders;    // unfinished dependents
+  std::vector<std::uint16_t> worker_of;  // who runs it
   using Entry = std::pair<std::uint32_t, Plan::Id>;  // priority, id
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
-  std::size_t remaining = 0;              // tasks not yet finished
-  std::size_t in_flight = 0;              // dispatched, not yet reported
-  std::size_t live = 0, peak_live = 0;    // results held
-  std::optional<TaskError> error;         // first failure; the run stops
+  std::size_t remaining = 0;                  // tasks not yet finished
+  std::size_t in_flight = 0;                  // dispatched, not yet reported
+  std::size_t live = 0, peak_live = 0;        // results held
+  std::optional<TaskError> error;             // first failure; the run stops
   std::shared_ptr<std::atomic<bool>> cancel;  // RunOptions::cancel; may be null
-  bool cancelled = false;                 // the flag was seen: the run stops
+  bool cancelled = false;                     // the flag was seen: the run stops
   RunObservers observers;
   std::promise<std::vector<Value>> done;
   // Only when some worker lacks some ops (placement.cpp): ready tasks grouped
   // by the set of workers that may run them, instead of `ready`.
-  std::vector<std::uint64_t> group_masks;          // workers (bits) of each group
-  std::vector<std::uint8_t> group_of;              // by task id
+  std::vector<std::uint64_t> group_masks;  // workers (bits) of each group
+  std::vector<std::uint8_t> group_of;      // by task id
   std::vector<decltype(ready)> ready_by_group;
 };
 using RunPtr = std::shared_ptr<RunState>;
@@ -114,7 +113,8 @@ struct WorkerConfig {
 /// Schedules runs over the workers that joined it (join_atom, actor, name, WorkerOps).
 caf::behavior supervisor_actor(caf::event_based_actor* self, std::size_t slots_per_worker,
                                std::shared_ptr<SharedCounters> counters);
-caf::behavior worker_actor(caf::event_based_actor* self, std::shared_ptr<const WorkerConfig> config);
+caf::behavior worker_actor(caf::event_based_actor* self,
+                           std::shared_ptr<const WorkerConfig> config);
 void task_actor(caf::event_based_actor* self, RunPtr run, Plan::Id id,
                 std::shared_ptr<const WorkerConfig> config);
 caf::behavior partition_actor(caf::event_based_actor* self, Value value,

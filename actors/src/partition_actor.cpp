@@ -9,7 +9,8 @@ caf::behavior partition_actor(caf::event_based_actor* self, Value value,
                               std::shared_ptr<SharedCounters> counters) {
   counters->partitions_spawned.fetch_add(1, std::memory_order_relaxed);
   counters->partitions_alive.fetch_add(1, std::memory_order_relaxed);
-  self->attach_functor([counters] { counters->partitions_alive.fetch_sub(1, std::memory_order_relaxed); });
+  self->attach_functor(
+      [counters] { counters->partitions_alive.fetch_sub(1, std::memory_order_relaxed); });
   return {
       [value](fetch_atom) { return value; },
   };

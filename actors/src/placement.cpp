@@ -38,8 +38,9 @@ class Grouper {
         std::uint64_t pm = mask(*p.op);
         if (pm == 0 && why.empty()) why = missing(*p.op, task);
         if ((m & pm) == 0 && why.empty()) {
-          why = "no worker of this LocalCluster has both op '" + first->name + "' and op '" + p.op->name +
-                "', which the fused task " + task.key.str() + " runs together; give one worker both plugins";
+          why = "no worker of this LocalCluster has both op '" + first->name + "' and op '" +
+                p.op->name + "', which the fused task " + task.key.str() +
+                " runs together; give one worker both plugins";
         }
         m &= pm;
       }
@@ -49,7 +50,8 @@ class Grouper {
 
  private:
   static std::string missing(const Op& op, const Task& task) {
-    return "no worker of this LocalCluster has op '" + op.name + "' (needed by task " + task.key.str() +
+    return "no worker of this LocalCluster has op '" + op.name + "' (needed by task " +
+           task.key.str() +
            "): load the plugin that provides it into a worker's registry (LocalClusterOptions::"
            "worker_registries), or into the global registry";
   }
@@ -63,8 +65,8 @@ class Grouper {
 
 std::string group_by_workers(RunState& run, std::span<const WorkerOps* const> workers) {
   if (workers.size() > kMaxPlacedWorkers) {
-    return "a LocalCluster with per-worker op sets supports at most " + std::to_string(kMaxPlacedWorkers) +
-           " workers";
+    return "a LocalCluster with per-worker op sets supports at most " +
+           std::to_string(kMaxPlacedWorkers) + " workers";
   }
   Grouper grouper(workers);
   const std::size_t n = run.plan.size();
@@ -77,7 +79,8 @@ std::string group_by_workers(RunState& run, std::span<const WorkerOps* const> wo
     std::size_t g = 0;
     while (g < run.group_masks.size() && run.group_masks[g] != m) ++g;
     if (g == run.group_masks.size()) {
-      if (g == 255) return "too many distinct sets of workers for the ops of one graph (255 at most)";
+      if (g == 255)
+        return "too many distinct sets of workers for the ops of one graph (255 at most)";
       run.group_masks.push_back(m);
     }
     run.group_of[id] = static_cast<std::uint8_t>(g);

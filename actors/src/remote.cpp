@@ -9,8 +9,8 @@
 #include <iostream>
 #include <mutex>
 
-#include "shoal/error.h"
 #include "guarded_multiplexer.h"
+#include "shoal/error.h"
 #include "wire_value.h"
 
 namespace shoal::actors {
@@ -25,7 +25,8 @@ void configure_node(caf::actor_system_config& cfg, std::size_t threads,
   // the connection timeout CAF closes the connection and every monitor of an
   // actor there gets a down message. Shoal's own heartbeats (on top) carry
   // the load and catch a node whose transport is fine but whose worker is not.
-  auto interval = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(50), heartbeat_interval / 2);
+  auto interval =
+      std::max<std::chrono::milliseconds>(std::chrono::milliseconds(50), heartbeat_interval / 2);
   cfg.set("middleman.heartbeat-interval", caf::timespan{interval});
   cfg.set("middleman.connection-timeout", caf::timespan{interval * 8});
   cfg.set("logger.verbosity", caf::atom("quiet"));
@@ -33,7 +34,8 @@ void configure_node(caf::actor_system_config& cfg, std::size_t threads,
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
 }
 
-std::pair<std::string, std::uint16_t> parse_address(const std::string& address, const std::string& what) {
+std::pair<std::string, std::uint16_t> parse_address(const std::string& address,
+                                                    const std::string& what) {
   auto colon = address.rfind(':');
   unsigned port = 0;
   if (colon != std::string::npos && colon > 0) {
@@ -50,11 +52,13 @@ std::pair<std::string, std::uint16_t> parse_address(const std::string& address, 
 std::string stamped(const std::string& text) {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   localtime_r(&t, &tm);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "[%02d:%02d:%02d.%03d] ", tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  std::snprintf(buf, sizeof buf, "[%02d:%02d:%02d.%03d] ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms));
   return buf + text;
 }
 

@@ -10,10 +10,11 @@
 //   scheduler -> worker  (peers_atom, names, addresses)      every worker's fetch address
 //   scheduler -> worker  (batch_atom, WireBatch{AssignTask | Release})
 //   worker -> scheduler  (batch_atom, WireBatch{TaskDone | TaskFailed | InputMissing | Heartbeat})
-//   scheduler -> worker  (steal_atom, run, task ids) -> worker replies (stolen_atom, run, ids it gave up)
-//   scheduler -> worker  (removed_atom)                      you were removed: drop everything, register anew
-//   anyone -> worker     (fetch_atom, WireEnvelope{FetchRequest}) -> WireEnvelope{FetchReply}
-//   client -> scheduler  (rrun_atom, client run id, encoded RunGraph, want events, keep outputs,
+//   scheduler -> worker  (steal_atom, run, task ids) -> worker replies (stolen_atom, run, ids it
+//   gave up) scheduler -> worker  (removed_atom)                      you were removed: drop
+//   everything, register anew anyone -> worker     (fetch_atom, WireEnvelope{FetchRequest}) ->
+//   WireEnvelope{FetchReply} client -> scheduler  (rrun_atom, client run id, encoded RunGraph, want
+//   events, keep outputs,
 //                         retries, priority)
 //   scheduler -> client  (events_atom, client run id, lines) and
 //                        (result_atom, client run id, WireEnvelope{RunResult})
@@ -27,7 +28,6 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -65,7 +65,8 @@ void configure_node(caf::actor_system_config& cfg, std::size_t threads,
 
 /// "host:port" split; throws shoal::Error naming `what` and the text when it
 /// is not of that form.
-std::pair<std::string, std::uint16_t> parse_address(const std::string& address, const std::string& what);
+std::pair<std::string, std::uint16_t> parse_address(const std::string& address,
+                                                    const std::string& what);
 
 /// "[HH:MM:SS.mmm] text", the form of every log line.
 std::string stamped(const std::string& text);

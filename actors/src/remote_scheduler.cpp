@@ -45,7 +45,8 @@ class RemoteScheduler {
     worker.last_heartbeat = SteadyClock::now();
     workers_.push_back(std::move(worker));
     self_->monitor(handle);
-    publish("worker-joined\t" + r.name + "\t" + workers_.back().address + "\t" + std::to_string(r.threads));
+    publish("worker-joined\t" + r.name + "\t" + workers_.back().address + "\t" +
+            std::to_string(r.threads));
     config_.log("worker joined: " + r.name + " (" + workers_.back().address + ", " +
                 std::to_string(r.threads) + " threads)");
     broadcast_peers();
@@ -54,8 +55,9 @@ class RemoteScheduler {
   }
 
   void on_down(const caf::down_msg& down) {
-    auto unsubscribed = std::remove_if(subscribers_.begin(), subscribers_.end(),
-                                       [&](const caf::actor& s) { return s.address() == down.source; });
+    auto unsubscribed =
+        std::remove_if(subscribers_.begin(), subscribers_.end(),
+                       [&](const caf::actor& s) { return s.address() == down.source; });
     subscribers_.erase(unsubscribed, subscribers_.end());
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       if (workers_[w].alive && workers_[w].handle.address() == down.source) {
@@ -74,7 +76,8 @@ class RemoteScheduler {
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       auto& worker = workers_[w];
       if (!worker.alive || now - worker.last_heartbeat <= config_.heartbeat_timeout) continue;
-      auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - worker.last_heartbeat);
+      auto silent =
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - worker.last_heartbeat);
       caf::actor handle = worker.handle;
       remove_worker(w, "no heartbeat for " + std::to_string(silent.count()) + " ms");
       self_->send(handle, removed_atom::value);  // if it comes back, it registers anew
@@ -113,14 +116,17 @@ class RemoteScheduler {
     return true;
   }
 
-  void on_stolen(const caf::actor_addr& from, std::uint64_t run_id, const std::vector<std::string>& ids) {
+  void on_stolen(const caf::actor_addr& from, std::uint64_t run_id,
+                 const std::vector<std::string>& ids) {
     std::size_t w = worker_index(from);
     RemoteRun* run = find_run(run_id);
     if (w == workers_.size() || !run) return;
     stealing_ = false;
     for (const std::string& text : ids) {
       Plan::Id id = static_cast<Plan::Id>(std::stoul(text));
-      if (id >= run->state.size() || run->state[id] != TaskState::kProcessing || run->on[id] != (int)w) continue;
+      if (id >= run->state.size() || run->state[id] != TaskState::kProcessing ||
+          run->on[id] != (int)w)
+        continue;
       workers_[w].assigned--;
       run->state[id] = TaskState::kWaiting;
       recount(*run, id);
@@ -130,8 +136,8 @@ class RemoteScheduler {
 
   // ---- messages from clients ----
 
-  void start_run(const caf::actor& client, std::uint64_t client_run, const std::vector<char>& bytes, bool events,
-                 bool keep, std::uint32_t retries, std::int32_t priority) {
+  void start_run(const caf::actor& client, std::uint64_t client_run, const std::vector<char>& bytes,
+                 bool events, bool keep, std::uint32_t retries, std::int32_t priority) {
     auto run = std::make_unique<RemoteRun>();
     run->id = ++last_run_;
     run->client = client;
@@ -148,7 +154,8 @@ class RemoteScheduler {
       if (!rg) throw Error("expected a run-graph message, got another kind");
       run->graph = std::move(rg->graph);
       outputs = std::move(rg->outputs);
-      run->plan = std::make_unique<Plan>(run->graph, outputs, nullptr);  // ops: checked against the workers
+      run->plan =
+          std::make_unique<Plan>(run->graph, outputs, nullptr);  // ops: checked against the workers
       view().check_ops(*run->plan);
       check_futures(*run->plan);
     } catch (const std::exception& e) {
@@ -186,7 +193,8 @@ class RemoteScheduler {
     maybe_steal();
     for (RemoteWorker& w : workers_) send_outbox(w);
     if (!feed_.empty()) {
-      for (const caf::actor& s : subscribers_) self_->send(s, events_atom::value, std::uint64_t{0}, feed_);
+      for (const caf::actor& s : subscribers_)
+        self_->send(s, events_atom::value, std::uint64_t{0}, feed_);
       feed_.clear();
     }
     for (auto& [id, run] : runs_) {
@@ -207,7 +215,8 @@ class RemoteScheduler {
 
   void shutdown() {
     for (auto& [id, run] : runs_) {
-      if (!run->finished) reply_error(*run, wire::RunResult::kOther, "", "", "the scheduler was shut down");
+      if (!run->finished)
+        reply_error(*run, wire::RunResult::kOther, "", "", "the scheduler was shut down");
     }
     runs_.clear();
   }
@@ -237,14 +246,14 @@ class RemoteScheduler {
     for (Plan::Id id : plan.roots()) make_ready(run, id);
   }
 
-
   // Every future a graph names must be held here (its placeholder resolves
   // against it): otherwise it was released, or is another client's.
   void check_futures(const Plan& plan) const {
     for (Plan::Id id = 0; id < plan.size(); ++id) {
       if (plan.task(id).op_name() == kFutureOp && !futures_.count(plan.task(id).key)) {
-        throw GraphError("the future " + plan.task(id).key.str() +
-                         " is not held by the cluster: it was released, or it failed; submit it again");
+        throw GraphError(
+            "the future " + plan.task(id).key.str() +
+            " is not held by the cluster: it was released, or it failed; submit it again");
       }
     }
   }
@@ -263,7 +272,8 @@ class RemoteScheduler {
     RemoteRun* source = it == futures_.end() ? nullptr : find_run(it->second.first);
     if (!source) {
       run.state[id] = TaskState::kWaiting;
-      return fail_later(run.id, "the future " + key.str() + " was released before this run could use it");
+      return fail_later(run.id,
+                        "the future " + key.str() + " was released before this run could use it");
     }
     run.alias[id] = it->second;
     if (source->state[it->second.second] == TaskState::kMemory) return now_in_memory(run, id);
@@ -331,10 +341,12 @@ class RemoteScheduler {
       run->who_has[id].push_back(static_cast<std::uint32_t>(w));
     }
     if (run->want_events) {
-      run->events.push_back("F " + std::to_string(id) + " " + std::to_string(d.duration_ns) + " " + workers_[w].name);
+      run->events.push_back("F " + std::to_string(id) + " " + std::to_string(d.duration_ns) + " " +
+                            workers_[w].name);
     }
     if (!subscribers_.empty()) {
-      publish("task-finished\t" + view().task_line(*run, id, w) + "\t" + std::to_string(d.duration_ns / 1000) + " us");
+      publish("task-finished\t" + view().task_line(*run, id, w) + "\t" +
+              std::to_string(d.duration_ns / 1000) + " us");
     }
     const Plan& plan = *run->plan;
     for (Plan::Id dep : plan.dependencies(id)) {
@@ -347,15 +359,17 @@ class RemoteScheduler {
     RemoteRun* run = find_run(f.run_id);
     if (!is_current(run, f.task_id, w)) return;
     workers_[w].assigned--;
-    run->state[f.task_id] = TaskState::kWaiting;  // no longer processing
+    run->state[f.task_id] = TaskState::kWaiting;    // no longer processing
     if (run->failures[f.task_id] < run->retries) {  // `retries` of the submission: run it again
       run->failures[f.task_id]++;
       return recount(*run, f.task_id);
     }
     if (run->want_events) {
-      run->events.push_back("E " + std::to_string(f.task_id) + " 0 " + workers_[w].name + " " + f.message);
+      run->events.push_back("E " + std::to_string(f.task_id) + " 0 " + workers_[w].name + " " +
+                            f.message);
     }
-    if (!subscribers_.empty()) publish("task-erred\t" + view().task_line(*run, f.task_id, w) + "\t" + f.message);
+    if (!subscribers_.empty())
+      publish("task-erred\t" + view().task_line(*run, f.task_id, w) + "\t" + f.message);
     const Task& task = run->plan->task(f.task_id);
     reply_error(*run, wire::RunResult::kTaskError, task.key.str(), task.op_name(), f.message);
     drop_run(run->id);
@@ -365,8 +379,10 @@ class RemoteScheduler {
     RemoteRun* run = find_run(m.run_id);
     if (!is_current(run, m.task_id, w)) return;
     workers_[w].assigned--;
-    RemoteRun* source = m.input_run_id && m.input_run_id != run->id ? find_run(m.input_run_id) : run;
-    auto holder = std::find_if(workers_.begin(), workers_.end(), [&](auto& x) { return x.name == m.holder; });
+    RemoteRun* source =
+        m.input_run_id && m.input_run_id != run->id ? find_run(m.input_run_id) : run;
+    auto holder =
+        std::find_if(workers_.begin(), workers_.end(), [&](auto& x) { return x.name == m.holder; });
     if (source && m.input_id < source->state.size() && holder != workers_.end()) {
       forget_copy(*source, m.input_id, static_cast<std::uint32_t>(holder - workers_.begin()));
     }
@@ -398,7 +414,8 @@ class RemoteScheduler {
     for (Plan::Id dep : run.plan->dependencies(task)) {
       auto [src_run, src_id] = run.alias[dep];
       RemoteRun* src = src_run ? find_run(src_run) : nullptr;
-      if (src_run && run.state[dep] == TaskState::kMemory && (!src || src->state[src_id] != TaskState::kMemory)) {
+      if (src_run && run.state[dep] == TaskState::kMemory &&
+          (!src || src->state[src_id] != TaskState::kMemory)) {
         run.state[dep] = TaskState::kForgotten;
         require(run, dep);
       }
@@ -496,8 +513,9 @@ class RemoteScheduler {
       if (run->failed_key >= 0) failed.push_back(run_id);
     }
     publish("worker-lost\t" + worker.name + "\t" + reason);
-    config_.log("worker lost: " + worker.name + " (" + reason + "); " + std::to_string(rescheduled) +
-                " tasks rescheduled, " + std::to_string(lost_results) + " results lost");
+    config_.log("worker lost: " + worker.name + " (" + reason + "); " +
+                std::to_string(rescheduled) + " tasks rescheduled, " +
+                std::to_string(lost_results) + " results lost");
     for (auto id : failed) drop_run(id);
     fail_runs_without_ops();
     broadcast_peers();
@@ -525,7 +543,8 @@ class RemoteScheduler {
       if (run.state[id] == TaskState::kProcessing && run.on[id] == static_cast<std::int32_t>(w)) {
         rerun.push_back(id);
       } else if (run.state[id] == TaskState::kMemory &&
-                 std::find(run.who_has[id].begin(), run.who_has[id].end(), w) != run.who_has[id].end()) {
+                 std::find(run.who_has[id].begin(), run.who_has[id].end(), w) !=
+                     run.who_has[id].end()) {
         gone.push_back(id);
       }
     }
@@ -535,15 +554,15 @@ class RemoteScheduler {
       if (++run.deaths[id] >= config_.allowed_failures && run.failed_key < 0) {
         run.failed_key = id;
         const Task& task = run.plan->task(id);
-        reply_error(run, wire::RunResult::kTaskError, task.key.str(), task.op_name(),
-                    "killed worker: " + std::to_string(run.deaths[id]) +
-                        " workers died while running this task; it may be crashing them (see their logs)");
+        reply_error(
+            run, wire::RunResult::kTaskError, task.key.str(), task.op_name(),
+            "killed worker: " + std::to_string(run.deaths[id]) +
+                " workers died while running this task; it may be crashing them (see their logs)");
       }
       if (run.failed_key < 0) recount(run, id);
     }
     return {rerun.size(), gone.size()};
   }
-
 
   void publish(std::string line) {
     if (subscribers_.empty()) return;
@@ -561,7 +580,8 @@ class RemoteScheduler {
     for (auto& [id, run] : runs_) {
       if (!run->finished || run->keep) order.push_back(run.get());
     }
-    std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->priority > b->priority; });
+    std::stable_sort(order.begin(), order.end(),
+                     [](auto* a, auto* b) { return a->priority > b->priority; });
     return order;
   }
 
@@ -606,8 +626,12 @@ class RemoteScheduler {
     for (std::size_t w = 0; w < workers_.size(); ++w) {
       const RemoteWorker& x = workers_[w];
       if (!x.alive) continue;
-      if (x.assigned < x.threads && (idle == workers_.size() || x.assigned < workers_[idle].assigned)) idle = w;
-      if (x.assigned > x.threads && (victim == workers_.size() || x.assigned > workers_[victim].assigned)) victim = w;
+      if (x.assigned < x.threads &&
+          (idle == workers_.size() || x.assigned < workers_[idle].assigned))
+        idle = w;
+      if (x.assigned > x.threads &&
+          (victim == workers_.size() || x.assigned > workers_[victim].assigned))
+        victim = w;
     }
     if (idle == workers_.size() || victim == workers_.size()) return;
     steal(victim, workers_[victim].assigned - workers_[victim].threads);
@@ -617,10 +641,13 @@ class RemoteScheduler {
     for (auto& [run_id, run] : runs_) {
       std::vector<std::string> ids;
       for (Plan::Id id = static_cast<Plan::Id>(run->state.size()); id-- > 0 && ids.size() < want;) {
-        if (run->state[id] != TaskState::kProcessing || run->on[id] != static_cast<std::int32_t>(victim)) continue;
+        if (run->state[id] != TaskState::kProcessing ||
+            run->on[id] != static_cast<std::int32_t>(victim))
+          continue;
         double wait = stats_.avg_task_s * static_cast<double>(workers_[victim].assigned) /
                       static_cast<double>(workers_[victim].threads);
-        if (static_cast<double>(run->nbytes[id]) / kBandwidth < wait) ids.push_back(std::to_string(id));
+        if (static_cast<double>(run->nbytes[id]) / kBandwidth < wait)
+          ids.push_back(std::to_string(id));
       }
       if (ids.empty()) continue;
       stealing_ = true;
@@ -637,18 +664,22 @@ class RemoteScheduler {
     wire::RunResult result{run.id, true, "", "", "", {}, wire::RunResult::kTaskError};
     for (Plan::Id o : run.plan->outputs()) {
       wire::InputLocation loc = view().location(run, o, workers_.size());
-      if (!loc.has_value && !run.who_has[o].empty()) loc.worker = workers_[run.who_has[o].front()].address;
+      if (!loc.has_value && !run.who_has[o].empty())
+        loc.worker = workers_[run.who_has[o].front()].address;
       result.outputs.push_back(std::move(loc));
     }
     send_events(run);
     self_->send(run.client, result_atom::value, run.client_run, WireEnvelope{std::move(result)});
   }
 
-  void reply_error(RemoteRun& run, std::uint8_t kind, std::string key, std::string op, std::string message) {
+  void reply_error(RemoteRun& run, std::uint8_t kind, std::string key, std::string op,
+                   std::string message) {
     if (kind == wire::RunResult::kTaskError && !key.empty()) {
-      config_.log("run " + std::to_string(run.id) + " failed: task " + key + " (op " + op + "): " + message);
+      config_.log("run " + std::to_string(run.id) + " failed: task " + key + " (op " + op +
+                  "): " + message);
     }
-    wire::RunResult result{run.id, false, std::move(key), std::move(op), std::move(message), {}, kind};
+    wire::RunResult result{run.id, false, std::move(key), std::move(op), std::move(message),
+                           {},     kind};
     send_events(run);
     self_->send(run.client, result_atom::value, run.client_run, WireEnvelope{std::move(result)});
     run.finished = true;
@@ -743,13 +774,14 @@ class RemoteScheduler {
   caf::event_based_actor* self_;
   RemoteSchedulerConfig config_;
   std::vector<RemoteWorker> workers_;  // never shrinks: indices stay valid; the dead are marked
-  RunTable runs_;  // oldest first
+  RunTable runs_;                      // oldest first
   std::map<std::pair<caf::actor_addr, std::uint64_t>, std::uint64_t> by_client_;  // -> run id
-  std::unordered_map<Key, std::pair<std::uint64_t, Plan::Id>, KeyHash> futures_;  // keep runs' outputs
+  std::unordered_map<Key, std::pair<std::uint64_t, Plan::Id>, KeyHash>
+      futures_;  // keep runs' outputs
   std::unordered_map<Key, std::vector<std::pair<std::uint64_t, Plan::Id>>, KeyHash> future_waiters_;
   std::vector<std::pair<std::uint64_t, std::string>> doomed_;  // runs to fail at the next flush
-  std::vector<caf::actor> subscribers_;  // of the event stream
-  std::vector<std::string> feed_;        // events for them, sent at the next flush
+  std::vector<caf::actor> subscribers_;                        // of the event stream
+  std::vector<std::string> feed_;  // events for them, sent at the next flush
   std::uint64_t last_run_ = 0;
   PlacementStats stats_;
   bool flush_scheduled_ = false;
@@ -772,19 +804,27 @@ caf::behavior remote_scheduler_actor(caf::event_based_actor* self, RemoteSchedul
         if (!r || !worker) return "expected a register-worker message";
         return s->join(worker, *r);
       },
-      [s, self](batch_atom, WireBatch& batch) { s->on_batch(caf::actor_cast<caf::actor_addr>(self->current_sender()), batch); },
+      [s, self](batch_atom, WireBatch& batch) {
+        s->on_batch(caf::actor_cast<caf::actor_addr>(self->current_sender()), batch);
+      },
       [s, self](stolen_atom, std::uint64_t run, const std::vector<std::string>& ids) {
         s->on_stolen(caf::actor_cast<caf::actor_addr>(self->current_sender()), run, ids);
       },
-      [s, self](rrun_atom, std::uint64_t client_run, const std::vector<char>& graph, bool events, bool keep,
-                std::uint32_t retries, std::int32_t priority) {
+      [s, self](rrun_atom, std::uint64_t client_run, const std::vector<char>& graph, bool events,
+                bool keep, std::uint32_t retries, std::int32_t priority) {
         auto client = caf::actor_cast<caf::actor>(self->current_sender());
         if (client) s->start_run(client, client_run, graph, events, keep, retries, priority);
       },
-      [s, self](rcancel_atom, std::uint64_t client_run) { s->cancel(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },
-      [s, self](release_atom, std::uint64_t client_run) { s->release_run(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run); },
+      [s, self](rcancel_atom, std::uint64_t client_run) {
+        s->cancel(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run);
+      },
+      [s, self](release_atom, std::uint64_t client_run) {
+        s->release_run(caf::actor_cast<caf::actor_addr>(self->current_sender()), client_run);
+      },
       [s](status_atom) { return s->status(); },
-      [s, self](subscribe_atom) { s->subscribe(caf::actor_cast<caf::actor>(self->current_sender())); },
+      [s, self](subscribe_atom) {
+        s->subscribe(caf::actor_cast<caf::actor>(self->current_sender()));
+      },
       [s](flush_atom) { s->flush(); },
       [s](tick_atom) { s->check_heartbeats(); },
   };

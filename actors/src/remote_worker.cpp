@@ -8,7 +8,6 @@
 #include <malloc.h>
 
 #include <atomic>
-
 #include <map>
 #include <optional>
 #include <queue>
@@ -43,7 +42,9 @@ constexpr double kPauseFraction = 0.85;
 constexpr auto kFetchTimeout = std::chrono::seconds(30);
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
 
-std::uint64_t slot(std::uint64_t run, std::uint32_t id) { return (run << 32) | id; }
+std::uint64_t slot(std::uint64_t run, std::uint32_t id) {
+  return (run << 32) | id;
+}
 
 // What the heartbeat reports, written by the worker actor.
 struct Load {
@@ -56,16 +57,22 @@ struct Load {
 // fetch) and must not look dead then. A frozen process (SIGSTOP) or a cut
 // link still silences it. (heartbeat target, scheduler) switches it on;
 // an invalid handle switches it off.
-caf::behavior heartbeat_actor(caf::event_based_actor* self, std::string name, std::uint64_t memory_limit,
-                              std::chrono::milliseconds interval, std::shared_ptr<const Load> load) {
+caf::behavior heartbeat_actor(caf::event_based_actor* self, std::string name,
+                              std::uint64_t memory_limit, std::chrono::milliseconds interval,
+                              std::shared_ptr<const Load> load) {
   auto scheduler = std::make_shared<caf::actor>();
   self->delayed_send(self, interval, tick_atom::value);
   return {
       [scheduler](register_atom, const caf::actor& target) { *scheduler = target; },
       [=](tick_atom) {
         if (*scheduler) {
-          wire::Heartbeat hb{name, load->running.load(), load->queued.load(), load->memory.load(), memory_limit,
-                             load->spilled.load(), now_ns()};
+          wire::Heartbeat hb{name,
+                             load->running.load(),
+                             load->queued.load(),
+                             load->memory.load(),
+                             memory_limit,
+                             load->spilled.load(),
+                             now_ns()};
           self->send(*scheduler, batch_atom::value, WireBatch{{wire::Message(std::move(hb))}});
         }
         self->delayed_send(self, interval, tick_atom::value);
@@ -106,17 +113,21 @@ class RemoteWorker {
   void start(std::uint16_t port) {
     config_.port = port;
     give_up_at_ = SteadyClock::now() + config_.reconnect_timeout;
-    heart_ = self_->spawn(heartbeat_actor, config_.name, config_.memory_limit, config_.heartbeat_interval, load_);
+    heart_ = self_->spawn(heartbeat_actor, config_.name, config_.memory_limit,
+                          config_.heartbeat_interval, load_);
     // It ends with the worker, whatever the reason (a link would let a
     // normal exit pass, and the actor system would wait for it forever).
-    self_->attach_functor([heart = heart_] { caf::anon_send_exit(heart, caf::exit_reason::user_shutdown); });
+    self_->attach_functor(
+        [heart = heart_] { caf::anon_send_exit(heart, caf::exit_reason::user_shutdown); });
     connect_scheduler();
     self_->delayed_send(self_, config_.heartbeat_interval, tick_atom::value);
   }
 
   void connect_scheduler() {
     auto mm = self_->home_system().middleman().actor_handle();
-    self_->request(mm, kConnectTimeout, caf::connect_atom::value, config_.scheduler_host, config_.scheduler_port)
+    self_
+        ->request(mm, kConnectTimeout, caf::connect_atom::value, config_.scheduler_host,
+                  config_.scheduler_port)
         .then(
             [this](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
               scheduler_ = caf::actor_cast<caf::actor>(ptr);
@@ -129,8 +140,9 @@ class RemoteWorker {
 
   void retry_later(const std::string& why) {
     if (SteadyClock::now() >= give_up_at_) {
-      std::string reason = "cannot reach the scheduler at " + scheduler_address() + " (" + why + "); gave up after " +
-                           std::to_string(config_.reconnect_timeout.count()) + " ms";
+      std::string reason = "cannot reach the scheduler at " + scheduler_address() + " (" + why +
+                           "); gave up after " + std::to_string(config_.reconnect_timeout.count()) +
+                           " ms";
       log_(reason);
       if (config_.on_gone) config_.on_gone(reason);
       self_->quit();
@@ -140,12 +152,14 @@ class RemoteWorker {
   }
 
   void register_now() {
-    wire::RegisterWorker r{config_.name, config_.host, config_.port, static_cast<std::uint32_t>(config_.threads),
+    wire::RegisterWorker r{config_.name,         config_.host,
+                           config_.port,         static_cast<std::uint32_t>(config_.threads),
                            config_.memory_limit, {}};
     for (const OpPtr& op : OpRegistry::global().list()) r.ops.push_back(op->name);
     std::sort(r.ops.begin(), r.ops.end());
-    self_->request(scheduler_, kConnectTimeout, register_atom::value, caf::actor_cast<caf::actor>(self_),
-                   WireEnvelope{std::move(r)})
+    self_
+        ->request(scheduler_, kConnectTimeout, register_atom::value,
+                  caf::actor_cast<caf::actor>(self_), WireEnvelope{std::move(r)})
         .then(
             [this](const std::string& answer) {
               if (answer != "ok") {
@@ -217,7 +231,8 @@ class RemoteWorker {
 
   // Inputs come inline, from this worker's store, or from the peer that
   // holds them. An input may belong to another run: a future's result.
-  void accept(wire::AssignTask& a, std::vector<std::pair<std::string, wire::FetchRequest>>& fetches) {
+  void accept(wire::AssignTask& a,
+              std::vector<std::pair<std::string, wire::FetchRequest>>& fetches) {
     PendingTask p{a.run_id, a.task_id, a.priority, std::move(a.task), {}, {}, 0, false};
     for (wire::InputLocation& in : a.inputs) {
       std::uint64_t run = in.run_id ? in.run_id : a.run_id;
@@ -235,7 +250,8 @@ class RemoteWorker {
         // large, and one reply per value keeps each message (and the time
         // the transport spends on it) the size of one value.
         auto& waiting = waiters_[slot(run, in.task_id)];
-        if (waiting.empty()) fetches.push_back({in.worker, wire::FetchRequest{0, {in.key}, run, {in.task_id}}});
+        if (waiting.empty())
+          fetches.push_back({in.worker, wire::FetchRequest{0, {in.key}, run, {in.task_id}}});
         waiting.push_back({slot(a.run_id, a.task_id), in.key, in.worker});
       }
     }
@@ -251,8 +267,8 @@ class RemoteWorker {
     ready_.emplace(p.priority, s);
   }
 
-  void missing(std::uint64_t run, std::uint32_t task, const wire::InputLocation& in, const std::string& holder,
-               const std::string& why) {
+  void missing(std::uint64_t run, std::uint32_t task, const wire::InputLocation& in,
+               const std::string& holder, const std::string& why) {
     outbox_.emplace_back(wire::InputMissing{run, task, in.task_id, holder, why, in.run_id});
   }
 
@@ -276,7 +292,8 @@ class RemoteWorker {
   bool over_pause_threshold() {
     if (!config_.memory_limit) return false;
     std::uint64_t rss = resident_bytes();
-    bool over = static_cast<double>(rss) > kPauseFraction * static_cast<double>(config_.memory_limit);
+    bool over =
+        static_cast<double>(rss) > kPauseFraction * static_cast<double>(config_.memory_limit);
     if (over && !paused_) {  // freed memory glibc kept may be all there is
       malloc_trim(0);
       rss = resident_bytes();
@@ -284,7 +301,8 @@ class RemoteWorker {
     }
     if (over != paused_) {
       paused_ = over;
-      log_(over ? "paused: resident memory " + std::to_string(rss >> 20) + " MiB is past 85% of the limit"
+      log_(over ? "paused: resident memory " + std::to_string(rss >> 20) +
+                      " MiB is past 85% of the limit"
                 : "resumed: resident memory is below 85% of the limit again");
     }
     return over;
@@ -298,7 +316,8 @@ class RemoteWorker {
       if (!v) {
         wire::InputLocation loc = in;
         if (loc.run_id == p.run) loc.run_id = 0;
-        missing(p.run, p.id, loc, config_.name, "not in this worker's store (or its spill file is unreadable)");
+        missing(p.run, p.id, loc, config_.name,
+                "not in this worker's store (or its spill file is unreadable)");
         schedule_flush();
         return false;
       }
@@ -343,7 +362,8 @@ class RemoteWorker {
       outbox_.emplace_back(wire::TaskFailed{r.run, r.key, "", *r.error, config_.name, r.id});
     } else {
       std::uint64_t nbytes = r.value.nbytes();
-      wire::TaskDone done{r.run, r.key, config_.name, nbytes, r.duration_ns, false, Value(), r.id, r.start_ns};
+      wire::TaskDone done{r.run, r.key,   config_.name, nbytes,    r.duration_ns,
+                          false, Value(), r.id,         r.start_ns};
       if (nbytes < config_.inline_limit) {
         done.has_value = true;
         done.value = std::move(r.value);
@@ -380,7 +400,8 @@ class RemoteWorker {
 
   void send_fetch(const std::string& peer_name, wire::FetchRequest request) {
     auto it = peers_.find(peer_name);
-    if (it == peers_.end()) return fetch_failed(request, peer_name, "no worker of that name is known");
+    if (it == peers_.end())
+      return fetch_failed(request, peer_name, "no worker of that name is known");
     Peer& peer = it->second;
     if (peer.handle) return request_values(peer_name, peer.handle, std::move(request));
     peer.queued.push_back(std::move(request));
@@ -394,7 +415,8 @@ class RemoteWorker {
     auto mm = self_->home_system().middleman().actor_handle();
     self_->request(mm, kConnectTimeout, caf::connect_atom::value, host, port)
         .then(
-            [this, peer_name](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
+            [this, peer_name](const caf::node_id&, caf::strong_actor_ptr& ptr,
+                              const std::set<std::string>&) {
               Peer& p = peers_.at(peer_name);
               p.connecting = false;
               p.handle = caf::actor_cast<caf::actor>(ptr);
@@ -402,8 +424,10 @@ class RemoteWorker {
               auto queued = std::move(p.queued);
               p.queued.clear();
               for (auto& r : queued) {
-                if (p.handle) request_values(peer_name, p.handle, std::move(r));
-                else fetch_failed(r, peer_name, "nothing is published at " + p.address);
+                if (p.handle)
+                  request_values(peer_name, p.handle, std::move(r));
+                else
+                  fetch_failed(r, peer_name, "nothing is published at " + p.address);
               }
               flush();
             },
@@ -417,13 +441,15 @@ class RemoteWorker {
             });
   }
 
-  void request_values(const std::string& peer_name, const caf::actor& peer, wire::FetchRequest request) {
+  void request_values(const std::string& peer_name, const caf::actor& peer,
+                      wire::FetchRequest request) {
     wire::FetchRequest copy = request;  // kept to name what failed
     self_->request(peer, kFetchTimeout, rfetch_atom::value, WireEnvelope{std::move(request)})
         .then(
             [this, peer_name, copy](WireEnvelope& reply) {
               auto* r = std::get_if<wire::FetchReply>(&reply.message);
-              if (!r) return fetch_failed(copy, peer_name, "it answered with another kind of message");
+              if (!r)
+                return fetch_failed(copy, peer_name, "it answered with another kind of message");
               for (wire::FetchedValue& v : r->values) deliver(r->run_id, v.task_id, v.value);
               wire::FetchRequest rest{0, {}, copy.run_id, {}};
               for (std::size_t i = 0; i < copy.task_ids.size(); ++i) {
@@ -457,13 +483,15 @@ class RemoteWorker {
 
   // The tasks waiting for these inputs cannot run here: the scheduler hears
   // of each, and places them again once the inputs exist somewhere.
-  void fetch_failed(const wire::FetchRequest& r, const std::string& holder, const std::string& why) {
+  void fetch_failed(const wire::FetchRequest& r, const std::string& holder,
+                    const std::string& why) {
     for (std::uint32_t input : r.task_ids) {
       auto it = waiters_.find(slot(r.run_id, input));
       if (it == waiters_.end()) continue;
       for (const Waiter& w : it->second) {
         if (pending_.erase(w.task)) {
-          wire::InputLocation in{w.key, holder, input, false, Value(), r.run_id == (w.task >> 32) ? 0 : r.run_id};
+          wire::InputLocation in{w.key, holder,  input,
+                                 false, Value(), r.run_id == (w.task >> 32) ? 0 : r.run_id};
           missing(w.task >> 32, static_cast<std::uint32_t>(w.task & 0xffffffffu), in, holder,
                   "fetching from " + holder + " failed: " + why);
         }
@@ -476,8 +504,10 @@ class RemoteWorker {
     wire::FetchReply reply{r.request_id, {}, {}, r.run_id};
     for (std::size_t i = 0; i < r.task_ids.size() && i < r.keys.size(); ++i) {
       std::optional<Value> v = store_.get(r.run_id, r.task_ids[i]);
-      if (v) reply.values.push_back({r.keys[i], std::move(*v), r.task_ids[i]});
-      else reply.missing.push_back(r.keys[i]);
+      if (v)
+        reply.values.push_back({r.keys[i], std::move(*v), r.task_ids[i]});
+      else
+        reply.missing.push_back(r.keys[i]);
     }
     return WireEnvelope{std::move(reply)};
   }
@@ -541,12 +571,13 @@ caf::behavior remote_worker_actor(caf::event_based_actor* self, RemoteWorkerConf
       [w](register_atom, std::uint16_t port) { w->start(port); },
       [w](register_atom) { w->connect_scheduler(); },  // a retry
       [w](removed_atom) { w->on_removed(); },
-      [w](peers_atom, const std::vector<std::string>& names, const std::vector<std::string>& addresses) {
-        w->on_peers(names, addresses);
-      },
+      [w](peers_atom, const std::vector<std::string>& names,
+          const std::vector<std::string>& addresses) { w->on_peers(names, addresses); },
       [w](batch_atom, WireBatch& batch) { w->on_batch(batch); },
       [w](ran_atom, RanTask& r) { w->on_ran(r); },
-      [w](steal_atom, std::uint64_t run, const std::vector<std::string>& ids) { w->steal(run, ids); },
+      [w](steal_atom, std::uint64_t run, const std::vector<std::string>& ids) {
+        w->steal(run, ids);
+      },
       [w](rfetch_atom, const WireEnvelope& e) -> caf::result<WireEnvelope> {
         if (auto* r = std::get_if<wire::FetchRequest>(&e.message)) return w->serve(*r);
         return caf::make_error(caf::sec::invalid_argument, "expected a fetch request");

@@ -31,10 +31,13 @@ ResultStore::ResultStore(std::filesystem::path spill_dir, std::uint64_t memory_l
                          std::function<void(const std::string&)> log)
     : dir_(std::move(spill_dir)), limit_(memory_limit), log_(std::move(log)) {}
 
-ResultStore::~ResultStore() { clear(); }
+ResultStore::~ResultStore() {
+  clear();
+}
 
 std::filesystem::path ResultStore::path_of(std::uint64_t slot) const {
-  return dir_ / ("result-" + std::to_string(slot >> 32) + "-" + std::to_string(slot & 0xffffffffu) + ".shoal");
+  return dir_ / ("result-" + std::to_string(slot >> 32) + "-" + std::to_string(slot & 0xffffffffu) +
+                 ".shoal");
 }
 
 void ResultStore::put(std::uint64_t run, std::uint32_t id, Value value) {
@@ -47,7 +50,8 @@ void ResultStore::put(std::uint64_t run, std::uint32_t id, Value value) {
   e.lru = std::prev(lru_.end());
   memory_ += e.nbytes;
   entries_.emplace(s, std::move(e));
-  if (limit_) spill_until_below(static_cast<std::uint64_t>(kSpillFraction * static_cast<double>(limit_)));
+  if (limit_)
+    spill_until_below(static_cast<std::uint64_t>(kSpillFraction * static_cast<double>(limit_)));
 }
 
 std::optional<Value> ResultStore::get(std::uint64_t run, std::uint32_t id) {
@@ -65,7 +69,8 @@ std::optional<Value> ResultStore::get(std::uint64_t run, std::uint32_t id) {
     std::vector<std::byte> bytes = read_whole(path);
     value = decode_value(bytes);
   } catch (const std::exception& ex) {
-    log_("cannot read back spilled result " + path.string() + ": " + ex.what() + "; it will be recomputed");
+    log_("cannot read back spilled result " + path.string() + ": " + ex.what() +
+         "; it will be recomputed");
     std::filesystem::remove(path);
     spilled_ -= e.nbytes;
     entries_.erase(it);

@@ -33,7 +33,9 @@ class ResultStore {
   /// nullopt when absent (or when its spill file is unreadable, which is
   /// logged and forgets it).
   std::optional<Value> get(std::uint64_t run, std::uint32_t id);
-  bool contains(std::uint64_t run, std::uint32_t id) const { return entries_.count(slot(run, id)) != 0; }
+  bool contains(std::uint64_t run, std::uint32_t id) const {
+    return entries_.count(slot(run, id)) != 0;
+  }
   void erase(std::uint64_t run, std::uint32_t id);
   void clear();
 
@@ -43,7 +45,7 @@ class ResultStore {
 
  private:
   struct Entry {
-    Value value;           // null once spilled
+    Value value;  // null once spilled
     std::uint64_t nbytes = 0;
     bool spilled = false;
     std::list<std::uint64_t>::iterator lru;  // valid while in memory

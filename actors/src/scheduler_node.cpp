@@ -22,7 +22,8 @@ SchedulerNode::SchedulerNode(SchedulerNodeOptions options) : impl_(std::make_uni
   // One thread: the scheduler is one actor; a second only adds hand-offs.
   actors::configure_node(impl_->config, 1, o.heartbeat_interval);
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
-  actors::RemoteSchedulerConfig c{o.heartbeat_interval, o.heartbeat_timeout, std::max<std::size_t>(1, o.allowed_failures),
+  actors::RemoteSchedulerConfig c{o.heartbeat_interval, o.heartbeat_timeout,
+                                  std::max<std::size_t>(1, o.allowed_failures),
                                   std::max<std::size_t>(1, o.tasks_per_thread), o.log};
   impl_->scheduler = impl_->system->spawn(actors::remote_scheduler_actor, c);
   // SO_REUSEADDR: a scheduler restarted after a crash gets its port back at
@@ -32,17 +33,23 @@ SchedulerNode::SchedulerNode(SchedulerNodeOptions options) : impl_(std::make_uni
   if (!port) {
     std::string why = impl_->system->render(port.error());
     stop();
-    throw Error("shoal scheduler: cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + why +
-                "; pick another --port (0 = any free one) or stop what holds it");
+    throw Error("shoal scheduler: cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                ": " + why + "; pick another --port (0 = any free one) or stop what holds it");
   }
   impl_->port = *port;
 }
 
-SchedulerNode::~SchedulerNode() { stop(); }
+SchedulerNode::~SchedulerNode() {
+  stop();
+}
 
-std::uint16_t SchedulerNode::port() const noexcept { return impl_->port; }
+std::uint16_t SchedulerNode::port() const noexcept {
+  return impl_->port;
+}
 
-std::string SchedulerNode::address() const { return impl_->options.host + ":" + std::to_string(impl_->port); }
+std::string SchedulerNode::address() const {
+  return impl_->options.host + ":" + std::to_string(impl_->port);
+}
 
 void SchedulerNode::stop() {
   std::lock_guard lock(impl_->mutex);

@@ -84,8 +84,13 @@ class Supervisor {
     run->in_flight--;
     const Task& task = run->plan.task(f.id);
     if (!run->observers.empty()) {
-      TaskEvent e{task.key, task.op_name(), workers_[run->worker_of[f.id]].name,
-                  TaskEvent::State::kErred, f.start, f.stop, f.message};
+      TaskEvent e{task.key,
+                  task.op_name(),
+                  workers_[run->worker_of[f.id]].name,
+                  TaskEvent::State::kErred,
+                  f.start,
+                  f.stop,
+                  f.message};
       run->observers.task(e);
     }
     if (!run->error) {
@@ -121,8 +126,13 @@ class Supervisor {
     run->peak_live = std::max(run->peak_live, run->live);
     if (!run->observers.empty()) {
       const Task& task = plan.task(d.id);
-      TaskEvent e{task.key, task.op_name(), workers_[run->worker_of[d.id]].name,
-                  TaskEvent::State::kFinished, d.start, d.stop, {}};
+      TaskEvent e{task.key,
+                  task.op_name(),
+                  workers_[run->worker_of[d.id]].name,
+                  TaskEvent::State::kFinished,
+                  d.start,
+                  d.stop,
+                  {}};
       run->observers.task(e);
     }
   }
@@ -180,7 +190,8 @@ class Supervisor {
   }
 
   // Hands tasks of `ready` to the least busy workers of `mask`.
-  void fill(const RunPtr& run, decltype(RunState::ready)& ready, Batches& batches, std::uint64_t mask) {
+  void fill(const RunPtr& run, decltype(RunState::ready)& ready, Batches& batches,
+            std::uint64_t mask) {
     while (!ready.empty()) {
       auto w = least_busy(mask);
       if (w == workers_.size() || workers_[w].busy > slots_ / 2) break;
@@ -233,8 +244,9 @@ class Supervisor {
 
   void report_started(const RunPtr& run, Plan::Id id, std::size_t w) {
     const Task& task = run->plan.task(id);
-    TaskEvent e{task.key, task.op_name(), workers_[w].name, TaskEvent::State::kStarted,
-                Clock::now(), {}, {}};
+    TaskEvent e{
+        task.key, task.op_name(), workers_[w].name, TaskEvent::State::kStarted, Clock::now(), {},
+        {}};
     run->observers.task(e);
   }
 

@@ -46,7 +46,8 @@ void task_actor(caf::event_based_actor* self, RunPtr run, Plan::Id id,
     TaskFailed failed{id, e.what(), start, Clock::now()};
     self->send(config->supervisor, failed_atom::value, std::move(run), std::move(failed));
   } catch (...) {
-    TaskFailed failed{id, "unknown exception (not derived from std::exception)", start, Clock::now()};
+    TaskFailed failed{id, "unknown exception (not derived from std::exception)", start,
+                      Clock::now()};
     self->send(config->supervisor, failed_atom::value, std::move(run), std::move(failed));
   }
   // No behavior is set: the actor terminates once this function returns.

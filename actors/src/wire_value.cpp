@@ -3,7 +3,6 @@
 
 #include <caf/binary_deserializer.hpp>
 #include <caf/sec.hpp>
-
 #include <cstdint>
 #include <vector>
 
@@ -26,7 +25,8 @@ caf::error load_bytes(caf::deserializer& f, std::vector<std::byte>& bytes) {
   auto* binary = dynamic_cast<caf::binary_deserializer*>(&f);
   if (n > kMaxWirePayloadBytes || (binary && n > binary->remaining())) {
     return caf::make_error(caf::sec::invalid_argument,
-                           "shoal payload claims " + std::to_string(n) + " bytes, more than the message holds or the cap");
+                           "shoal payload claims " + std::to_string(n) +
+                               " bytes, more than the message holds or the cap");
   }
   bytes.resize(static_cast<std::size_t>(n));
   return n ? f.apply_raw(bytes.size(), bytes.data()) : caf::error{};
@@ -38,7 +38,8 @@ caf::error save_with(caf::serializer& f, Encode&& encode) {
   try {
     bytes = encode();
   } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::invalid_argument, std::string("cannot send to another node: ") + e.what());
+    return caf::make_error(caf::sec::invalid_argument,
+                           std::string("cannot send to another node: ") + e.what());
   }
   return save_bytes(f, bytes);
 }
@@ -50,7 +51,8 @@ caf::error load_with(caf::deserializer& f, Decode&& decode) {
   try {
     decode(bytes);
   } catch (const std::exception& e) {
-    return caf::make_error(caf::sec::invalid_argument, std::string("dropped a malformed message: ") + e.what());
+    return caf::make_error(caf::sec::invalid_argument,
+                           std::string("dropped a malformed message: ") + e.what());
   }
   return {};
 }
@@ -82,9 +84,10 @@ std::vector<std::byte> encode_in_batch(const wire::Message& m) {
   } catch (const std::exception& e) {
     const auto* done = std::get_if<wire::TaskDone>(&m);
     if (!done) throw;
-    return encode_wire(wire::TaskFailed{done->run_id, done->key, "",
-                                        std::string("its result cannot be sent to another node: ") + e.what(),
-                                        done->worker, done->task_id});
+    return encode_wire(
+        wire::TaskFailed{done->run_id, done->key, "",
+                         std::string("its result cannot be sent to another node: ") + e.what(),
+                         done->worker, done->task_id});
   }
 }
 
@@ -103,31 +106,37 @@ caf::error load_payload(caf::deserializer& f, WireBatch& x) {
   if (auto err = f(n)) return err;
   auto* binary = dynamic_cast<caf::binary_deserializer*>(&f);
   if (n > kMaxWirePayloadBytes / 8 || (binary && n * 8 > binary->remaining())) {
-    return caf::make_error(caf::sec::invalid_argument,
-                           "shoal batch claims " + std::to_string(n) + " messages, more than it holds");
+    return caf::make_error(caf::sec::invalid_argument, "shoal batch claims " + std::to_string(n) +
+                                                           " messages, more than it holds");
   }
   x.messages.clear();
   x.messages.reserve(static_cast<std::size_t>(n));
   for (std::uint64_t i = 0; i < n; ++i) {
-    auto err = load_with(f, [&](const std::vector<std::byte>& b) { x.messages.push_back(decode_wire(b)); });
+    auto err = load_with(
+        f, [&](const std::vector<std::byte>& b) { x.messages.push_back(decode_wire(b)); });
     if (err) return err;
   }
   return {};
 }
 
-std::string describe(const WireValue& x) { return x.value.repr(); }
+std::string describe(const WireValue& x) {
+  return x.value.repr();
+}
 
 namespace {
 const char* message_name(const wire::Message& m) {
-  static constexpr const char* kNames[] = {"run-graph", "assign-task", "task-done",     "task-failed",
-                                           "fetch-request", "fetch-reply", "heartbeat", "register-worker",
-                                           "input-missing", "release", "run-result"};
+  static constexpr const char* kNames[] = {"run-graph",   "assign-task",     "task-done",
+                                           "task-failed", "fetch-request",   "fetch-reply",
+                                           "heartbeat",   "register-worker", "input-missing",
+                                           "release",     "run-result"};
   static_assert(std::size(kNames) == std::variant_size_v<wire::Message>);
   return kNames[m.index()];
 }
 }  // namespace
 
-std::string describe(const WireEnvelope& x) { return std::string("wire ") + message_name(x.message); }
+std::string describe(const WireEnvelope& x) {
+  return std::string("wire ") + message_name(x.message);
+}
 
 std::string describe(const WireBatch& x) {
   return "wire batch of " + std::to_string(x.messages.size()) + " messages";

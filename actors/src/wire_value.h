@@ -17,10 +17,9 @@
 #include <caf/error.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/serializer.hpp>
-
 #include <string>
-#include <vector>
 #include <type_traits>
+#include <vector>
 
 #include "shoal/value.h"
 #include "shoal/wire.h"
@@ -59,8 +58,8 @@ std::string describe(const WireEnvelope& x);
 std::string describe(const WireBatch& x);
 
 template <class Inspector, class T>
-  requires(std::is_same_v<T, WireValue> || std::is_same_v<T, WireEnvelope> || std::is_same_v<T, WireBatch>)
-typename Inspector::result_type inspect(Inspector& f, T& x) {
+requires(std::is_same_v<T, WireValue> || std::is_same_v<T, WireEnvelope> ||
+         std::is_same_v<T, WireBatch>) typename Inspector::result_type inspect(Inspector& f, T& x) {
   if constexpr (std::is_base_of_v<caf::serializer, Inspector>) {
     return save_payload(f, x);
   } else if constexpr (std::is_base_of_v<caf::deserializer, Inspector>) {

@@ -5,7 +5,8 @@
 
 namespace shoal::actors {
 
-caf::behavior worker_actor(caf::event_based_actor* self, std::shared_ptr<const WorkerConfig> config) {
+caf::behavior worker_actor(caf::event_based_actor* self,
+                           std::shared_ptr<const WorkerConfig> config) {
   return {
       [self, config](execute_atom, const RunPtr& run, const std::vector<Plan::Id>& ids) {
         for (Plan::Id id : ids) self->spawn(task_actor, run, id, config);

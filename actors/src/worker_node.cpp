@@ -37,12 +37,15 @@ struct WorkerNode::Impl : Signals {
 
 namespace {
 
-std::string default_name(const std::string& host) { return "worker-" + host + "-" + std::to_string(getpid()); }
+std::string default_name(const std::string& host) {
+  return "worker-" + host + "-" + std::to_string(getpid());
+}
 
 // The worker actor calls these from its threads; the Impl outlives the actor
 // (stop() joins the actor system before anything is destroyed).
 actors::RemoteWorkerConfig worker_config(Signals& impl, const std::string& name,
-                                         const std::filesystem::path& spill_dir, const WorkerNodeOptions& o) {
+                                         const std::filesystem::path& spill_dir,
+                                         const WorkerNodeOptions& o) {
   auto [host, port] = actors::parse_address(o.scheduler, "shoal worker: the scheduler's address");
   actors::RemoteWorkerConfig c;
   c.name = name;
@@ -82,9 +85,10 @@ WorkerNode::WorkerNode(WorkerNodeOptions options) : impl_(std::make_unique<Impl>
   const auto& o = impl_->options;
   impl_->name = o.name.empty() ? default_name(o.host) : o.name;
   impl_->own_spill_dir = o.spill_dir.empty();
-  impl_->spill_dir = impl_->own_spill_dir ? std::filesystem::temp_directory_path() /
-                                                ("shoal-spill-" + impl_->name + "-" + std::to_string(getpid()))
-                                          : std::filesystem::path(o.spill_dir);
+  impl_->spill_dir = impl_->own_spill_dir
+                         ? std::filesystem::temp_directory_path() /
+                               ("shoal-spill-" + impl_->name + "-" + std::to_string(getpid()))
+                         : std::filesystem::path(o.spill_dir);
   actors::RemoteWorkerConfig c = worker_config(*impl_, impl_->name, impl_->spill_dir, o);
   // One thread more than tasks: the worker actor always has one to answer
   // fetches and send heartbeats while every task thread is busy.
@@ -105,13 +109,18 @@ WorkerNode::WorkerNode(WorkerNodeOptions options) : impl_(std::make_unique<Impl>
     std::string reason = impl_->gone_reason;
     lock.unlock();
     stop();
-    throw Error("shoal worker: " + reason + "; start the scheduler first (`shoal scheduler`) or check the address");
+    throw Error("shoal worker: " + reason +
+                "; start the scheduler first (`shoal scheduler`) or check the address");
   }
 }
 
-WorkerNode::~WorkerNode() { stop(); }
+WorkerNode::~WorkerNode() {
+  stop();
+}
 
-const std::string& WorkerNode::name() const noexcept { return impl_->name; }
+const std::string& WorkerNode::name() const noexcept {
+  return impl_->name;
+}
 
 void WorkerNode::wait() {
   std::unique_lock lock(impl_->mutex);

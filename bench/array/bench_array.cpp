@@ -17,10 +17,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string query = argv[1];
-  std::int64_t n = argc > 2 ? std::atoll(argv[2]) : 20000, c = argc > 3 ? std::atoll(argv[3]) : 2000;
+  std::int64_t n = argc > 2 ? std::atoll(argv[2]) : 20000,
+               c = argc > 3 ? std::atoll(argv[3]) : 2000;
   shoal::LocalCluster local({.workers = 2, .threads_per_worker = 1});
   shoal::InlineExecutor inline_executor;  // SHOAL_BENCH_INLINE=1: for profiling
-  shoal::Executor& cluster = std::getenv("SHOAL_BENCH_INLINE") ? static_cast<shoal::Executor&>(inline_executor) : local;
+  shoal::Executor& cluster =
+      std::getenv("SHOAL_BENCH_INLINE") ? static_cast<shoal::Executor&>(inline_executor) : local;
   auto t0 = std::chrono::steady_clock::now();
   shoal::Array x = shoal::random::uniform({n, n}, {c, c}, 42);
   shoal::Array q = query == "sum" ? x.sum() : (x + x.T()).mean(0).sum();

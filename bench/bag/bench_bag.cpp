@@ -18,11 +18,16 @@ int main(int argc, char** argv) {
   }
   shoal::LocalCluster local({.workers = 2, .threads_per_worker = 1});
   shoal::InlineExecutor inline_executor;  // SHOAL_BENCH_INLINE=1: for profiling
-  shoal::Executor& cluster = std::getenv("SHOAL_BENCH_INLINE") ? static_cast<shoal::Executor&>(inline_executor) : local;
+  shoal::Executor& cluster =
+      std::getenv("SHOAL_BENCH_INLINE") ? static_cast<shoal::Executor&>(inline_executor) : local;
   shoal::TextOptions o;
   o.blocksize = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 16 << 20;
   auto t0 = std::chrono::steady_clock::now();
-  shoal::List top = shoal::Bag::read_text(argv[1], o).flat_map("str.split").frequencies().topk(10, 1).compute(cluster);
+  shoal::List top = shoal::Bag::read_text(argv[1], o)
+                        .flat_map("str.split")
+                        .frequencies()
+                        .topk(10, 1)
+                        .compute(cluster);
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::string digest;
   for (const shoal::Value& p : top) {

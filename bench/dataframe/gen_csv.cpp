@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
     put_fixed(buf, static_cast<double>((r >> 10) % 1000000) / 1e6, 6);
     buf += ',';
     put_fixed(buf, static_cast<double>((r >> 30) % 2000000) / 1e4 - 100, 4);
-    unsigned day = static_cast<unsigned>((r >> 52) % 28) + 1, month = static_cast<unsigned>((r >> 40) % 12) + 1;
+    unsigned day = static_cast<unsigned>((r >> 52) % 28) + 1,
+             month = static_cast<unsigned>((r >> 40) % 12) + 1;
     char date[16];
     std::snprintf(date, sizeof date, ",2021-%02u-%02u\n", month, day);
     buf += date;

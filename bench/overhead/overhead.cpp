@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
   }
   auto report = [&](const char* label, shoal::Executor& ex, auto timer) {
     for (std::size_t i = 0; i < shapes.size(); ++i) {
-      std::printf("%s_%s_us_per_task: %.3f\n", label, shapes[i].name.c_str(), timer(ex, graphs[i], reps));
+      std::printf("%s_%s_us_per_task: %.3f\n", label, shapes[i].name.c_str(),
+                  timer(ex, graphs[i], reps));
       std::fflush(stdout);
     }
   };

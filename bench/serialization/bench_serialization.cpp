@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
     ints[i] = static_cast<std::int64_t>(i * 2654435761u);
     floats[i] = static_cast<double>(i) * 0.5;
   }
-  Table table({"id", "x"}, {std::make_shared<const Column>(Column::from_int64(std::move(ints))),
-                            std::make_shared<const Column>(Column::from_float64(std::move(floats)))});
+  Table table({"id", "x"},
+              {std::make_shared<const Column>(Column::from_int64(std::move(ints))),
+               std::make_shared<const Column>(Column::from_float64(std::move(floats)))});
   double bytes = static_cast<double>(rows * 16);
   Value value(table);
 
@@ -73,9 +74,11 @@ int main(int argc, char** argv) {
   Value decoded_value;
   Timing dec_v = best_seconds(5, [&] { decoded_value = decode_value(encoded_value); });
 
-  std::printf("%-30s %12s %10s %10s %10s\n", "operation (best of 5)", "bytes", "first ms", "best ms", "GB/s");
+  std::printf("%-30s %12s %10s %10s %10s\n", "operation (best of 5)", "bytes", "first ms",
+              "best ms", "GB/s");
   auto row = [&](const char* name, Timing t) {
-    std::printf("%-30s %12.0f %10.2f %10.2f %10.2f\n", name, bytes, t.first * 1e3, t.best * 1e3, bytes / t.best / 1e9);
+    std::printf("%-30s %12.0f %10.2f %10.2f %10.2f\n", name, bytes, t.first * 1e3, t.best * 1e3,
+                bytes / t.best / 1e9);
   };
   row("reference: memcpy (warm)", memcpy_warm);
   row("reference: fresh std::vector", fresh_vector);

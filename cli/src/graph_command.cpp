@@ -1,7 +1,6 @@
 // shoal graph FILE -o OUT [--tasks]: a picture of a pipeline (its nodes and
 // edges), or with --tasks of the task graph it lowers to.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <memory>
 #include <string>
@@ -33,7 +32,8 @@ int draw(const GraphOptions& o) {
   std::string dot;
   if (o.tasks) {
     try {
-      dot = lower(pipeline).graph.to_dot(pipeline.metadata.name.empty() ? "tasks" : pipeline.metadata.name);
+      dot = lower(pipeline).graph.to_dot(pipeline.metadata.name.empty() ? "tasks"
+                                                                        : pipeline.metadata.name);
     } catch (const PipelineError& e) {
       std::cerr << "shoal graph: " << o.file << ": " << e.what() << "\n";
       return kExitInvalid;
@@ -55,7 +55,8 @@ int draw(const GraphOptions& o) {
 
 void add_graph_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<GraphOptions>();
-  CLI::App* cmd = app.add_subcommand("graph", "Draw a pipeline, or its task graph, as SVG, PNG or DOT");
+  CLI::App* cmd =
+      app.add_subcommand("graph", "Draw a pipeline, or its task graph, as SVG, PNG or DOT");
   cmd->add_option("FILE", o->file, "A pipeline file (*.shoal.json)")->required();
   cmd->add_option("-o,--output", o->out, "The picture to write: *.svg, *.png or *.dot")->required();
   cmd->add_flag("--tasks", o->tasks, "Draw the lowered task graph instead of the pipeline's nodes");

@@ -1,6 +1,5 @@
 // shoal: the command line of Shoal. One file per command in this folder.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "commands.h"
@@ -8,8 +7,10 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"Shoal: task graphs of partitioned data, run on actors."};
-  app.footer("Exit codes: 0 ok, 1 invalid pipeline (run: the run failed), 2 unreadable or unwritable file, "
-             "plugin that does not load (run: also an invalid pipeline).");
+  app.footer(
+      "Exit codes: 0 ok, 1 invalid pipeline (run: the run failed), 2 unreadable or unwritable "
+      "file, "
+      "plugin that does not load (run: also an invalid pipeline).");
   app.set_version_flag("--version", "shoal 0.1.0");
   app.require_subcommand(1);
   int exit_code = shoal::cli::kExitOk;

@@ -1,6 +1,5 @@
 // shoal ops: the registered ops, by palette group, with ports and parameters.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <map>
 #include <string>
@@ -13,7 +12,8 @@ namespace shoal::cli {
 namespace {
 
 std::string_view type_name(ParamSpec::Type t) {
-  static constexpr std::string_view kNames[] = {"bool", "int", "float", "string", "path", "choice", "list", "any"};
+  static constexpr std::string_view kNames[] = {"bool", "int",    "float", "string",
+                                                "path", "choice", "list",  "any"};
   return kNames[static_cast<int>(t)];
 }
 
@@ -35,7 +35,8 @@ void print_param(const ParamSpec& p) {
     std::cout << ", in [" << (p.min ? Value(*p.min).repr() : "-inf") << ", "
               << (p.max ? Value(*p.max).repr() : "inf") << "]";
   }
-  for (std::size_t i = 0; i < p.choices.size(); ++i) std::cout << (i ? " | " : ", one of ") << p.choices[i];
+  for (std::size_t i = 0; i < p.choices.size(); ++i)
+    std::cout << (i ? " | " : ", one of ") << p.choices[i];
   if (!p.doc.empty()) std::cout << " -- " << p.doc;
   std::cout << "\n";
 }
@@ -49,8 +50,7 @@ void list_ops() {
       std::string origin = OpRegistry::global().origin(op->name);
       std::cout << "  " << op->name << "  " << op->doc << "\n";
       if (origin != "built-in") std::cout << "    from: " << origin << "\n";
-      std::cout
-                << "    in:  " << ports(op->inputs) << "\n"
+      std::cout << "    in:  " << ports(op->inputs) << "\n"
                 << "    out: " << ports(op->outputs) << "\n";
       if (!op->params.empty()) std::cout << "    params:\n";
       for (const ParamSpec& p : op->params) print_param(p);

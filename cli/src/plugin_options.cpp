@@ -1,7 +1,6 @@
 #include "plugin_options.h"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "shoal/error.h"
@@ -10,8 +9,9 @@
 namespace shoal::cli {
 
 void add_plugin_option(CLI::App& cmd, std::vector<std::string>& paths) {
-  cmd.add_option("--plugin", paths,
-                 "Load a plugin's ops first: a path, or a name found on SHOAL_PLUGIN_PATH (repeatable)")
+  cmd.add_option(
+         "--plugin", paths,
+         "Load a plugin's ops first: a path, or a name found on SHOAL_PLUGIN_PATH (repeatable)")
       ->allow_extra_args(false);  // one value per --plugin: `--plugin a FILE` leaves FILE alone
 }
 

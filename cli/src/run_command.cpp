@@ -1,9 +1,8 @@
 // shoal run FILE: lowers a pipeline and runs it on an embedded LocalCluster
 // (or, with --scheduler, on a remote cluster), with a progress bar on a
 // terminal, then prints each output node's value.
-#include <filesystem>
 #include <CLI/CLI.hpp>
-
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -46,7 +45,8 @@ int lower_file(const RunCommandOptions& o, LoweredPipeline& out) {
   }
   // Relative paths in parameters point from the file, so a pipeline and its
   // data can move together.
-  out = lower(pipeline, OpRegistry::global(), std::filesystem::absolute(o.file).parent_path().string());
+  out = lower(pipeline, OpRegistry::global(),
+              std::filesystem::absolute(o.file).parent_path().string());
   return kExitOk;
 }
 
@@ -66,14 +66,15 @@ int run(const RunCommandOptions& o) {
   try {
     std::unique_ptr<Executor> executor;
     if (o.scheduler.empty()) {
-      executor = std::make_unique<LocalCluster>(LocalClusterOptions{.workers = o.workers, .threads_per_worker = o.threads});
+      executor = std::make_unique<LocalCluster>(
+          LocalClusterOptions{.workers = o.workers, .threads_per_worker = o.threads});
     } else {
       executor = std::make_unique<Client>(o.scheduler);
     }
     values = executor->run(low.graph, low.output_keys(), {.progress = !o.no_progress});
   } catch (const TaskError& e) {
-    std::cerr << "shoal run: " << o.file << ": the run failed: " << failed_node(low, e.key()) << e.what()
-              << "\n";
+    std::cerr << "shoal run: " << o.file << ": the run failed: " << failed_node(low, e.key())
+              << e.what() << "\n";
     return kExitInvalid;
   } catch (const GraphError& e) {
     std::cerr << "shoal run: " << o.file << ": " << e.what() << "\n";
@@ -92,17 +93,20 @@ int run(const RunCommandOptions& o) {
 
 void add_run_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<RunCommandOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "run", "Run a pipeline on an embedded local cluster (or --scheduler) and print each output node's value "
-             "(exit 0 ok, 1 the run failed, 2 bad input)");
+  CLI::App* cmd = app.add_subcommand("run",
+                                     "Run a pipeline on an embedded local cluster (or --scheduler) "
+                                     "and print each output node's value "
+                                     "(exit 0 ok, 1 the run failed, 2 bad input)");
   cmd->add_option("FILE", o->file, "A pipeline file (*.shoal.json)")->required();
   add_plugin_option(*cmd, o->plugins);
-  cmd->add_option("--workers", o->workers, "Worker actors of the local cluster")->check(CLI::Range(1, 256));
+  cmd->add_option("--workers", o->workers, "Worker actors of the local cluster")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--threads", o->threads, "Threads per worker (default: cores / workers)")
       ->check(CLI::Range(0, 1024));
   cmd->add_flag("--no-progress", o->no_progress, "No progress bar, even on a terminal");
   cmd->add_option("--scheduler", o->scheduler,
-                  "Run on the remote cluster whose scheduler is at HOST:PORT (default: an embedded local cluster)");
+                  "Run on the remote cluster whose scheduler is at HOST:PORT (default: an embedded "
+                  "local cluster)");
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -1,6 +1,5 @@
 // shoal scheduler: runs a cluster's scheduler until SIGINT or SIGTERM.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <memory>
 
@@ -47,12 +46,15 @@ int run_scheduler(const SchedulerCommandOptions& o) {
 void add_scheduler_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SchedulerCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "scheduler", "Run the scheduler of a cluster until SIGINT/SIGTERM; workers and clients connect to it");
+      "scheduler",
+      "Run the scheduler of a cluster until SIGINT/SIGTERM; workers and clients connect to it");
   cmd->add_option("--host", o->host, "Address to listen on (127.0.0.1: this machine only)");
   cmd->add_option("--port", o->port, "Port to listen on (0 = any free port)");
-  cmd->add_option("--heartbeat-interval", o->heartbeat_interval_ms, "Workers' heartbeat interval, ms")
+  cmd->add_option("--heartbeat-interval", o->heartbeat_interval_ms,
+                  "Workers' heartbeat interval, ms")
       ->check(CLI::Range(10u, 600000u));
-  cmd->add_option("--heartbeat-timeout", o->heartbeat_timeout_ms, "Remove a worker silent this long, ms")
+  cmd->add_option("--heartbeat-timeout", o->heartbeat_timeout_ms,
+                  "Remove a worker silent this long, ms")
       ->check(CLI::Range(50u, 3600000u));
   cmd->add_option("--allowed-failures", o->allowed_failures,
                   "Fail a task once this many workers died running it")

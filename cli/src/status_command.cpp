@@ -1,13 +1,12 @@
 // shoal status HOST:PORT: what a cluster's scheduler sees now.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "commands.h"
-#include "shoal/error.h"
 #include "shoal/client.h"
+#include "shoal/error.h"
 
 namespace shoal::cli {
 namespace {
@@ -19,23 +18,28 @@ std::string mib(std::uint64_t bytes) {
 }
 
 void print(const ClusterStatus& s) {
-  std::printf("%-24s %-22s %7s %7s %12s %12s %12s\n", "worker", "address", "threads", "tasks", "memory", "limit",
-              "spilled");
+  std::printf("%-24s %-22s %7s %7s %12s %12s %12s\n", "worker", "address", "threads", "tasks",
+              "memory", "limit", "spilled");
   for (const WorkerStatus& w : s.workers) {
-    std::printf("%-24s %-22s %7zu %7zu %12s %12s %12s\n", w.name.c_str(), w.address.c_str(), w.threads, w.running,
-                mib(w.memory_bytes).c_str(), w.memory_limit ? mib(w.memory_limit).c_str() : "none",
+    std::printf("%-24s %-22s %7zu %7zu %12s %12s %12s\n", w.name.c_str(), w.address.c_str(),
+                w.threads, w.running, mib(w.memory_bytes).c_str(),
+                w.memory_limit ? mib(w.memory_limit).c_str() : "none",
                 mib(w.spilled_bytes).c_str());
   }
-  std::printf("%zu workers; %zu runs in progress; tasks: %zu waiting, %zu queued, %zu processing, %zu in memory\n",
-              s.workers.size(), s.runs, s.waiting, s.queued, s.processing, s.memory);
-  std::printf("since start: %zu workers lost, %zu tasks recomputed\n", s.workers_lost, s.tasks_recomputed);
+  std::printf(
+      "%zu workers; %zu runs in progress; tasks: %zu waiting, %zu queued, %zu processing, %zu in "
+      "memory\n",
+      s.workers.size(), s.runs, s.waiting, s.queued, s.processing, s.memory);
+  std::printf("since start: %zu workers lost, %zu tasks recomputed\n", s.workers_lost,
+              s.tasks_recomputed);
 }
 
 }  // namespace
 
 void add_status_command(CLI::App& app, int& exit_code) {
   auto address = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("status", "Print a cluster's workers, threads, memory and tasks by state");
+  CLI::App* cmd =
+      app.add_subcommand("status", "Print a cluster's workers, threads, memory and tasks by state");
   cmd->add_option("SCHEDULER", *address, "The scheduler's address, HOST:PORT")->required();
   cmd->callback([address, &exit_code] {
     try {

@@ -1,7 +1,6 @@
 // shoal worker HOST:PORT: runs a worker of a cluster until SIGINT/SIGTERM or
 // until its scheduler is gone for good.
 #include <CLI/CLI.hpp>
-
 #include <cctype>
 #include <cmath>
 #include <iostream>
@@ -9,8 +8,8 @@
 #include <thread>
 
 #include "commands.h"
-#include "shoal/error.h"
 #include "plugin_options.h"
+#include "shoal/error.h"
 #include "shoal/worker_node.h"
 #include "signals.h"
 
@@ -76,28 +75,33 @@ std::uint64_t parse_bytes(const std::string& text) {
   std::string unit = text.substr(end);
   for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},      {"b", 1},        {"kb", 1e3},       {"mb", 1e6},       {"gb", 1e9},      {"tb", 1e12},
-      {"kib", 1024}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1099511627776.0}};
+      {"", 1},      {"b", 1},      {"kb", 1e3},      {"mb", 1e6},      {"gb", 1e9},
+      {"tb", 1e12}, {"kib", 1024}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1099511627776.0}};
   for (auto [name, scale] : kUnits) {
     if (end > 0 && unit == name && number >= 0 && std::isfinite(number)) {
       return static_cast<std::uint64_t>(number * scale);
     }
   }
-  throw Error("'" + text + "' is not an amount of memory; write e.g. 2GiB, 512MiB, 800MB or 1000000");
+  throw Error("'" + text +
+              "' is not an amount of memory; write e.g. 2GiB, 512MiB, 800MB or 1000000");
 }
 
 void add_worker_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<WorkerCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "worker", "Run a worker of the cluster whose scheduler is at HOST:PORT, until SIGINT/SIGTERM");
+      "worker",
+      "Run a worker of the cluster whose scheduler is at HOST:PORT, until SIGINT/SIGTERM");
   cmd->add_option("SCHEDULER", o->scheduler, "The scheduler's address, HOST:PORT")->required();
   cmd->add_option("--name", o->name, "The worker's name (default: worker-<host>-<pid>)");
-  cmd->add_option("--host", o->host, "Address this worker serves results on (reachable by the other workers)");
+  cmd->add_option("--host", o->host,
+                  "Address this worker serves results on (reachable by the other workers)");
   cmd->add_option("--threads", o->threads, "Tasks run at once (default: the hardware's threads)")
       ->check(CLI::Range(0, 1024));
-  cmd->add_option("--memory-limit", o->memory_limit,
-                  "Spill results to disk past 70% of this, pause past 85% (e.g. 2GiB; default: none)");
-  cmd->add_option("--spill-dir", o->spill_dir, "Where spilled results go (default: a temporary directory)");
+  cmd->add_option(
+      "--memory-limit", o->memory_limit,
+      "Spill results to disk past 70% of this, pause past 85% (e.g. 2GiB; default: none)");
+  cmd->add_option("--spill-dir", o->spill_dir,
+                  "Where spilled results go (default: a temporary directory)");
   add_plugin_option(*cmd, o->plugins);
   cmd->add_option("--heartbeat-interval", o->heartbeat_interval_ms, "ms between heartbeats")
       ->check(CLI::Range(10u, 600000u));

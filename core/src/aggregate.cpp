@@ -15,31 +15,38 @@ namespace {
 
 using Gid = std::vector<std::int32_t>;
 
-ColumnPtr make_i64(std::vector<std::int64_t> v) { return std::make_shared<const Column>(DataType::kInt64, std::move(v)); }
+ColumnPtr make_i64(std::vector<std::int64_t> v) {
+  return std::make_shared<const Column>(DataType::kInt64, std::move(v));
+}
 ColumnPtr make_f64(std::vector<double> v, std::vector<std::uint8_t> valid = {}) {
   return std::make_shared<const Column>(DataType::kFloat64, std::move(v), std::move(valid));
 }
 
 ColumnPtr count_rows(const Gid& gid, std::size_t groups) {
   std::vector<std::int64_t> n(groups, 0);
-  for (auto g : gid) if (g >= 0) ++n[g];
+  for (auto g : gid)
+    if (g >= 0) ++n[g];
   return make_i64(std::move(n));
 }
 
 ColumnPtr count_valid(const Column& c, const Gid& gid, std::size_t groups) {
   if (c.null_count() == 0) return count_rows(gid, groups);
   std::vector<std::int64_t> n(groups, 0);
-  for (std::size_t r = 0; r < gid.size(); ++r) if (gid[r] >= 0 && c.is_valid(r)) ++n[gid[r]];
+  for (std::size_t r = 0; r < gid.size(); ++r)
+    if (gid[r] >= 0 && c.is_valid(r)) ++n[gid[r]];
   return make_i64(std::move(n));
 }
 
 template <class T, class S>
-std::vector<T> sum_values(std::span<const S> x, const Column& c, const Gid& gid, std::size_t groups) {
+std::vector<T> sum_values(std::span<const S> x, const Column& c, const Gid& gid,
+                          std::size_t groups) {
   std::vector<T> s(groups, T{});
   if (c.null_count() == 0) {
-    for (std::size_t r = 0; r < gid.size(); ++r) if (gid[r] >= 0) s[gid[r]] += static_cast<T>(x[r]);
+    for (std::size_t r = 0; r < gid.size(); ++r)
+      if (gid[r] >= 0) s[gid[r]] += static_cast<T>(x[r]);
   } else {
-    for (std::size_t r = 0; r < gid.size(); ++r) if (gid[r] >= 0 && c.is_valid(r)) s[gid[r]] += static_cast<T>(x[r]);
+    for (std::size_t r = 0; r < gid.size(); ++r)
+      if (gid[r] >= 0 && c.is_valid(r)) s[gid[r]] += static_cast<T>(x[r]);
   }
   return s;
 }
@@ -47,22 +54,27 @@ std::vector<T> sum_values(std::span<const S> x, const Column& c, const Gid& gid,
 // Sums as float64 (as_float) or in the column's own number type.
 ColumnPtr sum_by_group(const Column& c, const Gid& gid, std::size_t groups, bool as_float) {
   switch (c.type()) {
-    case DataType::kFloat64: return make_f64(sum_values<double>(c.float64s(), c, gid, groups));
+    case DataType::kFloat64:
+      return make_f64(sum_values<double>(c.float64s(), c, gid, groups));
     case DataType::kInt64:
       return as_float ? make_f64(sum_values<double>(c.int64s(), c, gid, groups))
                       : make_i64(sum_values<std::int64_t>(c.int64s(), c, gid, groups));
     case DataType::kBool:
       return as_float ? make_f64(sum_values<double>(c.bools(), c, gid, groups))
                       : make_i64(sum_values<std::int64_t>(c.bools(), c, gid, groups));
-    default: throw Error("aggregate: cannot sum a " + std::string(type_name(c.type())) + " column");
+    default:
+      throw Error("aggregate: cannot sum a " + std::string(type_name(c.type())) + " column");
   }
 }
 
 double number_at(const Column& c, std::size_t r) {
   switch (c.type()) {
-    case DataType::kFloat64: return c.float64s()[r];
-    case DataType::kBool: return c.bools()[r];
-    default: return static_cast<double>(c.int64s()[r]);
+    case DataType::kFloat64:
+      return c.float64s()[r];
+    case DataType::kBool:
+      return c.bools()[r];
+    default:
+      return static_cast<double>(c.int64s()[r]);
   }
 }
 
@@ -73,9 +85,12 @@ ColumnPtr pick(const Column& c, const Gid& gid, std::size_t groups, const std::s
     auto g = gid[r];
     if (g < 0 || !c.is_valid(r)) continue;
     std::int64_t& b = best[g];
-    if (b < 0 || mode == "last") b = static_cast<std::int64_t>(r);
-    else if (mode == "min" && compare_values(c, r, c, b) < 0) b = static_cast<std::int64_t>(r);
-    else if (mode == "max" && compare_values(c, r, c, b) > 0) b = static_cast<std::int64_t>(r);
+    if (b < 0 || mode == "last")
+      b = static_cast<std::int64_t>(r);
+    else if (mode == "min" && compare_values(c, r, c, b) < 0)
+      b = static_cast<std::int64_t>(r);
+    else if (mode == "max" && compare_values(c, r, c, b) > 0)
+      b = static_cast<std::int64_t>(r);
   }
   return std::make_shared<const Column>(take(c, best));
 }
@@ -95,8 +110,8 @@ std::vector<ColumnPtr> welford(const Column& c, const Gid& gid, std::size_t grou
 }
 
 // Chan et al.'s merge of (n, mean, M2) states.
-std::vector<ColumnPtr> chan_merge(const Column& cn, const Column& cm, const Column& c2, const Gid& gid,
-                                  std::size_t groups) {
+std::vector<ColumnPtr> chan_merge(const Column& cn, const Column& cm, const Column& c2,
+                                  const Gid& gid, std::size_t groups) {
   std::vector<std::int64_t> n(groups, 0);
   std::vector<double> mean(groups, 0), m2(groups, 0);
   for (std::size_t r = 0; r < gid.size(); ++r) {
@@ -162,12 +177,15 @@ void for_each_in_set(std::string_view enc, F f) {
 ColumnPtr union_sets(const Column& c, const Gid& gid, std::size_t groups) {
   std::vector<std::set<std::string>> sets(groups);
   for (std::size_t r = 0; r < gid.size(); ++r) {
-    if (gid[r] >= 0) for_each_in_set(c.string_at(r), [&](std::string_view v) { sets[gid[r]].emplace(v); });
+    if (gid[r] >= 0)
+      for_each_in_set(c.string_at(r), [&](std::string_view v) { sets[gid[r]].emplace(v); });
   }
   return sets_to_column(sets);
 }
 
-std::string state_name(std::size_t j, char part) { return "__" + std::to_string(j) + "." + part; }
+std::string state_name(std::size_t j, char part) {
+  return "__" + std::to_string(j) + "." + part;
+}
 
 struct Grouped {
   GroupIndex index;
@@ -198,7 +216,8 @@ void add_states(Grouped& g, std::size_t j, std::vector<ColumnPtr> cols) {
 
 Value aggs_to_value(const std::vector<Aggregation>& aggs) {
   List l;
-  for (const auto& a : aggs) l.push_back(Value(List{Value(a.column), Value(a.func), Value(a.name)}));
+  for (const auto& a : aggs)
+    l.push_back(Value(List{Value(a.column), Value(a.func), Value(a.name)}));
   return Value(std::move(l));
 }
 
@@ -215,7 +234,8 @@ DataType agg_result_type(const std::string& f, DataType in, const std::string& c
   bool numeric = in == DataType::kInt64 || in == DataType::kFloat64 || in == DataType::kBool;
   if (f == "count" || f == "size" || f == "nunique") return DataType::kInt64;
   if (f == "min" || f == "max" || f == "first" || f == "last") return in;
-  if (numeric && f == "sum") return in == DataType::kFloat64 ? DataType::kFloat64 : DataType::kInt64;
+  if (numeric && f == "sum")
+    return in == DataType::kFloat64 ? DataType::kFloat64 : DataType::kInt64;
   if (numeric && (f == "mean" || f == "var" || f == "std")) return DataType::kFloat64;
   if (f != "sum" && f != "mean" && f != "var" && f != "std") {
     throw Error("aggregate: unknown function '" + f +
@@ -232,25 +252,36 @@ Table partial_states(Grouped g, const Table& in, const std::vector<Aggregation>&
   std::size_t groups = g.index.groups();
   for (std::size_t j = 0; j < aggs.size(); ++j) {
     const std::string& f = aggs[j].func;
-    if (f == "size") { add_states(g, j, {count_rows(gid, groups)}); continue; }
+    if (f == "size") {
+      add_states(g, j, {count_rows(gid, groups)});
+      continue;
+    }
     const Column& c = in.column(aggs[j].column);
-    if (f == "count") add_states(g, j, {count_valid(c, gid, groups)});
-    else if (f == "sum") add_states(g, j, {sum_by_group(c, gid, groups, false)});
-    else if (f == "mean") add_states(g, j, {sum_by_group(c, gid, groups, true), count_valid(c, gid, groups)});
-    else if (f == "var" || f == "std") add_states(g, j, welford(c, gid, groups));
-    else if (f == "nunique") add_states(g, j, {distinct_sets(c, gid, groups)});
-    else add_states(g, j, {pick(c, gid, groups, f)});
+    if (f == "count")
+      add_states(g, j, {count_valid(c, gid, groups)});
+    else if (f == "sum")
+      add_states(g, j, {sum_by_group(c, gid, groups, false)});
+    else if (f == "mean")
+      add_states(g, j, {sum_by_group(c, gid, groups, true), count_valid(c, gid, groups)});
+    else if (f == "var" || f == "std")
+      add_states(g, j, welford(c, gid, groups));
+    else if (f == "nunique")
+      add_states(g, j, {distinct_sets(c, gid, groups)});
+    else
+      add_states(g, j, {pick(c, gid, groups, f)});
   }
   return Table(std::move(g.names), std::move(g.cols));
 }
 }  // namespace
 
-Table agg_partial(const Table& in, const std::vector<std::string>& keys, const std::vector<Aggregation>& aggs) {
+Table agg_partial(const Table& in, const std::vector<std::string>& keys,
+                  const std::vector<Aggregation>& aggs) {
   return partial_states(group_keys(in, keys), in, aggs);
 }
 
-Table agg_partial_grouped(std::vector<std::int32_t> group_of_row, const std::string& key, ColumnPtr key_values,
-                          const Table& in, const std::vector<Aggregation>& aggs) {
+Table agg_partial_grouped(std::vector<std::int32_t> group_of_row, const std::string& key,
+                          ColumnPtr key_values, const Table& in,
+                          const std::vector<Aggregation>& aggs) {
   Grouped g;
   g.index.group_of_row = std::move(group_of_row);
   g.index.first_row.resize(key_values->size());  // only their number is read
@@ -268,13 +299,20 @@ Table agg_combine(std::span<const Table> states, const std::vector<std::string>&
   for (std::size_t j = 0; j < aggs.size(); ++j) {
     const std::string& f = aggs[j].func;
     const Column& a = all.column(state_name(j, 'a'));
-    if (f == "size" || f == "count" || f == "sum") add_states(g, j, {sum_by_group(a, gid, groups, false)});
+    if (f == "size" || f == "count" || f == "sum")
+      add_states(g, j, {sum_by_group(a, gid, groups, false)});
     else if (f == "mean") {
-      add_states(g, j, {sum_by_group(a, gid, groups, true), sum_by_group(all.column(state_name(j, 'b')), gid, groups, false)});
+      add_states(g, j,
+                 {sum_by_group(a, gid, groups, true),
+                  sum_by_group(all.column(state_name(j, 'b')), gid, groups, false)});
     } else if (f == "var" || f == "std") {
-      add_states(g, j, chan_merge(a, all.column(state_name(j, 'b')), all.column(state_name(j, 'c')), gid, groups));
-    } else if (f == "nunique") add_states(g, j, {union_sets(a, gid, groups)});
-    else add_states(g, j, {pick(a, gid, groups, f)});
+      add_states(g, j,
+                 chan_merge(a, all.column(state_name(j, 'b')), all.column(state_name(j, 'c')), gid,
+                            groups));
+    } else if (f == "nunique")
+      add_states(g, j, {union_sets(a, gid, groups)});
+    else
+      add_states(g, j, {pick(a, gid, groups, f)});
   }
   return Table(std::move(g.names), std::move(g.cols));
 }
@@ -291,7 +329,8 @@ ColumnPtr finalize_one(const Table& s, std::size_t j, const std::string& f) {
         cnt == 0 ? b.append_null() : b.append_float64(a.float64s()[i] / static_cast<double>(cnt));
       } else {
         auto cnt = a.int64s()[i];
-        double v = cnt < 2 ? 0 : s.column(state_name(j, 'c')).float64s()[i] / static_cast<double>(cnt - 1);
+        double v =
+            cnt < 2 ? 0 : s.column(state_name(j, 'c')).float64s()[i] / static_cast<double>(cnt - 1);
         cnt < 2 ? b.append_null() : b.append_float64(f == "std" ? std::sqrt(v) : v);
       }
     }
@@ -299,7 +338,8 @@ ColumnPtr finalize_one(const Table& s, std::size_t j, const std::string& f) {
   }
   if (f == "nunique") {
     std::vector<std::int64_t> counts(n, 0);
-    for (std::size_t i = 0; i < n; ++i) for_each_in_set(a.string_at(i), [&](std::string_view) { ++counts[i]; });
+    for (std::size_t i = 0; i < n; ++i)
+      for_each_in_set(a.string_at(i), [&](std::string_view) { ++counts[i]; });
     return make_i64(std::move(counts));
   }
   return s.column_ptr(static_cast<std::size_t>(s.index_of(state_name(j, 'a'))));

@@ -22,14 +22,15 @@ std::vector<Aggregation> aggs_from_value(const Value& v);
 /// when func does not apply (e.g. the mean of a string column).
 DataType agg_result_type(const std::string& func, DataType in, const std::string& column);
 
-Table agg_partial(const Table& in, const std::vector<std::string>& keys, const std::vector<Aggregation>& aggs);
+Table agg_partial(const Table& in, const std::vector<std::string>& keys,
+                  const std::vector<Aggregation>& aggs);
 /// agg_partial for rows grouped already by one key column: group_of_row
 /// numbers each row's group (-1: a null key, dropped), key_values holds the
 /// key of each group in group order (groups without rows are allowed: their
 /// states are empty). `in` holds the aggregated columns, not the key.
 Table agg_partial_grouped(std::vector<std::int32_t> group_of_row, const std::string& key,
-                          std::shared_ptr<const Column> key_values,
-                          const Table& in, const std::vector<Aggregation>& aggs);
+                          std::shared_ptr<const Column> key_values, const Table& in,
+                          const std::vector<Aggregation>& aggs);
 Table agg_combine(std::span<const Table> states, const std::vector<std::string>& keys,
                   const std::vector<Aggregation>& aggs);
 /// The result: keys then one column per aggregation; sorted by the keys,

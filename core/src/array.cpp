@@ -13,7 +13,10 @@ namespace shoal {
 using detail::grid_index;
 
 Array::Array(Layers layers, std::vector<Key> keys, Chunks chunks, DType dtype)
-    : layers_(std::move(layers)), keys_(std::move(keys)), chunks_(std::move(chunks)), dtype_(dtype) {
+    : layers_(std::move(layers)),
+      keys_(std::move(keys)),
+      chunks_(std::move(chunks)),
+      dtype_(dtype) {
   for (const auto& c : chunks_) {
     std::int64_t n = 0;
     for (std::int64_t s : c) {
@@ -34,7 +37,9 @@ std::int64_t Array::size() const noexcept {
   return n;
 }
 
-Shape Array::numblocks() const { return detail::numblocks_of(chunks_); }
+Shape Array::numblocks() const {
+  return detail::numblocks_of(chunks_);
+}
 
 Graph Array::graph() const {
   Graph g;
@@ -71,7 +76,8 @@ Array Array::persist(Executor& executor) const {
   std::vector<Value> values = executor.run(optimized_graph(), keys_, detail::compute_options());
   auto g = std::make_shared<Graph>();
   OpPtr identity = OpRegistry::global().get("identity");
-  for (std::size_t i = 0; i < keys_.size(); ++i) g->add(Task{keys_[i], identity, {Arg(values[i])}, nullptr, nullptr});
+  for (std::size_t i = 0; i < keys_.size(); ++i)
+    g->add(Task{keys_[i], identity, {Arg(values[i])}, nullptr, nullptr});
   return Array({g}, keys_, chunks_, dtype_);
 }
 
@@ -80,9 +86,12 @@ namespace {
 void add_args(Tokenizer& token, const std::vector<Arg>& args) {
   token.add(static_cast<std::int64_t>(args.size()));
   for (const Arg& x : args) {
-    if (x.is_ref()) token.add(x.ref());
-    else if (x.is_literal()) token.add(x.literal());
-    else add_args(token, x.items());
+    if (x.is_ref())
+      token.add(x.ref());
+    else if (x.is_literal())
+      token.add(x.literal());
+    else
+      add_args(token, x.items());
   }
 }
 }  // namespace
@@ -119,8 +128,8 @@ Array Array::with(std::string_view name, const std::string& op, Params params, D
 Array Array::astype(DType dtype) const {
   std::vector<std::vector<Arg>> args;
   for (const Key& k : keys_) args.push_back({Arg(k)});
-  return with("astype", "array.astype", Params{{"dtype", Value(std::string(dtype_name(dtype)))}}, dtype,
-              std::move(args), chunks_);
+  return with("astype", "array.astype", Params{{"dtype", Value(std::string(dtype_name(dtype)))}},
+              dtype, std::move(args), chunks_);
 }
 
 Array Array::map_blocks(const std::string& op, Params params, DType dtype) const {

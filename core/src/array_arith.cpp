@@ -18,7 +18,8 @@ Chunks output_chunks(const std::vector<Operand>& ops, const Shape& shape) {
     const Array& a = std::get<Array>(o);
     std::size_t off = shape.size() - a.ndim();
     for (std::size_t d = 0; d < a.ndim(); ++d) {
-      if (a.shape()[d] == shape[off + d] && !set[off + d]) out[off + d] = a.chunks()[d], set[off + d] = true;
+      if (a.shape()[d] == shape[off + d] && !set[off + d])
+        out[off + d] = a.chunks()[d], set[off + d] = true;
     }
   }
   for (std::size_t d = 0; d < shape.size(); ++d) {
@@ -51,8 +52,10 @@ Key operand_key(const Array& a, const Shape& idx) {
   Shape own(a.ndim());
   Shape nb = a.numblocks();
   for (std::size_t d = 0; d < a.ndim(); ++d) {
-    if (nb[d] == 1) own[d] = 0;
-    else own[d] = idx[off + d];
+    if (nb[d] == 1)
+      own[d] = 0;
+    else
+      own[d] = idx[off + d];
   }
   return a.keys()[detail::flat_index(own, nb)];
 }
@@ -63,8 +66,8 @@ Array elementwise(const std::string& fn, const std::vector<Operand>& operands) {
   std::vector<Operand> ops = operands;
   std::string where = "Array." + fn;
   if (static_cast<int>(ops.size()) != detail::elementwise_arity(fn)) {
-    throw Error(where + ": takes " + std::to_string(detail::elementwise_arity(fn)) + " operands, got " +
-                std::to_string(ops.size()));
+    throw Error(where + ": takes " + std::to_string(detail::elementwise_arity(fn)) +
+                " operands, got " + std::to_string(ops.size()));
   }
   Shape shape;
   std::vector<DType> dtypes;
@@ -85,14 +88,17 @@ Array elementwise(const std::string& fn, const std::vector<Operand>& operands) {
   Chunks chunks = output_chunks(ops, shape);
   align_chunks(ops, chunks);
   arrays.clear();
-  for (const Operand& o : ops) if (const Array* a = std::get_if<Array>(&o)) arrays.push_back(a);
+  for (const Operand& o : ops)
+    if (const Array* a = std::get_if<Array>(&o)) arrays.push_back(a);
   Shape nb = detail::numblocks_of(chunks);
   std::vector<std::vector<Arg>> args(detail::grid_size(nb));
   for (std::size_t i = 0; i < args.size(); ++i) {
     Shape idx = detail::grid_index(i, nb);
     for (const Operand& o : ops) {
-      if (const Array* a = std::get_if<Array>(&o)) args[i].emplace_back(operand_key(*a, idx));
-      else args[i].emplace_back(std::get<Value>(o));
+      if (const Array* a = std::get_if<Array>(&o))
+        args[i].emplace_back(operand_key(*a, idx));
+      else
+        args[i].emplace_back(std::get<Value>(o));
     }
   }
   return detail::layer_array(arrays, fn, "array.elementwise", Params{{"fn", Value(fn)}}, dtype,
@@ -104,10 +110,14 @@ Array Array::elementwise(const std::string& fn, const std::vector<Value>& scalar
   for (const Value& v : scalars_after) ops.emplace_back(v);
   return shoal::elementwise(fn, ops);
 }
-Array Array::operator-() const { return elementwise("neg"); }
+Array Array::operator-() const {
+  return elementwise("neg");
+}
 
-#define SHOAL_ARRAY_BINARY(op, fn)                                                                  \
-  Array operator op(const Array& a, const Array& b) { return elementwise(fn, {a, b}); }
+#define SHOAL_ARRAY_BINARY(op, fn)                    \
+  Array operator op(const Array& a, const Array& b) { \
+    return elementwise(fn, {a, b});                   \
+  }
 SHOAL_ARRAY_BINARY(+, "add")
 SHOAL_ARRAY_BINARY(-, "sub")
 SHOAL_ARRAY_BINARY(*, "mul")
@@ -120,25 +130,65 @@ SHOAL_ARRAY_BINARY(==, "eq")
 SHOAL_ARRAY_BINARY(!=, "ne")
 #undef SHOAL_ARRAY_BINARY
 
-Array operator+(const Array& a, double b) { return elementwise("add", {a, Value(b)}); }
-Array operator-(const Array& a, double b) { return elementwise("sub", {a, Value(b)}); }
-Array operator*(const Array& a, double b) { return elementwise("mul", {a, Value(b)}); }
-Array operator/(const Array& a, double b) { return elementwise("div", {a, Value(b)}); }
-Array operator+(double a, const Array& b) { return elementwise("add", {Value(a), b}); }
-Array operator-(double a, const Array& b) { return elementwise("sub", {Value(a), b}); }
-Array operator*(double a, const Array& b) { return elementwise("mul", {Value(a), b}); }
-Array operator/(double a, const Array& b) { return elementwise("div", {Value(a), b}); }
-Array operator<(const Array& a, double b) { return elementwise("lt", {a, Value(b)}); }
-Array operator>(const Array& a, double b) { return elementwise("gt", {a, Value(b)}); }
-Array pow(const Array& a, const Array& b) { return elementwise("pow", {a, b}); }
-Array pow(const Array& a, double b) { return elementwise("pow", {a, Value(b)}); }
-Array where(const Array& c, const Array& a, const Array& b) { return elementwise("where", {c, a, b}); }
-Array where(const Array& c, double a, double b) { return elementwise("where", {c, Value(a), Value(b)}); }
-Array exp(const Array& a) { return a.elementwise("exp"); }
-Array log(const Array& a) { return a.elementwise("log"); }
-Array sqrt(const Array& a) { return a.elementwise("sqrt"); }
-Array abs(const Array& a) { return a.elementwise("abs"); }
-Array sin(const Array& a) { return a.elementwise("sin"); }
-Array cos(const Array& a) { return a.elementwise("cos"); }
+Array operator+(const Array& a, double b) {
+  return elementwise("add", {a, Value(b)});
+}
+Array operator-(const Array& a, double b) {
+  return elementwise("sub", {a, Value(b)});
+}
+Array operator*(const Array& a, double b) {
+  return elementwise("mul", {a, Value(b)});
+}
+Array operator/(const Array& a, double b) {
+  return elementwise("div", {a, Value(b)});
+}
+Array operator+(double a, const Array& b) {
+  return elementwise("add", {Value(a), b});
+}
+Array operator-(double a, const Array& b) {
+  return elementwise("sub", {Value(a), b});
+}
+Array operator*(double a, const Array& b) {
+  return elementwise("mul", {Value(a), b});
+}
+Array operator/(double a, const Array& b) {
+  return elementwise("div", {Value(a), b});
+}
+Array operator<(const Array& a, double b) {
+  return elementwise("lt", {a, Value(b)});
+}
+Array operator>(const Array& a, double b) {
+  return elementwise("gt", {a, Value(b)});
+}
+Array pow(const Array& a, const Array& b) {
+  return elementwise("pow", {a, b});
+}
+Array pow(const Array& a, double b) {
+  return elementwise("pow", {a, Value(b)});
+}
+Array where(const Array& c, const Array& a, const Array& b) {
+  return elementwise("where", {c, a, b});
+}
+Array where(const Array& c, double a, double b) {
+  return elementwise("where", {c, Value(a), Value(b)});
+}
+Array exp(const Array& a) {
+  return a.elementwise("exp");
+}
+Array log(const Array& a) {
+  return a.elementwise("log");
+}
+Array sqrt(const Array& a) {
+  return a.elementwise("sqrt");
+}
+Array abs(const Array& a) {
+  return a.elementwise("abs");
+}
+Array sin(const Array& a) {
+  return a.elementwise("sin");
+}
+Array cos(const Array& a) {
+  return a.elementwise("cos");
+}
 
 }  // namespace shoal

@@ -13,8 +13,27 @@
 namespace shoal::detail {
 namespace {
 
-enum class Fn { kAdd, kSub, kMul, kDiv, kPow, kLt, kLe, kGt, kGe, kEq, kNe, kWhere,
-                kExp, kLog, kSqrt, kAbs, kSin, kCos, kNeg };
+enum class Fn {
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kPow,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kEq,
+  kNe,
+  kWhere,
+  kExp,
+  kLog,
+  kSqrt,
+  kAbs,
+  kSin,
+  kCos,
+  kNeg
+};
 
 struct FnInfo {
   Fn fn;
@@ -38,12 +57,22 @@ const FnInfo& fn_info(const std::string& name) {
   return it->second;
 }
 
-bool is_comparison(Fn f) { return f >= Fn::kLt && f <= Fn::kNe; }
-bool is_float_unary(Fn f) { return f == Fn::kExp || f == Fn::kLog || f == Fn::kSqrt || f == Fn::kSin || f == Fn::kCos; }
+bool is_comparison(Fn f) {
+  return f >= Fn::kLt && f <= Fn::kNe;
+}
+bool is_float_unary(Fn f) {
+  return f == Fn::kExp || f == Fn::kLog || f == Fn::kSqrt || f == Fn::kSin || f == Fn::kCos;
+}
 
-int category(DType d) { return d == DType::kBool ? 0 : d == DType::kInt64 ? 1 : 2; }
-int scalar_category(const Value& v) { return v.is_bool() ? 0 : v.is_int() ? 1 : 2; }
-DType float_of(DType d) { return d == DType::kFloat32 ? DType::kFloat32 : DType::kFloat64; }
+int category(DType d) {
+  return d == DType::kBool ? 0 : d == DType::kInt64 ? 1 : 2;
+}
+int scalar_category(const Value& v) {
+  return v.is_bool() ? 0 : v.is_int() ? 1 : 2;
+}
+DType float_of(DType d) {
+  return d == DType::kFloat32 ? DType::kFloat32 : DType::kFloat64;
+}
 
 /// The promoted dtype of the operands, scalars weak (NumPy 1.x).
 DType operand_dtype(std::span<const DType> arrays, std::span<const Value> scalars) {
@@ -68,25 +97,47 @@ C scalar_as(const Value& v) {
 template <class C>
 C apply(Fn f, C a, C b, C c) {
   switch (f) {
-    case Fn::kAdd: return a + b;
-    case Fn::kSub: return a - b;
-    case Fn::kMul: return a * b;
-    case Fn::kDiv: return a / b;
-    case Fn::kPow: return static_cast<C>(std::pow(a, b));
-    case Fn::kLt: return a < b;
-    case Fn::kLe: return a <= b;
-    case Fn::kGt: return a > b;
-    case Fn::kGe: return a >= b;
-    case Fn::kEq: return a == b;
-    case Fn::kNe: return a != b;
-    case Fn::kWhere: return a != C(0) ? b : c;
-    case Fn::kExp: return static_cast<C>(std::exp(a));
-    case Fn::kLog: return static_cast<C>(std::log(a));
-    case Fn::kSqrt: return static_cast<C>(std::sqrt(a));
-    case Fn::kAbs: if constexpr (std::is_signed_v<C>) return a < 0 ? -a : a; else return a;
-    case Fn::kSin: return static_cast<C>(std::sin(a));
-    case Fn::kCos: return static_cast<C>(std::cos(a));
-    case Fn::kNeg: return static_cast<C>(-a);
+    case Fn::kAdd:
+      return a + b;
+    case Fn::kSub:
+      return a - b;
+    case Fn::kMul:
+      return a * b;
+    case Fn::kDiv:
+      return a / b;
+    case Fn::kPow:
+      return static_cast<C>(std::pow(a, b));
+    case Fn::kLt:
+      return a < b;
+    case Fn::kLe:
+      return a <= b;
+    case Fn::kGt:
+      return a > b;
+    case Fn::kGe:
+      return a >= b;
+    case Fn::kEq:
+      return a == b;
+    case Fn::kNe:
+      return a != b;
+    case Fn::kWhere:
+      return a != C(0) ? b : c;
+    case Fn::kExp:
+      return static_cast<C>(std::exp(a));
+    case Fn::kLog:
+      return static_cast<C>(std::log(a));
+    case Fn::kSqrt:
+      return static_cast<C>(std::sqrt(a));
+    case Fn::kAbs:
+      if constexpr (std::is_signed_v<C>)
+        return a < 0 ? -a : a;
+      else
+        return a;
+    case Fn::kSin:
+      return static_cast<C>(std::sin(a));
+    case Fn::kCos:
+      return static_cast<C>(std::cos(a));
+    case Fn::kNeg:
+      return static_cast<C>(-a);
   }
   return a;
 }
@@ -127,7 +178,9 @@ Operand<C> make_operand(const Value& v, const Shape& out) {
 template <class R, class C, class F>
 void run_tile(R* out, std::int64_t i0, std::int64_t n, std::array<Operand<C>, 3>& ops, F& f) {
   std::int64_t sa = ops[0].full, sb = ops[1].full, sc = ops[2].full;
-  const C* a = ops[0].data + i0 * sa; const C* b = ops[1].data + i0 * sb; const C* c = ops[2].data + i0 * sc;
+  const C* a = ops[0].data + i0 * sa;
+  const C* b = ops[1].data + i0 * sb;
+  const C* c = ops[2].data + i0 * sc;
   // Two full operands (x + y) and x op scalar are the hot cases: loops
   // without strides vectorize.
   if (sa == 1 && sb == 1 && sc == 0) {
@@ -137,7 +190,8 @@ void run_tile(R* out, std::int64_t i0, std::int64_t n, std::array<Operand<C>, 3>
     C y = b[0], z = c[0];
     for (std::int64_t i = 0; i < n; ++i) out[i] = static_cast<R>(f(a[i], y, z));
   } else {
-    for (std::int64_t i = 0; i < n; ++i) out[i] = static_cast<R>(f(a[i * sa], b[i * sb], c[i * sc]));
+    for (std::int64_t i = 0; i < n; ++i)
+      out[i] = static_cast<R>(f(a[i * sa], b[i * sb], c[i * sc]));
   }
 }
 
@@ -165,7 +219,8 @@ void run_strided(R* out, const Shape& shape, std::array<Operand<C>, 3>& ops, F&&
     std::array<std::int64_t, 3> base{};
     for (std::size_t d = 0; d + 1 < r; ++d)
       for (int k = 0; k < 3; ++k) base[k] += idx[d] * ops[k].strides[d];
-    std::array<std::int64_t, 3> st{ops[0].strides[r - 1], ops[1].strides[r - 1], ops[2].strides[r - 1]};
+    std::array<std::int64_t, 3> st{ops[0].strides[r - 1], ops[1].strides[r - 1],
+                                   ops[2].strides[r - 1]};
     R* o = out + row * inner;
     for (std::int64_t j = 0; j < inner; ++j) {
       o[j] = static_cast<R>(f(ops[0].data[base[0] + j * st[0]], ops[1].data[base[1] + j * st[1]],
@@ -181,7 +236,8 @@ void run_strided(R* out, const Shape& shape, std::array<Operand<C>, 3>& ops, F&&
 template <class R, class C>
 Tensor compute(Fn f, std::span<const Value> vals, const Shape& shape) {
   std::array<Operand<C>, 3> ops;
-  for (std::size_t k = 0; k < 3; ++k) ops[k] = make_operand<C>(k < vals.size() ? vals[k] : Value(0), shape);
+  for (std::size_t k = 0; k < 3; ++k)
+    ops[k] = make_operand<C>(k < vals.size() ? vals[k] : Value(0), shape);
   std::int64_t n = 1;
   for (std::int64_t d : shape) n *= d;
   std::vector<R> out;
@@ -194,11 +250,20 @@ Tensor compute(Fn f, std::span<const Value> vals, const Shape& shape) {
   // the compiler vectorize it.
   if (flat || shape.empty()) {
     switch (f) {
-      case Fn::kAdd: run_flat(out, n, ops, [](C a, C b, C) { return a + b; }); break;
-      case Fn::kSub: run_flat(out, n, ops, [](C a, C b, C) { return a - b; }); break;
-      case Fn::kMul: run_flat(out, n, ops, [](C a, C b, C) { return a * b; }); break;
-      case Fn::kDiv: run_flat(out, n, ops, [](C a, C b, C) { return a / b; }); break;
-      default: run_flat(out, n, ops, fn);
+      case Fn::kAdd:
+        run_flat(out, n, ops, [](C a, C b, C) { return a + b; });
+        break;
+      case Fn::kSub:
+        run_flat(out, n, ops, [](C a, C b, C) { return a - b; });
+        break;
+      case Fn::kMul:
+        run_flat(out, n, ops, [](C a, C b, C) { return a * b; });
+        break;
+      case Fn::kDiv:
+        run_flat(out, n, ops, [](C a, C b, C) { return a / b; });
+        break;
+      default:
+        run_flat(out, n, ops, fn);
     }
   } else {
     out.resize(static_cast<std::size_t>(n));
@@ -221,23 +286,38 @@ void float64_tile2(double* out, std::int64_t n, const double* a, const double* b
 
 Float64TileFn float64_tile_fn(const std::string& name) {
   switch (fn_info(name).fn) {
-    case Fn::kAdd: return float64_tile2<Fn::kAdd>;
-    case Fn::kSub: return float64_tile2<Fn::kSub>;
-    case Fn::kMul: return float64_tile2<Fn::kMul>;
-    case Fn::kDiv: return float64_tile2<Fn::kDiv>;
-    case Fn::kPow: return float64_tile2<Fn::kPow>;
-    case Fn::kExp: return float64_tile1<Fn::kExp>;
-    case Fn::kLog: return float64_tile1<Fn::kLog>;
-    case Fn::kSqrt: return float64_tile1<Fn::kSqrt>;
-    case Fn::kAbs: return float64_tile1<Fn::kAbs>;
-    case Fn::kSin: return float64_tile1<Fn::kSin>;
-    case Fn::kCos: return float64_tile1<Fn::kCos>;
-    case Fn::kNeg: return float64_tile1<Fn::kNeg>;
-    default: return nullptr;  // comparisons give bool; where's condition is not a float
+    case Fn::kAdd:
+      return float64_tile2<Fn::kAdd>;
+    case Fn::kSub:
+      return float64_tile2<Fn::kSub>;
+    case Fn::kMul:
+      return float64_tile2<Fn::kMul>;
+    case Fn::kDiv:
+      return float64_tile2<Fn::kDiv>;
+    case Fn::kPow:
+      return float64_tile2<Fn::kPow>;
+    case Fn::kExp:
+      return float64_tile1<Fn::kExp>;
+    case Fn::kLog:
+      return float64_tile1<Fn::kLog>;
+    case Fn::kSqrt:
+      return float64_tile1<Fn::kSqrt>;
+    case Fn::kAbs:
+      return float64_tile1<Fn::kAbs>;
+    case Fn::kSin:
+      return float64_tile1<Fn::kSin>;
+    case Fn::kCos:
+      return float64_tile1<Fn::kCos>;
+    case Fn::kNeg:
+      return float64_tile1<Fn::kNeg>;
+    default:
+      return nullptr;  // comparisons give bool; where's condition is not a float
   }
 }
 
-int elementwise_arity(const std::string& fn) { return fn_info(fn).arity; }
+int elementwise_arity(const std::string& fn) {
+  return fn_info(fn).arity;
+}
 
 DType promote(DType a, DType b) noexcept {
   if (a == b) return a;
@@ -272,7 +352,8 @@ Tensor elementwise(const std::string& name, std::span<const Value> vals) {
   std::size_t first = info.fn == Fn::kWhere ? 1 : 0;
   for (std::size_t k = 0; k < vals.size(); ++k) {
     if (vals[k].is_tensor()) {
-      shape = broadcast_shapes(shape, vals[k].as_tensor().shape(), "array.elementwise(" + name + ")");
+      shape =
+          broadcast_shapes(shape, vals[k].as_tensor().shape(), "array.elementwise(" + name + ")");
       if (k >= first) arrays.push_back(vals[k].as_tensor().dtype());
     } else if (k >= first) {
       scalars.push_back(vals[k]);

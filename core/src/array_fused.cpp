@@ -22,11 +22,14 @@ std::vector<bool> bools_of(const Value& v) {
 }
 
 RandomChunk random_of(const List& n, std::span<const Value> args) {
-  return RandomChunk(n[3].as_string(), static_cast<std::uint64_t>(n[4].as_int()), n[5].as_float(), n[6].as_float(),
-                     shape_of(n[7]), shape_of(n[8]), shape_of(args[n[1].as_int()]), shape_of(args[n[2].as_int()]));
+  return RandomChunk(n[3].as_string(), static_cast<std::uint64_t>(n[4].as_int()), n[5].as_float(),
+                     n[6].as_float(), shape_of(n[7]), shape_of(n[8]), shape_of(args[n[1].as_int()]),
+                     shape_of(args[n[2].as_int()]));
 }
 
-double scalar_of(const Value& v) { return v.is_bool() ? double(v.as_bool()) : v.as_float(); }
+double scalar_of(const Value& v) {
+  return v.is_bool() ? double(v.as_bool()) : v.as_float();
+}
 
 // ---- node by node: the unfused kernels, for whatever the tiles cannot do --
 
@@ -38,15 +41,17 @@ Value run_whole(std::span<const Value> args, const List& program) {
     if (kind == "input" || kind == "scalar") {
       vals.push_back(args[n[1].as_int()]);
     } else if (kind == "random") {
-      vals.emplace_back(random_block(n[3].as_string(), static_cast<std::uint64_t>(n[4].as_int()), n[5].as_float(),
-                                     n[6].as_float(), shape_of(n[7]), shape_of(n[8]), shape_of(args[n[1].as_int()]),
+      vals.emplace_back(random_block(n[3].as_string(), static_cast<std::uint64_t>(n[4].as_int()),
+                                     n[5].as_float(), n[6].as_float(), shape_of(n[7]),
+                                     shape_of(n[8]), shape_of(args[n[1].as_int()]),
                                      shape_of(args[n[2].as_int()])));
     } else if (kind == "fn") {
       std::vector<Value> operands;
       for (const Value& k : n[2].as_list()) operands.push_back(vals[k.as_int()]);
       vals.emplace_back(elementwise(n[1].as_string(), operands));
     } else if (kind == "reduce") {
-      ReduceSpec spec{n[3].as_string(), bools_of(n[4]), shape_of(args[n[2].as_int()]), shape_of(n[5])};
+      ReduceSpec spec{n[3].as_string(), bools_of(n[4]), shape_of(args[n[2].as_int()]),
+                      shape_of(n[5])};
       vals.push_back(reduce_partial(vals[n[1].as_int()].as_tensor(), spec));
     } else {
       throw Error("array.fused: unknown program node '" + kind + "'");
@@ -60,11 +65,11 @@ Value run_whole(std::span<const Value> args, const List& program) {
 /// One node of a streamed program: where its tile comes from.
 struct TileNode {
   enum Kind { kInput, kScalar, kRandom, kFn } kind;
-  const double* data = nullptr;           ///< kInput: the chunk's elements.
-  std::optional<RandomChunk> random;      ///< kRandom.
-  Float64TileFn fn = nullptr;             ///< kFn.
+  const double* data = nullptr;            ///< kInput: the chunk's elements.
+  std::optional<RandomChunk> random;       ///< kRandom.
+  Float64TileFn fn = nullptr;              ///< kFn.
   std::array<std::int64_t, 3> operands{};  ///< kFn: node positions.
-  std::uint64_t origin = 0;               ///< kRandom: the current row's.
+  std::uint64_t origin = 0;                ///< kRandom: the current row's.
 };
 
 struct TilePlan {
@@ -84,7 +89,8 @@ bool plan_fn(const List& n, TileNode& t) {
   t.kind = TileNode::kFn;
   t.fn = float64_tile_fn(n[1].as_string());
   const List& ops = n[2].as_list();
-  if (!t.fn || ops.size() != static_cast<std::size_t>(elementwise_arity(n[1].as_string()))) return false;
+  if (!t.fn || ops.size() != static_cast<std::size_t>(elementwise_arity(n[1].as_string())))
+    return false;
   for (std::size_t k = 0; k < 3; ++k) t.operands[k] = ops[std::min(k, ops.size() - 1)].as_int();
   return true;
 }
@@ -100,7 +106,9 @@ std::optional<TilePlan> plan_tiles(std::span<const Value> args, const List& prog
     TileNode& t = plan.nodes.emplace_back();
     if (kind == "input") {
       const Value& v = args[n[1].as_int()];
-      if (!v.is_tensor() || v.as_tensor().dtype() != DType::kFloat64 || !same_shape(shape, v.as_tensor().shape())) return std::nullopt;
+      if (!v.is_tensor() || v.as_tensor().dtype() != DType::kFloat64 ||
+          !same_shape(shape, v.as_tensor().shape()))
+        return std::nullopt;
       t = {TileNode::kInput, v.as_tensor().values<double>().data()};
     } else if (kind == "scalar") {
       const Value& v = args[n[1].as_int()];
@@ -112,7 +120,8 @@ std::optional<TilePlan> plan_tiles(std::span<const Value> args, const List& prog
       t.random.emplace(random_of(n, args));
     } else if (kind == "fn") {
       if (!plan_fn(n, t)) return std::nullopt;
-    } else if (kind == "reduce" && i + 1 == program.size() && RowReduce::supports(n[3].as_string()) && shape) {
+    } else if (kind == "reduce" && i + 1 == program.size() &&
+               RowReduce::supports(n[3].as_string()) && shape) {
       plan.nodes.pop_back();
       plan.reduce.emplace(n[3].as_string(), *shape, bools_of(n[4]));
       plan.reduce_input = n[1].as_int();
@@ -127,14 +136,18 @@ std::optional<TilePlan> plan_tiles(std::span<const Value> args, const List& prog
 
 /// Makes tile [j0, j0 + len) of the current row of every node; returns
 /// where each node's tile is.
-void run_tile(TilePlan& plan, std::vector<double>& buf, std::vector<const double*>& at, std::int64_t row_start,
-              std::int64_t j0, std::int64_t len) {
+void run_tile(TilePlan& plan, std::vector<double>& buf, std::vector<const double*>& at,
+              std::int64_t row_start, std::int64_t j0, std::int64_t len) {
   for (std::size_t i = 0; i < plan.nodes.size(); ++i) {
     TileNode& t = plan.nodes[i];
     double* mine = buf.data() + i * kTile;
     switch (t.kind) {
-      case TileNode::kInput: at[i] = t.data + row_start + j0; break;
-      case TileNode::kScalar: at[i] = mine; break;  // filled once, up front
+      case TileNode::kInput:
+        at[i] = t.data + row_start + j0;
+        break;
+      case TileNode::kScalar:
+        at[i] = mine;
+        break;  // filled once, up front
       case TileNode::kRandom:
         t.random->fill(mine, len, t.origin + static_cast<std::uint64_t>(j0) * t.random->row_step());
         at[i] = mine;
@@ -167,8 +180,10 @@ Value run_tiles(TilePlan& plan, std::span<const Value> args, const List& program
     for (std::int64_t j0 = 0; j0 < inner; j0 += kTile) {
       std::int64_t len = std::min(kTile, inner - j0);
       run_tile(plan, buf, at, row_start, j0, len);
-      if (plan.reduce) plan.reduce->add(target, j0, at[plan.reduce_input], len);
-      else out.insert(out.end(), at.back(), at.back() + len);
+      if (plan.reduce)
+        plan.reduce->add(target, j0, at[plan.reduce_input], len);
+      else
+        out.insert(out.end(), at.back(), at.back() + len);
     }
     for (std::size_t d = r - 1; r && d-- > 0;) {
       if (++idx[d] < plan.shape[d]) break;

@@ -1,23 +1,27 @@
 // The graph rewrite of blockwise fusion (see array_fusion.h): which tasks
 // are absorbed, and the program each fused task runs.
+#include "array_fusion.h"
+
 #include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "array_fusion.h"
 #include "shoal/op.h"
 
 namespace shoal::detail {
 namespace {
 
 bool is_producer(const Task& t) {
-  return !t.prelude && t.params && (t.op_name() == "array.random" || t.op_name() == "array.elementwise");
+  return !t.prelude && t.params &&
+         (t.op_name() == "array.random" || t.op_name() == "array.elementwise");
 }
 
 /// A task whose arguments are plain references and literals, of an op that
 /// can run a program.
 bool is_consumer(const Task& t) {
-  if (t.prelude || !t.params || (t.op_name() != "array.elementwise" && t.op_name() != "array.reduce_partial")) return false;
+  if (t.prelude || !t.params ||
+      (t.op_name() != "array.elementwise" && t.op_name() != "array.reduce_partial"))
+    return false;
   for (const Arg& a : t.args)
     if (a.is_list()) return false;
   return true;
@@ -30,7 +34,8 @@ std::vector<bool> absorbed_tasks(const Graph& g, std::span<const Key> outputs) {
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     for (const Key& k : tasks[i].dependencies()) {
       std::ptrdiff_t p = g.position(k);
-      if (p >= 0) ++dependents[static_cast<std::size_t>(p)], dependent[static_cast<std::size_t>(p)] = i;
+      if (p >= 0)
+        ++dependents[static_cast<std::size_t>(p)], dependent[static_cast<std::size_t>(p)] = i;
     }
   }
   std::unordered_set<Key, KeyHash> out(outputs.begin(), outputs.end());
@@ -42,7 +47,6 @@ std::vector<bool> absorbed_tasks(const Graph& g, std::span<const Key> outputs) {
   return absorbed;
 }
 
-
 /// Builds the program and arguments of one fused task.
 class ProgramBuilder {
  public:
@@ -53,7 +57,8 @@ class ProgramBuilder {
     if (root.op_name() == "array.reduce_partial") {
       std::int64_t in = operand(root.args[0]);
       const Params& p = *root.params;
-      add_node({Value("reduce"), Value(in), Value(arg(root.args[1])), p.at("func"), p.at("reduced"), p.at("shape")});
+      add_node({Value("reduce"), Value(in), Value(arg(root.args[1])), p.at("func"), p.at("reduced"),
+                p.at("shape")});
     } else {
       inline_task(root);
     }
@@ -90,8 +95,8 @@ class ProgramBuilder {
     const Params& p = *t.params;
     if (t.op_name() == "array.random") {
       std::int64_t off = arg(t.args[0]), shape = arg(t.args[1]);
-      return add_node({Value("random"), Value(off), Value(shape), p.at("dist"), p.at("seed"), p.at("a"), p.at("b"),
-                       p.at("shape"), p.get_or("axes", Value(List{}))});
+      return add_node({Value("random"), Value(off), Value(shape), p.at("dist"), p.at("seed"),
+                       p.at("a"), p.at("b"), p.at("shape"), p.get_or("axes", Value(List{}))});
     }
     List operands;
     for (const Arg& a : t.args) operands.emplace_back(operand(a));
@@ -119,9 +124,9 @@ Graph fuse_blockwise(const Graph& g, std::span<const Key> outputs) {
     const Task& t = g.tasks()[i];
     if (absorbed[i]) continue;
     bool root = is_consumer(t) && std::any_of(t.args.begin(), t.args.end(), [&](const Arg& a) {
-      std::ptrdiff_t p = a.is_ref() ? g.position(a.ref()) : -1;
-      return p >= 0 && absorbed[static_cast<std::size_t>(p)];
-    });
+                  std::ptrdiff_t p = a.is_ref() ? g.position(a.ref()) : -1;
+                  return p >= 0 && absorbed[static_cast<std::size_t>(p)];
+                });
     if (!root) {
       out.add(t);
       continue;
@@ -130,7 +135,9 @@ Graph fuse_blockwise(const Graph& g, std::span<const Key> outputs) {
     b.build(t);
     Value program(b.take_program());
     auto& shared = programs[Tokenizer().add(program).hex()];
-    auto params = shared && shared->at("program") == program ? shared : std::make_shared<const Params>(Params{{"program", program}});
+    auto params = shared && shared->at("program") == program
+                      ? shared
+                      : std::make_shared<const Params>(Params{{"program", program}});
     if (!shared) shared = params;
     out.add(Task{t.key, fused, b.take_args(), std::move(params), nullptr});
   }

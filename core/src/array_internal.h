@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "shoal/array.h"
 #include "array_visit.h"
+#include "shoal/array.h"
 #include "shoal/error.h"
 #include "shoal/op.h"
 
@@ -23,7 +23,8 @@ inline Shape grid_index(std::size_t flat, const Shape& numblocks) {
 
 inline std::size_t flat_index(const Shape& idx, const Shape& numblocks) {
   std::size_t flat = 0;
-  for (std::size_t d = 0; d < idx.size(); ++d) flat = flat * static_cast<std::size_t>(numblocks[d]) + static_cast<std::size_t>(idx[d]);
+  for (std::size_t d = 0; d < idx.size(); ++d)
+    flat = flat * static_cast<std::size_t>(numblocks[d]) + static_cast<std::size_t>(idx[d]);
   return flat;
 }
 

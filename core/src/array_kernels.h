@@ -33,7 +33,8 @@ Tensor elementwise(const std::string& fn, std::span<const Value> operands);
 /// for element what elementwise() computes (operands past fn's arity are not
 /// read and may be null). Null when fn does not map float64 operands to a
 /// float64 result (comparisons, where): those are not streamed.
-using Float64TileFn = void (*)(double* out, std::int64_t n, const double* a, const double* b, const double* c);
+using Float64TileFn = void (*)(double* out, std::int64_t n, const double* a, const double* b,
+                               const double* c);
 Float64TileFn float64_tile_fn(const std::string& fn);
 
 /// The broadcast shape of two shapes; throws shoal::Error naming `where`.
@@ -103,6 +104,7 @@ DType reduce_dtype(const std::string& func, DType input);
 /// independent of chunking. dist is "uniform" (in [low, high)) or "normal".
 /// With axes (a permutation, or empty) the block is of that transpose.
 Tensor random_block(const std::string& dist, std::uint64_t seed, double a, double b,
-                    const Shape& global_shape, const Shape& axes, const Shape& offset, const Shape& shape);
+                    const Shape& global_shape, const Shape& axes, const Shape& offset,
+                    const Shape& shape);
 
 }  // namespace shoal::detail

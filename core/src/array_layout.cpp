@@ -53,7 +53,8 @@ void transpose_2d(const T* in, T* out, std::int64_t rows, std::int64_t cols) {
   for (std::int64_t i0 = 0; i0 < rows; i0 += kTile)
     for (std::int64_t j0 = 0; j0 < cols; j0 += kTile)
       for (std::int64_t i = i0; i < std::min(rows, i0 + kTile); ++i)
-        for (std::int64_t j = j0; j < std::min(cols, j0 + kTile); ++j) out[j * rows + i] = in[i * cols + j];
+        for (std::int64_t j = j0; j < std::min(cols, j0 + kTile); ++j)
+          out[j * rows + i] = in[i * cols + j];
 }
 
 }  // namespace
@@ -68,7 +69,8 @@ Tensor assemble(DType dtype, const Shape& shape, std::span<const Piece> pieces) 
       std::int64_t len = p.extent.empty() ? 1 : p.extent.back();
       for_each_row(p.src->shape(), p.src_start, shape, p.dst_start, p.extent,
                    [&](std::int64_t s, std::int64_t d) {
-                     std::memcpy(out.data() + d, src + s, static_cast<std::size_t>(len) * sizeof(T));
+                     std::memcpy(out.data() + d, src + s,
+                                 static_cast<std::size_t>(len) * sizeof(T));
                    });
     }
     return Tensor(shape, std::move(out));
@@ -124,17 +126,21 @@ Tensor transpose(const Tensor& t, const std::vector<std::int64_t>& axes) {
   });
 }
 
-Tensor reshape(const Tensor& t, const Shape& shape) { return Tensor(shape, t.storage()); }
+Tensor reshape(const Tensor& t, const Shape& shape) {
+  return Tensor(shape, t.storage());
+}
 
 Tensor cast(const Tensor& t, DType dtype) {
   if (t.dtype() == dtype) return t;
   return visit_dtype(dtype, [&](auto tag) {
     using T = decltype(tag);
     std::vector<T> out;
-    std::visit([&](const auto& src) {
-      out.reserve(src.size());
-      for (auto x : src) out.push_back(static_cast<T>(x));
-    }, t.storage());
+    std::visit(
+        [&](const auto& src) {
+          out.reserve(src.size());
+          for (auto x : src) out.push_back(static_cast<T>(x));
+        },
+        t.storage());
     return Tensor(t.shape(), std::move(out));
   });
 }

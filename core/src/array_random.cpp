@@ -50,7 +50,8 @@ __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void uniform_run(double* out, std::int64_t n, std::uint64_t state, std::uint64_t first, std::uint64_t step,
                  double a, double scale) {
   U64x8 z;
-  for (int k = 0; k < 8; ++k) z[k] = state + (first + static_cast<std::uint64_t>(k) * step + 1) * kGolden;
+  for (int k = 0; k < 8; ++k)
+    z[k] = state + (first + static_cast<std::uint64_t>(k) * step + 1) * kGolden;
   const U64x8 inc = U64x8{} + 8 * step * kGolden;
   std::int64_t j = 0;
   for (; j + 8 <= n; j += 8) {
@@ -65,12 +66,13 @@ void uniform_run(double* out, std::int64_t n, std::uint64_t state, std::uint64_t
     F64x8 r = a + scale * (u - 1.0);
     std::memcpy(out + j, &r, sizeof r);
   }
-  for (; j < n; ++j) out[j] = a + scale * unit(splitmix(state, first + static_cast<std::uint64_t>(j) * step));
+  for (; j < n; ++j)
+    out[j] = a + scale * unit(splitmix(state, first + static_cast<std::uint64_t>(j) * step));
 }
 
 /// Box–Muller on two independent uniforms per element.
-void normal_run(double* out, std::int64_t n, std::uint64_t state, std::uint64_t first, std::uint64_t step,
-                double mean, double stddev) {
+void normal_run(double* out, std::int64_t n, std::uint64_t state, std::uint64_t first,
+                std::uint64_t step, double mean, double stddev) {
   for (std::int64_t j = 0; j < n; ++j) {
     std::uint64_t i = first + static_cast<std::uint64_t>(j) * step;
     double u1 = 1.0 - unit(splitmix(state, 2 * i)), u2 = unit(splitmix(state, 2 * i + 1));
@@ -80,10 +82,15 @@ void normal_run(double* out, std::int64_t n, std::uint64_t state, std::uint64_t 
 
 }  // namespace
 
-RandomChunk::RandomChunk(const std::string& dist, std::uint64_t seed, double a, double b, const Shape& global_shape,
-                         const Shape& axes, const Shape& offset, const Shape& shape)
-    : normal_(dist == "normal"), state_(splitmix(seed, 0x5eed)), a_(a), b_(dist == "normal" ? b : b - a),
-      offset_(offset), gstride_(shape.size(), 1) {
+RandomChunk::RandomChunk(const std::string& dist, std::uint64_t seed, double a, double b,
+                         const Shape& global_shape, const Shape& axes, const Shape& offset,
+                         const Shape& shape)
+    : normal_(dist == "normal"),
+      state_(splitmix(seed, 0x5eed)),
+      a_(a),
+      b_(dist == "normal" ? b : b - a),
+      offset_(offset),
+      gstride_(shape.size(), 1) {
   if (dist != "uniform" && dist != "normal") {
     throw Error("array.random: unknown distribution '" + dist + "' (uniform or normal)");
   }
@@ -92,7 +99,8 @@ RandomChunk::RandomChunk(const std::string& dist, std::uint64_t seed, double a, 
   for (std::size_t d = r; d-- > 1;) src[d - 1] = src[d] * global_shape[d];
   // Chunk axis d walks source axis axes[d]: a transposed array is made
   // transposed rather than made and then transposed.
-  for (std::size_t d = 0; d < r; ++d) gstride_[d] = src[axes.empty() ? d : static_cast<std::size_t>(axes[d])];
+  for (std::size_t d = 0; d < r; ++d)
+    gstride_[d] = src[axes.empty() ? d : static_cast<std::size_t>(axes[d])];
   if (r) step_ = static_cast<std::uint64_t>(gstride_[r - 1]);
 }
 
@@ -105,12 +113,15 @@ std::uint64_t RandomChunk::row_origin(const Shape& idx) const noexcept {
 }
 
 void RandomChunk::fill(double* out, std::int64_t n, std::uint64_t first) const {
-  if (normal_) normal_run(out, n, state_, first, step_, a_, b_);
-  else uniform_run(out, n, state_, first, step_, a_, b_);
+  if (normal_)
+    normal_run(out, n, state_, first, step_, a_, b_);
+  else
+    uniform_run(out, n, state_, first, step_, a_, b_);
 }
 
 Tensor random_block(const std::string& dist, std::uint64_t seed, double a, double b,
-                    const Shape& global_shape, const Shape& axes, const Shape& offset, const Shape& shape) {
+                    const Shape& global_shape, const Shape& axes, const Shape& offset,
+                    const Shape& shape) {
   RandomChunk gen(dist, seed, a, b, global_shape, axes, offset, shape);
   std::size_t r = shape.size();
   std::int64_t n = 1;

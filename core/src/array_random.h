@@ -18,8 +18,9 @@ class RandomChunk {
   /// (seen through the transpose axes, a permutation, or empty). dist is
   /// "uniform" (in [a, b)) or "normal" (mean a, standard deviation b);
   /// throws shoal::Error for another.
-  RandomChunk(const std::string& dist, std::uint64_t seed, double a, double b, const Shape& global_shape,
-              const Shape& axes, const Shape& offset, const Shape& shape);
+  RandomChunk(const std::string& dist, std::uint64_t seed, double a, double b,
+              const Shape& global_shape, const Shape& axes, const Shape& offset,
+              const Shape& shape);
 
   /// The global index of the first element of the chunk row at idx (the
   /// chunk-local index of every axis but the last; the last is ignored).

@@ -55,9 +55,13 @@ Value pack(const Shape& shape, std::vector<Vec> parts) {
   return Value(std::move(out));
 }
 
-bool is_min(const std::string& f) { return f == "min" || f == "argmin"; }
+bool is_min(const std::string& f) {
+  return f == "min" || f == "argmin";
+}
 /// Whether x replaces the current extreme m: NaN wins, as in NumPy.
-bool better(bool min, double x, double m) { return std::isnan(x) ? !std::isnan(m) : (min ? x < m : x > m); }
+bool better(bool min, double x, double m) {
+  return std::isnan(x) ? !std::isnan(m) : (min ? x < m : x > m);
+}
 
 Value extreme_partial(const Tensor& t, const double* x, const ReduceSpec& spec, std::size_t outn,
                       const Shape& out_shape) {
@@ -73,9 +77,11 @@ Value extreme_partial(const Tensor& t, const double* x, const ReduceSpec& spec, 
     base += spec.offset[d] * istride[d];
   }
   Vec val(outn, mn ? INFINITY : -INFINITY), idx(outn, -1);
-  for_each_element(t.shape(), spec.reduced, istride, base, [&](std::int64_t i, std::int64_t o, std::int64_t g) {
-    if (idx[o] < 0 || better(mn, x[i], val[o])) val[o] = x[i], idx[o] = static_cast<double>(g);
-  });
+  for_each_element(t.shape(), spec.reduced, istride, base,
+                   [&](std::int64_t i, std::int64_t o, std::int64_t g) {
+                     if (idx[o] < 0 || better(mn, x[i], val[o]))
+                       val[o] = x[i], idx[o] = static_cast<double>(g);
+                   });
   if (!arg) return pack(out_shape, {std::move(val)});
   return pack(out_shape, {std::move(val), std::move(idx)});
 }
@@ -97,25 +103,30 @@ Value reduce_partial(const Tensor& t, const ReduceSpec& spec) {
   }
   Shape none(t.ndim(), 0);
   Vec sum(outn, 0.0);
-  if (spec.reduced.empty() || t.ndim() == 0 || std::all_of(spec.reduced.begin(), spec.reduced.end(), [](bool b) { return b; })) {
+  if (spec.reduced.empty() || t.ndim() == 0 ||
+      std::all_of(spec.reduced.begin(), spec.reduced.end(), [](bool b) { return b; })) {
     // Whole-chunk sums are the common case: a flat loop, four accumulators.
     double acc[4] = {0, 0, 0, 0};
     std::size_t n = t.size(), i = 0;
-    for (; i + 4 <= n; i += 4) acc[0] += x[i], acc[1] += x[i + 1], acc[2] += x[i + 2], acc[3] += x[i + 3];
+    for (; i + 4 <= n; i += 4)
+      acc[0] += x[i], acc[1] += x[i + 1], acc[2] += x[i + 2], acc[3] += x[i + 3];
     for (; i < n; ++i) acc[0] += x[i];
     sum[0] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
   } else {
-    for_each_element(t.shape(), spec.reduced, none, 0, [&](std::int64_t i, std::int64_t o, std::int64_t) { sum[o] += x[i]; });
+    for_each_element(t.shape(), spec.reduced, none, 0,
+                     [&](std::int64_t i, std::int64_t o, std::int64_t) { sum[o] += x[i]; });
   }
   if (spec.func == "sum") return pack(out_shape, {std::move(sum)});
   if (spec.func == "mean") return pack(out_shape, {std::move(sum), Vec(outn, count)});
-  if (spec.func != "var" && spec.func != "std") throw Error("array reduction: unknown function '" + spec.func + "'");
+  if (spec.func != "var" && spec.func != "std")
+    throw Error("array reduction: unknown function '" + spec.func + "'");
   Vec mean(outn), m2(outn, 0.0);
   for (std::size_t o = 0; o < outn; ++o) mean[o] = count > 0 ? sum[o] / count : 0.0;
-  for_each_element(t.shape(), spec.reduced, none, 0, [&](std::int64_t i, std::int64_t o, std::int64_t) {
-    double d = x[i] - mean[o];
-    m2[o] += d * d;
-  });
+  for_each_element(t.shape(), spec.reduced, none, 0,
+                   [&](std::int64_t i, std::int64_t o, std::int64_t) {
+                     double d = x[i] - mean[o];
+                     m2[o] += d * d;
+                   });
   return pack(out_shape, {Vec(outn, count), std::move(mean), std::move(m2)});
 }
 
@@ -128,7 +139,8 @@ using F64x8 = double __attribute__((vector_size(64)));
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
-double tile_sum(const double* x, std::int64_t n) noexcept {
+double
+tile_sum(const double* x, std::int64_t n) noexcept {
   F64x8 a{}, b{};
   std::int64_t j = 0;
   for (; j + 16 <= n; j += 16) {
@@ -154,12 +166,16 @@ void accumulate(double* o, const double* x, std::int64_t n) noexcept {
 }  // namespace
 
 RowReduce::RowReduce(std::string func, const Shape& shape, const std::vector<bool>& reduced)
-    : func_(std::move(func)), out_shape_(kept_shape(shape, reduced)), ostride_(shape.size(), 0),
+    : func_(std::move(func)),
+      out_shape_(kept_shape(shape, reduced)),
+      ostride_(shape.size(), 0),
       inner_reduced_(shape.empty() || reduced.back()) {
   std::int64_t s = 1;
   for (std::size_t d = shape.size(); d-- > 0;) {
-    if (!reduced[d]) ostride_[d] = s, s *= shape[d];
-    else count_ *= static_cast<double>(shape[d]);
+    if (!reduced[d])
+      ostride_[d] = s, s *= shape[d];
+    else
+      count_ *= static_cast<double>(shape[d]);
   }
   sum_.assign(static_cast<std::size_t>(s), 0.0);
 }
@@ -170,7 +186,8 @@ std::int64_t RowReduce::row_target(const Shape& idx) const noexcept {
   return o;
 }
 
-void RowReduce::add(std::int64_t target, std::int64_t j0, const double* x, std::int64_t n) noexcept {
+void RowReduce::add(std::int64_t target, std::int64_t j0, const double* x,
+                    std::int64_t n) noexcept {
   if (inner_reduced_) {
     sum_[static_cast<std::size_t>(target)] += tile_sum(x, n);
     return;
@@ -219,7 +236,8 @@ Value reduce_combine(const std::string& func, std::span<const Value> partials) {
 }
 
 DType reduce_dtype(const std::string& func, DType input) {
-  if (func == "sum") return input == DType::kFloat64 || input == DType::kFloat32 ? input : DType::kInt64;
+  if (func == "sum")
+    return input == DType::kFloat64 || input == DType::kFloat32 ? input : DType::kInt64;
   if (func == "min" || func == "max") return input;
   if (func == "argmin" || func == "argmax") return DType::kInt64;
   return input == DType::kFloat32 ? DType::kFloat32 : DType::kFloat64;
@@ -242,7 +260,9 @@ Tensor reduce_finalize(const std::string& func, const Value& partial, DType inpu
     }
   } else {
     out.assign(p0.begin(), p0.end());
-    if (func[0] == 'a') out.assign(l[1].as_tensor().values<double>().begin(), l[1].as_tensor().values<double>().end());
+    if (func[0] == 'a')
+      out.assign(l[1].as_tensor().values<double>().begin(),
+                 l[1].as_tensor().values<double>().end());
   }
   if (!keepdims) {
     Shape kept;

@@ -10,8 +10,12 @@
 namespace shoal {
 namespace {
 
-std::int64_t floordiv(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-std::int64_t ceildiv(std::int64_t a, std::int64_t b) { return -floordiv(-a, b); }
+std::int64_t floordiv(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+std::int64_t ceildiv(std::int64_t a, std::int64_t b) {
+  return -floordiv(-a, b);
+}
 
 /// One output chunk along an axis: a run of selected elements in one input chunk.
 struct Run {
@@ -19,37 +23,45 @@ struct Run {
 };
 
 /// The runs of slice s over an axis of these chunks, in output order.
-std::vector<Run> slice_runs(const Slice& s, const std::vector<std::int64_t>& chunks, std::int64_t axis) {
-  if (s.step == 0) throw Error("Array[]: slice step must not be 0 (axis " + std::to_string(axis) + ")");
+std::vector<Run> slice_runs(const Slice& s, const std::vector<std::int64_t>& chunks,
+                            std::int64_t axis) {
+  if (s.step == 0)
+    throw Error("Array[]: slice step must not be 0 (axis " + std::to_string(axis) + ")");
   auto off = detail::offsets(chunks);
   std::int64_t n = off.back(), step = s.step;
-  auto norm = [&](std::optional<std::int64_t> v, std::int64_t dflt, std::int64_t lo, std::int64_t hi) {
+  auto norm = [&](std::optional<std::int64_t> v, std::int64_t dflt, std::int64_t lo,
+                  std::int64_t hi) {
     if (!v) return dflt;
     std::int64_t x = *v < 0 ? *v + n : *v;
     return std::clamp(x, lo, hi);
   };
   std::int64_t start = step > 0 ? norm(s.start, 0, 0, n) : norm(s.start, n - 1, -1, n - 1);
   std::int64_t stop = step > 0 ? norm(s.stop, n, 0, n) : norm(s.stop, -1, -1, n - 1);
-  std::int64_t count = std::max<std::int64_t>(0, step > 0 ? ceildiv(stop - start, step) : ceildiv(start - stop, -step));
+  std::int64_t count = std::max<std::int64_t>(
+      0, step > 0 ? ceildiv(stop - start, step) : ceildiv(start - stop, -step));
   std::vector<Run> runs;
   for (std::size_t c = 0; c + 1 < off.size(); ++c) {
     std::int64_t lo = off[c], hi = off[c + 1], klo, khi;
-    if (step > 0) klo = ceildiv(lo - start, step), khi = floordiv(hi - 1 - start, step) + 1;
-    else klo = ceildiv(start - hi + 1, -step), khi = floordiv(start - lo, -step) + 1;
+    if (step > 0)
+      klo = ceildiv(lo - start, step), khi = floordiv(hi - 1 - start, step) + 1;
+    else
+      klo = ceildiv(start - hi + 1, -step), khi = floordiv(start - lo, -step) + 1;
     klo = std::max<std::int64_t>(klo, 0), khi = std::min(khi, count);
-    if (khi > klo) runs.push_back({static_cast<std::int64_t>(c), start + klo * step - lo, khi - klo});
+    if (khi > klo)
+      runs.push_back({static_cast<std::int64_t>(c), start + klo * step - lo, khi - klo});
   }
   if (step < 0) std::reverse(runs.begin(), runs.end());
   if (runs.empty()) runs.push_back({0, 0, 0});
   return runs;
 }
 
-std::vector<Run> integer_run(std::int64_t i, const std::vector<std::int64_t>& chunks, std::int64_t axis) {
+std::vector<Run> integer_run(std::int64_t i, const std::vector<std::int64_t>& chunks,
+                             std::int64_t axis) {
   auto off = detail::offsets(chunks);
   std::int64_t n = off.back(), g = i < 0 ? i + n : i;
   if (g < 0 || g >= n) {
-    throw Error("Array[]: index " + std::to_string(i) + " is out of bounds for axis " + std::to_string(axis) +
-                " with size " + std::to_string(n));
+    throw Error("Array[]: index " + std::to_string(i) + " is out of bounds for axis " +
+                std::to_string(axis) + " with size " + std::to_string(n));
   }
   auto c = std::upper_bound(off.begin(), off.end(), g) - off.begin() - 1;
   return {{c, g - off[c], 1}};
@@ -58,7 +70,8 @@ std::vector<Run> integer_run(std::int64_t i, const std::vector<std::int64_t>& ch
 /// A random array's transpose, generated transposed (so no chunk is made
 /// and then held for its transposed partner, as x + x.T would); nullopt
 /// when the array is not straight from array.random.
-std::optional<Array> transposed_random(const Array& a, const Shape& perm, const Chunks& out_chunks) {
+std::optional<Array> transposed_random(const Array& a, const Shape& perm,
+                                       const Chunks& out_chunks) {
   if (a.layers().size() != 1 || a.layers()[0]->size() != a.keys().size()) return std::nullopt;
   const Task& t = a.layers()[0]->tasks()[0];
   if (t.op_name() != "array.random" || !t.params) return std::nullopt;
@@ -77,7 +90,8 @@ std::optional<Array> transposed_random(const Array& a, const Shape& perm, const 
 
 Array Array::operator[](const std::vector<Index>& index) const {
   if (index.size() > ndim()) {
-    throw Error("Array[]: " + std::to_string(index.size()) + " indices for an array of " + std::to_string(ndim()) + " dimensions");
+    throw Error("Array[]: " + std::to_string(index.size()) + " indices for an array of " +
+                std::to_string(ndim()) + " dimensions");
   }
   std::vector<std::vector<Run>> runs;
   std::vector<bool> drop(ndim(), false);
@@ -86,7 +100,8 @@ Array Array::operator[](const std::vector<Index>& index) const {
   for (std::size_t d = 0; d < ndim(); ++d) {
     Index ix = d < index.size() ? index[d] : Index(Slice{});
     auto ad = static_cast<std::int64_t>(d);
-    runs.push_back(ix.integer ? integer_run(*ix.integer, chunks_[d], ad) : slice_runs(ix.slice, chunks_[d], ad));
+    runs.push_back(ix.integer ? integer_run(*ix.integer, chunks_[d], ad)
+                              : slice_runs(ix.slice, chunks_[d], ad));
     drop[d] = ix.integer.has_value();
     step[d] = ix.integer ? 1 : ix.slice.step;
     if (!drop[d]) {
@@ -107,22 +122,27 @@ Array Array::operator[](const std::vector<Index>& index) const {
       in[d] = r.chunk, start[d] = r.start, count[d] = r.count;
     }
     args.push_back({Arg(keys_[detail::flat_index(in, nb)]), Arg(Value(detail::shape_list(start))),
-                    Arg(Value(detail::shape_list(step))), Arg(Value(detail::shape_list(count))), Arg(Value(drop_list))});
+                    Arg(Value(detail::shape_list(step))), Arg(Value(detail::shape_list(count))),
+                    Arg(Value(drop_list))});
   }
-  return detail::layer_array({this}, "getitem", "array.getitem", {}, dtype_, std::move(args), std::move(out_chunks));
+  return detail::layer_array({this}, "getitem", "array.getitem", {}, dtype_, std::move(args),
+                             std::move(out_chunks));
 }
 
 Array Array::transpose(std::vector<int> axes) const {
   if (axes.empty()) {
     for (std::size_t d = ndim(); d-- > 0;) axes.push_back(static_cast<int>(d));
   }
-  if (axes.size() != ndim()) throw Error("Array.transpose: " + std::to_string(axes.size()) + " axes for " + std::to_string(ndim()) + " dimensions");
+  if (axes.size() != ndim())
+    throw Error("Array.transpose: " + std::to_string(axes.size()) + " axes for " +
+                std::to_string(ndim()) + " dimensions");
   std::vector<bool> seen(ndim(), false);
   Shape perm;
   Chunks out_chunks;
   for (int a : axes) {
     int d = detail::check_axis(a, ndim(), "Array.transpose");
-    if (seen[d]) throw Error("Array.transpose: axis " + std::to_string(a) + " repeated; give a permutation");
+    if (seen[d])
+      throw Error("Array.transpose: axis " + std::to_string(a) + " repeated; give a permutation");
     seen[d] = true;
     perm.push_back(d);
     out_chunks.push_back(chunks_[d]);
@@ -135,12 +155,15 @@ Array Array::transpose(std::vector<int> axes) const {
     for (std::size_t d = 0; d < ndim(); ++d) in[perm[d]] = o[d];
     args.push_back({Arg(keys_[detail::flat_index(in, nb)])});
   }
-  return detail::layer_array({this}, "transpose", "array.transpose", Params{{"axes", Value(detail::shape_list(perm))}},
-                             dtype_, std::move(args), std::move(out_chunks));
+  return detail::layer_array({this}, "transpose", "array.transpose",
+                             Params{{"axes", Value(detail::shape_list(perm))}}, dtype_,
+                             std::move(args), std::move(out_chunks));
 }
 
 Array Array::rechunk(const Shape& chunk_shape) const {
-  if (chunk_shape.size() != ndim()) throw Error("Array.rechunk: chunk shape " + detail::shape_str(chunk_shape) + " has not the array's rank");
+  if (chunk_shape.size() != ndim())
+    throw Error("Array.rechunk: chunk shape " + detail::shape_str(chunk_shape) +
+                " has not the array's rank");
   Chunks c;
   for (std::size_t d = 0; d < ndim(); ++d) c.push_back(uniform_chunks(shape_[d], chunk_shape[d]));
   return rechunk(std::move(c));
@@ -148,14 +171,17 @@ Array Array::rechunk(const Shape& chunk_shape) const {
 
 Array Array::rechunk(Chunks chunks) const {
   if (chunks == chunks_) return *this;
-  if (chunks.size() != ndim()) throw Error("Array.rechunk: chunks for " + std::to_string(chunks.size()) + " axes, array has " + std::to_string(ndim()));
+  if (chunks.size() != ndim())
+    throw Error("Array.rechunk: chunks for " + std::to_string(chunks.size()) + " axes, array has " +
+                std::to_string(ndim()));
   std::vector<std::vector<std::int64_t>> in_off, out_off;
   for (std::size_t d = 0; d < ndim(); ++d) {
     out_off.push_back(detail::offsets(chunks[d]));
     in_off.push_back(detail::offsets(chunks_[d]));
     if (out_off.back().back() != shape_[d]) {
-      throw Error("Array.rechunk: chunks along axis " + std::to_string(d) + " sum to " + std::to_string(out_off.back().back()) +
-                  ", not the axis length " + std::to_string(shape_[d]));
+      throw Error("Array.rechunk: chunks along axis " + std::to_string(d) + " sum to " +
+                  std::to_string(out_off.back().back()) + ", not the axis length " +
+                  std::to_string(shape_[d]));
     }
   }
   Shape out_nb = detail::numblocks_of(chunks), nb = numblocks();
@@ -167,7 +193,8 @@ Array Array::rechunk(Chunks chunks) const {
     for (std::size_t d = 0; d < ndim(); ++d) {
       shape[d] = chunks[d][o[d]];
       for (std::size_t c = 0; c + 1 < in_off[d].size(); ++c)
-        if (in_off[d][c] < out_off[d][o[d] + 1] && in_off[d][c + 1] > out_off[d][o[d]]) over[d].push_back(static_cast<std::int64_t>(c));
+        if (in_off[d][c] < out_off[d][o[d] + 1] && in_off[d][c + 1] > out_off[d][o[d]])
+          over[d].push_back(static_cast<std::int64_t>(c));
       if (over[d].empty()) over[d].push_back(0);  // an empty chunk
     }
     Shape sub;
@@ -177,16 +204,20 @@ Array Array::rechunk(Chunks chunks) const {
       Shape s = detail::grid_index(j, sub), in(ndim()), src(ndim()), dst(ndim()), ext(ndim());
       for (std::size_t d = 0; d < ndim(); ++d) {
         std::int64_t c = over[d][s[d]];
-        std::int64_t lo = std::max(in_off[d][c], out_off[d][o[d]]), hi = std::min(in_off[d][c + 1], out_off[d][o[d] + 1]);
-        in[d] = c, src[d] = lo - in_off[d][c], dst[d] = lo - out_off[d][o[d]], ext[d] = std::max<std::int64_t>(0, hi - lo);
+        std::int64_t lo = std::max(in_off[d][c], out_off[d][o[d]]),
+                     hi = std::min(in_off[d][c + 1], out_off[d][o[d] + 1]);
+        in[d] = c, src[d] = lo - in_off[d][c], dst[d] = lo - out_off[d][o[d]],
+        ext[d] = std::max<std::int64_t>(0, hi - lo);
       }
-      pieces.emplace_back(std::vector<Arg>{Arg(keys_[detail::flat_index(in, nb)]), Arg(Value(detail::shape_list(src))),
-                                           Arg(Value(detail::shape_list(dst))), Arg(Value(detail::shape_list(ext)))});
+      pieces.emplace_back(std::vector<Arg>{
+          Arg(keys_[detail::flat_index(in, nb)]), Arg(Value(detail::shape_list(src))),
+          Arg(Value(detail::shape_list(dst))), Arg(Value(detail::shape_list(ext)))});
     }
     args.push_back({Arg(Value(detail::shape_list(shape))), Arg(std::move(pieces))});
   }
-  return detail::layer_array({this}, "rechunk", "array.rechunk", Params{{"dtype", Value(std::string(dtype_name(dtype_)))}},
-                             dtype_, std::move(args), std::move(chunks));
+  return detail::layer_array({this}, "rechunk", "array.rechunk",
+                             Params{{"dtype", Value(std::string(dtype_name(dtype_)))}}, dtype_,
+                             std::move(args), std::move(chunks));
 }
 
 Array concatenate(const std::vector<Array>& arrays, int axis) {
@@ -200,14 +231,18 @@ Array concatenate(const std::vector<Array>& arrays, int axis) {
   std::vector<std::int64_t> owner;  // which array each chunk along axis comes from
   for (std::size_t k = 0; k < arrays.size(); ++k) {
     const Array& a = arrays[k];
-    if (a.ndim() != first.ndim()) throw Error("concatenate: array " + std::to_string(k) + " has " + std::to_string(a.ndim()) + " dimensions, the first " + std::to_string(first.ndim()));
+    if (a.ndim() != first.ndim())
+      throw Error("concatenate: array " + std::to_string(k) + " has " + std::to_string(a.ndim()) +
+                  " dimensions, the first " + std::to_string(first.ndim()));
     for (std::size_t d = 0; d < a.ndim(); ++d) {
       if (static_cast<int>(d) != ax && a.chunks()[d] != first.chunks()[d]) {
-        throw Error("concatenate: array " + std::to_string(k) + " differs from the first in shape or chunks along axis " +
-                    std::to_string(d) + "; rechunk it to match");
+        throw Error("concatenate: array " + std::to_string(k) +
+                    " differs from the first in shape or chunks along axis " + std::to_string(d) +
+                    "; rechunk it to match");
       }
     }
-    for (std::int64_t c : a.chunks()[ax]) chunks[ax].push_back(c), owner.push_back(static_cast<std::int64_t>(k));
+    for (std::int64_t c : a.chunks()[ax])
+      chunks[ax].push_back(c), owner.push_back(static_cast<std::int64_t>(k));
   }
   Array::Layers layers;
   std::vector<Array> cast;
@@ -232,7 +267,10 @@ Array stack(const std::vector<Array>& arrays, int axis) {
   std::vector<Array> expanded;
   for (std::size_t k = 0; k < arrays.size(); ++k) {
     const Array& a = arrays[k];
-    if (a.shape() != arrays[0].shape()) throw Error("stack: array " + std::to_string(k) + " has shape " + detail::shape_str(a.shape()) + ", the first " + detail::shape_str(arrays[0].shape()));
+    if (a.shape() != arrays[0].shape())
+      throw Error("stack: array " + std::to_string(k) + " has shape " +
+                  detail::shape_str(a.shape()) + ", the first " +
+                  detail::shape_str(arrays[0].shape()));
     Chunks chunks = a.chunks();
     chunks.insert(chunks.begin() + ax, std::vector<std::int64_t>{1});
     Shape nb = detail::numblocks_of(chunks);
@@ -242,16 +280,20 @@ Array stack(const std::vector<Array>& arrays, int axis) {
       for (std::size_t d = 0; d < idx.size(); ++d) shape[d] = chunks[d][idx[d]];
       args.push_back({Arg(a.keys()[i]), Arg(Value(detail::shape_list(shape)))});
     }
-    expanded.push_back(detail::layer_array({&a}, "expand-dims", "array.reshape", {}, a.dtype(), std::move(args), std::move(chunks)));
+    expanded.push_back(detail::layer_array({&a}, "expand-dims", "array.reshape", {}, a.dtype(),
+                                           std::move(args), std::move(chunks)));
   }
   return concatenate(expanded, ax);
 }
 
 Array matmul(const Array& a, const Array& b0) {
-  if (a.ndim() != 2 || b0.ndim() != 2) throw Error("matmul: takes 2-d arrays, got " + std::to_string(a.ndim()) + "-d and " + std::to_string(b0.ndim()) + "-d");
+  if (a.ndim() != 2 || b0.ndim() != 2)
+    throw Error("matmul: takes 2-d arrays, got " + std::to_string(a.ndim()) + "-d and " +
+                std::to_string(b0.ndim()) + "-d");
   if (a.shape()[1] != b0.shape()[0]) {
-    throw Error("matmul: shapes " + detail::shape_str(a.shape()) + " and " + detail::shape_str(b0.shape()) +
-                " do not align (" + std::to_string(a.shape()[1]) + " != " + std::to_string(b0.shape()[0]) + ")");
+    throw Error("matmul: shapes " + detail::shape_str(a.shape()) + " and " +
+                detail::shape_str(b0.shape()) + " do not align (" + std::to_string(a.shape()[1]) +
+                " != " + std::to_string(b0.shape()[0]) + ")");
   }
   Array b = b0.rechunk(Chunks{a.chunks()[1], b0.chunks()[1]});
   DType dtype = detail::promote(a.dtype(), b.dtype());
@@ -268,7 +310,8 @@ Array matmul(const Array& a, const Array& b0) {
       args.push_back({Arg(std::move(x)), Arg(std::move(y))});
     }
   }
-  return detail::layer_array({&a, &b}, "matmul", "array.matmul", {}, dtype, std::move(args), Chunks{a.chunks()[0], b.chunks()[1]});
+  return detail::layer_array({&a, &b}, "matmul", "array.matmul", {}, dtype, std::move(args),
+                             Chunks{a.chunks()[0], b.chunks()[1]});
 }
 
 }  // namespace shoal

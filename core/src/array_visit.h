@@ -11,20 +11,37 @@
 namespace shoal::detail {
 
 /// The C++ element type of each dtype (bool is stored as uint8).
-template <class T> struct DTypeOf;
-template <> struct DTypeOf<double> { static constexpr DType value = DType::kFloat64; };
-template <> struct DTypeOf<float> { static constexpr DType value = DType::kFloat32; };
-template <> struct DTypeOf<std::int64_t> { static constexpr DType value = DType::kInt64; };
-template <> struct DTypeOf<std::uint8_t> { static constexpr DType value = DType::kBool; };
+template <class T>
+struct DTypeOf;
+template <>
+struct DTypeOf<double> {
+  static constexpr DType value = DType::kFloat64;
+};
+template <>
+struct DTypeOf<float> {
+  static constexpr DType value = DType::kFloat32;
+};
+template <>
+struct DTypeOf<std::int64_t> {
+  static constexpr DType value = DType::kInt64;
+};
+template <>
+struct DTypeOf<std::uint8_t> {
+  static constexpr DType value = DType::kBool;
+};
 
 /// Calls f(T{}) with T the element type of dtype.
 template <class F>
 decltype(auto) visit_dtype(DType dtype, F&& f) {
   switch (dtype) {
-    case DType::kFloat64: return f(double{});
-    case DType::kFloat32: return f(float{});
-    case DType::kInt64: return f(std::int64_t{});
-    case DType::kBool: break;
+    case DType::kFloat64:
+      return f(double{});
+    case DType::kFloat32:
+      return f(float{});
+    case DType::kInt64:
+      return f(std::int64_t{});
+    case DType::kBool:
+      break;
   }
   return f(std::uint8_t{});
 }

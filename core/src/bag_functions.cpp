@@ -24,7 +24,8 @@ void split_text(std::string_view s, const Value& sep, TextEmit emit, void* ctx) 
     return;
   }
   const std::string& d = sep.as_string();
-  if (d.empty()) throw Error("str.split: the separator is empty; give a non-empty one or none for whitespace");
+  if (d.empty())
+    throw Error("str.split: the separator is empty; give a non-empty one or none for whitespace");
   std::size_t from = 0;
   for (;;) {
     std::size_t at = s.find(d, from);
@@ -41,23 +42,33 @@ std::string_view strip_view(std::string_view s, const Value&) {
   return s;
 }
 
-std::string_view identity_view(std::string_view s, const Value&) { return s; }
+std::string_view identity_view(std::string_view s, const Value&) {
+  return s;
+}
 
-bool contains_test(std::string_view s, const Value& arg) { return s.find(arg.as_string()) != std::string_view::npos; }
-bool startswith_test(std::string_view s, const Value& arg) { return s.starts_with(arg.as_string()); }
-bool nonempty_test(std::string_view s, const Value&) { return !s.empty(); }
+bool contains_test(std::string_view s, const Value& arg) {
+  return s.find(arg.as_string()) != std::string_view::npos;
+}
+bool startswith_test(std::string_view s, const Value& arg) {
+  return s.starts_with(arg.as_string());
+}
+bool nonempty_test(std::string_view s, const Value&) {
+  return !s.empty();
+}
 
 // ---- general forms ----
 
 const std::string& text_of(const Value& x, const char* fn) {
-  if (!x.is_string()) throw TypeError(std::string(fn) + ": expected a string element, got " + x.repr());
+  if (!x.is_string())
+    throw TypeError(std::string(fn) + ": expected a string element, got " + x.repr());
   return x.as_string();
 }
 
 Value split_fn(const Value& x, const Value& sep) {
   List out;
-  split_text(text_of(x, "str.split"), sep,
-             [](void* ctx, std::string_view part) { static_cast<List*>(ctx)->emplace_back(part); }, &out);
+  split_text(
+      text_of(x, "str.split"), sep,
+      [](void* ctx, std::string_view part) { static_cast<List*>(ctx)->emplace_back(part); }, &out);
   return Value(std::move(out));
 }
 
@@ -69,17 +80,24 @@ Value case_fn(const Value& x, int (*f)(int), const char* name) {
 
 Value len_fn(const Value& x, const Value&) {
   switch (x.kind()) {
-    case ValueKind::kString: return Value(static_cast<std::int64_t>(x.as_string().size()));
-    case ValueKind::kBytes: return Value(static_cast<std::int64_t>(x.as_bytes().size()));
-    case ValueKind::kList: return Value(static_cast<std::int64_t>(x.as_list().size()));
-    case ValueKind::kRecord: return Value(static_cast<std::int64_t>(x.as_record().size()));
-    default: throw TypeError("len: " + std::string(kind_name(x.kind())) + " " + x.repr() + " has no length");
+    case ValueKind::kString:
+      return Value(static_cast<std::int64_t>(x.as_string().size()));
+    case ValueKind::kBytes:
+      return Value(static_cast<std::int64_t>(x.as_bytes().size()));
+    case ValueKind::kList:
+      return Value(static_cast<std::int64_t>(x.as_list().size()));
+    case ValueKind::kRecord:
+      return Value(static_cast<std::int64_t>(x.as_record().size()));
+    default:
+      throw TypeError("len: " + std::string(kind_name(x.kind())) + " " + x.repr() +
+                      " has no length");
   }
 }
 
 Value getitem_fn(const Value& x, const Value& key) {
   if (key.is_string()) {
-    if (!x.is_record()) throw TypeError("getitem '" + key.as_string() + "': expected a record, got " + x.repr());
+    if (!x.is_record())
+      throw TypeError("getitem '" + key.as_string() + "': expected a record, got " + x.repr());
     return x.as_record().at(key.as_string());
   }
   if (!x.is_list()) throw TypeError("getitem " + key.repr() + ": expected a list, got " + x.repr());
@@ -99,7 +117,8 @@ Value int_fn(const Value& x, const Value&) {
   std::string_view s = strip_view(text_of(x, "int"), {});
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) throw Error("int: '" + std::string(s) + "' is not an integer");
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty())
+    throw Error("int: '" + std::string(s) + "' is not an integer");
   return Value(v);
 }
 
@@ -136,7 +155,10 @@ Value sum_seq(const List& xs) {
 }
 
 Value extreme(const List& xs, int sign, const char* name) {
-  if (xs.empty()) throw Error(std::string(name) + ": of an empty sequence; filter out empty partitions or use fold with an initial value");
+  if (xs.empty())
+    throw Error(
+        std::string(name) +
+        ": of an empty sequence; filter out empty partitions or use fold with an initial value");
   Value best = xs[0];
   for (const Value& x : xs) {
     if (compare_values(x, best) * sign > 0) best = x;
@@ -154,11 +176,15 @@ std::vector<ElementFunction> builtins() {
   identity.unary = [](const Value& x, const Value&) { return x; };
   identity.text_view = identity_view;
   add("len", "The length of a string (bytes), list, record or bytes.").unary = len_fn;
-  auto& split = add("str.split", "The parts of a string cut at the argument, or at runs of whitespace without one (as Python's str.split).");
+  auto& split = add("str.split",
+                    "The parts of a string cut at the argument, or at runs of whitespace without "
+                    "one (as Python's str.split).");
   split.unary = split_fn;
   split.text_split = split_text;
   auto& strip = add("str.strip", "The string without leading and trailing whitespace.");
-  strip.unary = [](const Value& x, const Value& a) { return Value(strip_view(text_of(x, "str.strip"), a)); };
+  strip.unary = [](const Value& x, const Value& a) {
+    return Value(strip_view(text_of(x, "str.strip"), a));
+  };
   strip.text_view = strip_view;
   add("str.lower", "The string in ASCII lower case.").unary = [](const Value& x, const Value&) {
     return case_fn(x, ::tolower, "str.lower");
@@ -167,15 +193,21 @@ std::vector<ElementFunction> builtins() {
     return case_fn(x, ::toupper, "str.upper");
   };
   auto& contains = add("str.contains", "Whether the string contains the argument.");
-  contains.unary = [](const Value& x, const Value& a) { return Value(contains_test(text_of(x, "str.contains"), a)); };
+  contains.unary = [](const Value& x, const Value& a) {
+    return Value(contains_test(text_of(x, "str.contains"), a));
+  };
   contains.text_test = contains_test;
   auto& startswith = add("str.startswith", "Whether the string starts with the argument.");
-  startswith.unary = [](const Value& x, const Value& a) { return Value(startswith_test(text_of(x, "str.startswith"), a)); };
+  startswith.unary = [](const Value& x, const Value& a) {
+    return Value(startswith_test(text_of(x, "str.startswith"), a));
+  };
   startswith.text_test = startswith_test;
   auto& nonempty = add("bool", "Python's truthiness of the element (for filter).");
   nonempty.unary = [](const Value& x, const Value&) { return Value(truthy(x)); };
   nonempty.text_test = nonempty_test;
-  add("getitem", "Field `arg` of a record (a string argument) or item `arg` of a list (an integer).").unary = getitem_fn;
+  add("getitem",
+      "Field `arg` of a record (a string argument) or item `arg` of a list (an integer).")
+      .unary = getitem_fn;
   add("int", "The element as an int64 (parses strings).").unary = int_fn;
   add("float", "The element as a float64 (parses strings).").unary = float_fn;
   add("str", "The element as a string (JSON for lists and records).").unary = str_fn;
@@ -201,7 +233,9 @@ std::vector<ElementFunction> builtins() {
   return f;
 }
 
-int compare_numbers(double x, double y) { return x < y ? -1 : (x > y ? 1 : 0); }
+int compare_numbers(double x, double y) {
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
 
 template <class T>
 int three_way(const T& a, const T& b) {
@@ -225,13 +259,16 @@ const ElementFunction* find_element_function(std::string_view name) {
 Function::Function(const std::string& name, Value arg, Arity arity, const std::string& where)
     : name_(name), arg_(std::move(arg)) {
   builtin_ = find_element_function(name);
-  bool fits = builtin_ && ((arity == Arity::kUnary && builtin_->unary) || (arity == Arity::kBinary && builtin_->binary) ||
+  bool fits = builtin_ && ((arity == Arity::kUnary && builtin_->unary) ||
+                           (arity == Arity::kBinary && builtin_->binary) ||
                            (arity == Arity::kSequence && builtin_->sequence));
   if (fits) return;
   builtin_ = nullptr;
   op_ = OpRegistry::global().find(name);
   if (op_) return;
-  const char* kind = arity == Arity::kUnary ? "element" : arity == Arity::kBinary ? "binary" : "sequence";
+  const char* kind = arity == Arity::kUnary    ? "element"
+                     : arity == Arity::kBinary ? "binary"
+                                               : "sequence";
   std::string known;
   for (const auto& f : element_functions()) {
     if ((arity == Arity::kUnary && f.unary) || (arity == Arity::kBinary && f.binary) ||
@@ -266,15 +303,24 @@ Value Function::over(const List& xs) const {
 
 bool truthy(const Value& v) noexcept {
   switch (v.kind()) {
-    case ValueKind::kNull: return false;
-    case ValueKind::kBool: return v.as_bool();
-    case ValueKind::kInt: return v.as_int() != 0;
-    case ValueKind::kFloat: return v.as_float() != 0;
-    case ValueKind::kString: return !v.as_string().empty();
-    case ValueKind::kBytes: return !v.as_bytes().empty();
-    case ValueKind::kList: return !v.as_list().empty();
-    case ValueKind::kRecord: return !v.as_record().empty();
-    default: return true;
+    case ValueKind::kNull:
+      return false;
+    case ValueKind::kBool:
+      return v.as_bool();
+    case ValueKind::kInt:
+      return v.as_int() != 0;
+    case ValueKind::kFloat:
+      return v.as_float() != 0;
+    case ValueKind::kString:
+      return !v.as_string().empty();
+    case ValueKind::kBytes:
+      return !v.as_bytes().empty();
+    case ValueKind::kList:
+      return !v.as_list().empty();
+    case ValueKind::kRecord:
+      return !v.as_record().empty();
+    default:
+      return true;
   }
 }
 
@@ -289,10 +335,15 @@ int compare_values(const Value& a, const Value& b) {
     return three_way(rank(a), rank(b));
   }
   switch (a.kind()) {
-    case ValueKind::kNull: return 0;
-    case ValueKind::kBool: return three_way(a.as_bool(), b.as_bool());
-    case ValueKind::kString: return a.as_string().compare(b.as_string()) < 0 ? -1 : (a.as_string() == b.as_string() ? 0 : 1);
-    case ValueKind::kBytes: return three_way(a.as_bytes(), b.as_bytes());
+    case ValueKind::kNull:
+      return 0;
+    case ValueKind::kBool:
+      return three_way(a.as_bool(), b.as_bool());
+    case ValueKind::kString:
+      return a.as_string().compare(b.as_string()) < 0 ? -1
+                                                      : (a.as_string() == b.as_string() ? 0 : 1);
+    case ValueKind::kBytes:
+      return three_way(a.as_bytes(), b.as_bytes());
     case ValueKind::kList: {
       const List &x = a.as_list(), &y = b.as_list();
       for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
@@ -300,7 +351,8 @@ int compare_values(const Value& a, const Value& b) {
       }
       return three_way(x.size(), y.size());
     }
-    default: return three_way(a.hash(), b.hash());  // tables, tensors, records: stable, not meaningful
+    default:
+      return three_way(a.hash(), b.hash());  // tables, tensors, records: stable, not meaningful
   }
 }
 

@@ -29,10 +29,13 @@ namespace shoal::detail {
 /// ASCII whitespace as Python's str.split() knows it, by table lookup.
 inline constexpr std::array<bool, 256> kSpace = [] {
   std::array<bool, 256> t{};
-  for (unsigned char c : {' ', '\n', '\t', '\r', '\f', '\v', '\x1c', '\x1d', '\x1e', '\x1f'}) t[c] = true;
+  for (unsigned char c : {' ', '\n', '\t', '\r', '\f', '\v', '\x1c', '\x1d', '\x1e', '\x1f'})
+    t[c] = true;
   return t;
 }();
-inline bool is_space(char c) noexcept { return kSpace[static_cast<unsigned char>(c)]; }
+inline bool is_space(char c) noexcept {
+  return kSpace[static_cast<unsigned char>(c)];
+}
 
 #if defined(__SSE2__)
 /// Bit j set when byte j of p[0, 64) is whitespace (kSpace), 16 bytes a step.
@@ -45,7 +48,8 @@ inline std::uint64_t space_mask64(const char* p) noexcept {
     __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(y, _mm_set1_epi8(4)), y);
     __m128i z = _mm_sub_epi8(x, _mm_set1_epi8(0x1c));  // 0x1c..0x1f: separators
     __m128i sep = _mm_cmpeq_epi8(_mm_min_epu8(z, _mm_set1_epi8(3)), z);
-    auto bits = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(space, _mm_or_si128(ctl, sep))));
+    auto bits =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(space, _mm_or_si128(ctl, sep))));
     mask |= static_cast<std::uint64_t>(bits) << (16 * k);
   }
   return mask;
@@ -65,8 +69,10 @@ void for_each_word(std::string_view text, F&& f) {
 #if defined(__SSE2__)
   for (; i + 64 <= n; i += 64) {
     std::uint64_t ws = space_mask64(p + i);
-    std::uint64_t before = (ws << 1) | (in_word ? 0 : 1);  // whether the previous byte is whitespace
-    std::uint64_t edges = (~ws & before) | (ws & ~before);  // word starts and word ends, alternating
+    std::uint64_t before =
+        (ws << 1) | (in_word ? 0 : 1);  // whether the previous byte is whitespace
+    std::uint64_t edges =
+        (~ws & before) | (ws & ~before);  // word starts and word ends, alternating
     while (edges) {
       std::size_t at = i + static_cast<std::size_t>(__builtin_ctzll(edges));
       edges &= edges - 1;
@@ -81,8 +87,10 @@ void for_each_word(std::string_view text, F&& f) {
 #endif
   for (; i < n; ++i) {
     bool space = is_space(p[i]);
-    if (!in_word && !space) start = i, in_word = true;
-    else if (in_word && space) f(std::string_view(p + start, i - start)), in_word = false;
+    if (!in_word && !space)
+      start = i, in_word = true;
+    else if (in_word && space)
+      f(std::string_view(p + start, i - start)), in_word = false;
   }
   if (in_word) f(std::string_view(p + start, n - start));
 }
@@ -96,11 +104,13 @@ struct ElementFunction {
   std::string name;
   std::string doc;
   Value (*unary)(const Value& x, const Value& arg) = nullptr;
-  Value (*binary)(const Value& acc, const Value& x) = nullptr;   ///< For fold/foldby.
-  Value (*sequence)(const List& xs) = nullptr;                    ///< For reduction.
-  bool (*text_test)(std::string_view x, const Value& arg) = nullptr;             ///< Truthiness of unary.
-  std::string_view (*text_view)(std::string_view x, const Value& arg) = nullptr;  ///< unary as a sub-view.
-  void (*text_split)(std::string_view x, const Value& arg, TextEmit emit, void* ctx) = nullptr;  ///< unary's list items.
+  Value (*binary)(const Value& acc, const Value& x) = nullptr;        ///< For fold/foldby.
+  Value (*sequence)(const List& xs) = nullptr;                        ///< For reduction.
+  bool (*text_test)(std::string_view x, const Value& arg) = nullptr;  ///< Truthiness of unary.
+  std::string_view (*text_view)(std::string_view x,
+                                const Value& arg) = nullptr;  ///< unary as a sub-view.
+  void (*text_split)(std::string_view x, const Value& arg, TextEmit emit,
+                     void* ctx) = nullptr;  ///< unary's list items.
 };
 
 /// A function resolved by name: a built-in, else a registered op.
@@ -115,9 +125,9 @@ class Function {
   const std::string& name() const noexcept { return name_; }
   const ElementFunction* builtin() const noexcept { return builtin_; }
   const Value& arg() const noexcept { return arg_; }
-  Value operator()(const Value& x) const;                  ///< Unary.
+  Value operator()(const Value& x) const;                    ///< Unary.
   Value operator()(const Value& acc, const Value& x) const;  ///< Binary.
-  Value over(const List& xs) const;                        ///< Sequence.
+  Value over(const List& xs) const;                          ///< Sequence.
 
  private:
   std::string name_;

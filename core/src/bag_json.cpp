@@ -12,16 +12,21 @@ using Json = nlohmann::ordered_json;  // keeps the fields of objects in their or
 
 Value from_json(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return Value();
-    case Json::value_t::boolean: return Value(j.get<bool>());
-    case Json::value_t::number_integer: return Value(static_cast<long long>(j.get<std::int64_t>()));
+    case Json::value_t::null:
+      return Value();
+    case Json::value_t::boolean:
+      return Value(j.get<bool>());
+    case Json::value_t::number_integer:
+      return Value(static_cast<long long>(j.get<std::int64_t>()));
     case Json::value_t::number_unsigned: {
       auto u = j.get<std::uint64_t>();
       if (u <= static_cast<std::uint64_t>(INT64_MAX)) return Value(static_cast<long long>(u));
       return Value(static_cast<double>(u));
     }
-    case Json::value_t::number_float: return Value(j.get<double>());
-    case Json::value_t::string: return Value(j.get_ref<const std::string&>());
+    case Json::value_t::number_float:
+      return Value(j.get<double>());
+    case Json::value_t::string:
+      return Value(j.get_ref<const std::string&>());
     case Json::value_t::array: {
       List items;
       items.reserve(j.size());
@@ -34,17 +39,23 @@ Value from_json(const Json& j) {
       for (const auto& [name, x] : j.items()) fields.emplace_back(name, from_json(x));
       return Value(Record(std::move(fields)));
     }
-    default: throw Error("json.parse: binary JSON values are not supported");
+    default:
+      throw Error("json.parse: binary JSON values are not supported");
   }
 }
 
 Json to_json(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kNull: return nullptr;
-    case ValueKind::kBool: return v.as_bool();
-    case ValueKind::kInt: return v.as_int();
-    case ValueKind::kFloat: return v.as_float();
-    case ValueKind::kString: return v.as_string();
+    case ValueKind::kNull:
+      return nullptr;
+    case ValueKind::kBool:
+      return v.as_bool();
+    case ValueKind::kInt:
+      return v.as_int();
+    case ValueKind::kFloat:
+      return v.as_float();
+    case ValueKind::kString:
+      return v.as_string();
     case ValueKind::kList: {
       Json a = Json::array();
       for (const Value& x : v.as_list()) a.push_back(to_json(x));
@@ -56,7 +67,8 @@ Json to_json(const Value& v) {
       return o;
     }
     default:
-      throw TypeError("json.dumps: a " + std::string(kind_name(v.kind())) + " value has no JSON form; map it first");
+      throw TypeError("json.dumps: a " + std::string(kind_name(v.kind())) +
+                      " value has no JSON form; map it first");
   }
 }
 
@@ -75,6 +87,8 @@ Value parse_json(std::string_view text) {
   return from_json(j);
 }
 
-std::string dump_json(const Value& v) { return to_json(v).dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dump_json(const Value& v) {
+  return to_json(v).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 }  // namespace shoal::detail

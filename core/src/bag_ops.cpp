@@ -77,7 +77,8 @@ Value group_op(OpContext&, std::span<const Value> a, const Params& p) {
     }
   }
   List out;
-  for (std::size_t i = 0; i < keys.size(); ++i) out.push_back(Value(List{keys[i], Value(std::move(groups[i]))}));
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    out.push_back(Value(List{keys[i], Value(std::move(groups[i]))}));
   return Value(std::move(out));
 }
 
@@ -85,11 +86,14 @@ Value group_op(OpContext&, std::span<const Value> a, const Params& p) {
 
 void register_bag_ops(OpRegistry& r) {
   r.add(bag_op("bag.apply",
-               "Runs a partition (its list, or the text block `text`) through the fused `steps` into `sink`.",
+               "Runs a partition (its list, or the text block `text`) through the fused `steps` "
+               "into `sink`.",
                {PortSpec{"partition", "list", "", false}}, apply_op));
   r.add(bag_op("bag.combine", "Merges partials of the reduction `sink`; the result when `final`.",
                {PortSpec{"partials", "any", "", true, true}},
-               [](OpContext&, std::span<const Value> a, const Params& p) { return combine_partials(a, p); }));
+               [](OpContext&, std::span<const Value> a, const Params& p) {
+                 return combine_partials(a, p);
+               }));
   r.add(bag_op("bag.group", "Groups bucket `index` of every split partition by key.",
                {PortSpec{"splits", "list", "", true, true}}, group_op));
 }

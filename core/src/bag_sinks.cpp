@@ -49,7 +49,8 @@ Value text_partial(const TextTable& keys, const std::vector<std::int64_t>& n, bo
   ColumnBuilder values(DataType::kString, keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) values.append_string(keys.key(i));
   if (!counts) return Value(Table({"value"}, {values.finish_shared()}));
-  return Value(Table({"value", "count"}, {values.finish_shared(), std::make_shared<const Column>(Column::from_int64(n))}));
+  return Value(Table({"value", "count"}, {values.finish_shared(),
+                                          std::make_shared<const Column>(Column::from_int64(n))}));
 }
 
 // Distinct elements, first appearance first, with their counts. Strings
@@ -79,7 +80,9 @@ class TallySink : public Sink {
   void push(const Value& v) override {
     if (v.is_string()) return push(std::string_view(v.as_string()));
     auto [it, fresh] = values_.try_emplace(v, value_list_.size());
-    if (fresh) order_.push_back({false, value_list_.size()}), value_list_.push_back(v), value_counts_.push_back(0);
+    if (fresh)
+      order_.push_back({false, value_list_.size()}), value_list_.push_back(v),
+          value_counts_.push_back(0);
     ++value_counts_[it->second];
   }
   Value finish() override {
@@ -111,7 +114,8 @@ class TallySink : public Sink {
 
 class FoldSink : public Sink {
  public:
-  explicit FoldSink(const Params& p) : binop_(param_fn(p, "binop", Function::Arity::kBinary)), acc_(p.at("initial")) {
+  explicit FoldSink(const Params& p)
+      : binop_(param_fn(p, "binop", Function::Arity::kBinary)), acc_(p.at("initial")) {
     has_ = !acc_.is_null();
   }
   void push(const Value& v) override {
@@ -128,7 +132,8 @@ class FoldSink : public Sink {
 
 class ReductionSink : public Sink {
  public:
-  explicit ReductionSink(const Params& p) : per_(param_fn(p, "perpartition", Function::Arity::kSequence)) {}
+  explicit ReductionSink(const Params& p)
+      : per_(param_fn(p, "perpartition", Function::Arity::kSequence)) {}
   void push(const Value& v) override { items_.push_back(v); }
   Value finish() override { return per_.over(items_); }
 
@@ -141,7 +146,8 @@ class ReductionSink : public Sink {
 class TopkSink : public Sink {
  public:
   explicit TopkSink(const Params& p) : k_(static_cast<std::size_t>(p.at("k").as_int())) {
-    if (!p.at("key").as_list().at(0).as_string().empty()) key_ = param_fn(p, "key", Function::Arity::kUnary), keyed_ = true;
+    if (!p.at("key").as_list().at(0).as_string().empty())
+      key_ = param_fn(p, "key", Function::Arity::kUnary), keyed_ = true;
   }
   void push(const Value& v) override {
     Entry e{keyed_ ? key_(v) : v, v, seq_++};
@@ -207,7 +213,8 @@ class FoldbySink : public Sink {
 class SplitSink : public Sink {
  public:
   explicit SplitSink(const Params& p)
-      : key_(param_fn(p, "key", Function::Arity::kUnary)), buckets_(static_cast<std::size_t>(p.at("n").as_int())) {}
+      : key_(param_fn(p, "key", Function::Arity::kUnary)),
+        buckets_(static_cast<std::size_t>(p.at("n").as_int())) {}
   void push(const Value& v) override {
     Value k = key_(v);
     buckets_[k.hash() % buckets_.size()].push_back(Value(List{std::move(k), v}));
@@ -232,7 +239,8 @@ class WriteSink : public Sink {
   }
   void push(const Value& v) override {
     if (!v.is_string()) {
-      throw TypeError("to_textfiles: element " + v.repr() + " is a " + std::string(kind_name(v.kind())) +
+      throw TypeError("to_textfiles: element " + v.repr() + " is a " +
+                      std::string(kind_name(v.kind())) +
                       ", not a string; map \"json.dumps\" or \"str\" first");
     }
     push(std::string_view(v.as_string()));
@@ -251,7 +259,8 @@ class TableSink : public Sink {
  public:
   explicit TableSink(const Params& p) {
     for (const Value& n : p.at("names").as_list()) names_.push_back(n.as_string());
-    for (const Value& t : p.at("types").as_list()) builders_.emplace_back(parse_type_name(t.as_string()));
+    for (const Value& t : p.at("types").as_list())
+      builders_.emplace_back(parse_type_name(t.as_string()));
   }
   void push(const Value& v) override {
     for (std::size_t i = 0; i < names_.size(); ++i) append(i, field(v, i), v);
@@ -290,8 +299,9 @@ class TableSink : public Sink {
         if (x.is_string()) return b.append_string(x.as_string());
         break;
     }
-    throw TypeError("to_dataframe: column '" + names_[i] + "' is " + std::string(type_name(b.type())) + ", but element " +
-                    elem.repr() + " has " + x.repr() + "; pass a schema that fits or map the elements first");
+    throw TypeError("to_dataframe: column '" + names_[i] + "' is " +
+                    std::string(type_name(b.type())) + ", but element " + elem.repr() + " has " +
+                    x.repr() + "; pass a schema that fits or map the elements first");
   }
   std::vector<std::string> names_;
   std::vector<ColumnBuilder> builders_;
@@ -319,7 +329,8 @@ Value merge_tally(std::span<const Value> partials, bool counts, bool final) {
     if (p.is_table()) {
       const Table& t = p.as_table();
       const Column& keys = t.column(0);
-      for (std::size_t r = 0; r < t.num_rows(); ++r) add_text(keys.string_at(r), counts ? t.column(1).int64s()[r] : 1);
+      for (std::size_t r = 0; r < t.num_rows(); ++r)
+        add_text(keys.string_at(r), counts ? t.column(1).int64s()[r] : 1);
       continue;
     }
     for (const Value& e : p.as_list()) {
@@ -330,7 +341,8 @@ Value merge_tally(std::span<const Value> partials, bool counts, bool final) {
         continue;
       }
       auto [it, fresh] = index.try_emplace(key, values.size());
-      if (fresh) order.push_back({false, values.size()}), values.push_back(key), value_n.push_back(0);
+      if (fresh)
+        order.push_back({false, values.size()}), values.push_back(key), value_n.push_back(0);
       value_n[it->second] += n;
     }
   }
@@ -339,7 +351,8 @@ Value merge_tally(std::span<const Value> partials, bool counts, bool final) {
   out.reserve(order.size());
   for (auto [is_text, i] : order) {
     Value v = is_text ? Value(text.key(i)) : values[i];
-    out.push_back(counts ? Value(List{std::move(v), Value(is_text ? text_n[i] : value_n[i])}) : std::move(v));
+    out.push_back(counts ? Value(List{std::move(v), Value(is_text ? text_n[i] : value_n[i])})
+                         : std::move(v));
   }
   return Value(std::move(out));
 }
@@ -365,8 +378,10 @@ Value merge_foldby(std::span<const Value> partials, const Params& p, bool final)
     for (const Value& e : x.as_list()) {
       const List& kv = e.as_list();
       auto [it, fresh] = index.try_emplace(kv[0], keys.size());
-      if (fresh) keys.push_back(kv[0]), accs.push_back(kv[1]);
-      else accs[it->second] = combine(accs[it->second], kv[1]);
+      if (fresh)
+        keys.push_back(kv[0]), accs.push_back(kv[1]);
+      else
+        accs[it->second] = combine(accs[it->second], kv[1]);
     }
   }
   List out;
@@ -424,7 +439,8 @@ Value combine_partials(std::span<const Value> partials, const Params& p) {
   if (s == "foldby") return merge_foldby(partials, p, final);
   if (s == "fold") return merge_fold(partials, p, final);
   if (s == "reduction") {
-    return param_fn(p, "aggregate", Function::Arity::kSequence).over(List(partials.begin(), partials.end()));
+    return param_fn(p, "aggregate", Function::Arity::kSequence)
+        .over(List(partials.begin(), partials.end()));
   }
   throw Error("bag.combine: sink '" + s + "' has no combine");
 }

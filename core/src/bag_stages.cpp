@@ -20,8 +20,10 @@ class MapStage : public Stage {
  public:
   MapStage(Function f, Stage& next) : f_(std::move(f)), next_(next) {}
   void push(std::string_view text) override {
-    if (f_.builtin() && f_.builtin()->text_view) next_.push(f_.builtin()->text_view(text, f_.arg()));
-    else next_.push(f_(Value(text)));
+    if (f_.builtin() && f_.builtin()->text_view)
+      next_.push(f_.builtin()->text_view(text, f_.arg()));
+    else
+      next_.push(f_(Value(text)));
   }
   void push(const Value& v) override { next_.push(f_(v)); }
 
@@ -34,7 +36,8 @@ class FilterStage : public Stage {
  public:
   FilterStage(Function f, Stage& next) : f_(std::move(f)), next_(next) {}
   void push(std::string_view text) override {
-    bool keep = f_.builtin() && f_.builtin()->text_test ? f_.builtin()->text_test(text, f_.arg()) : truthy(f_(Value(text)));
+    bool keep = f_.builtin() && f_.builtin()->text_test ? f_.builtin()->text_test(text, f_.arg())
+                                                        : truthy(f_(Value(text)));
     if (keep) next_.push(text);
   }
   void push(const Value& v) override {
@@ -48,8 +51,8 @@ class FilterStage : public Stage {
 
 void push_items(const Value& list, Stage& next, const char* what) {
   if (!list.is_list()) {
-    throw TypeError(std::string(what) + ": expected a list to flatten, got " + std::string(kind_name(list.kind())) +
-                    " " + list.repr());
+    throw TypeError(std::string(what) + ": expected a list to flatten, got " +
+                    std::string(kind_name(list.kind())) + " " + list.repr());
   }
   for (const Value& x : list.as_list()) next.push(x);
 }
@@ -57,21 +60,25 @@ void push_items(const Value& list, Stage& next, const char* what) {
 class FlatMapStage : public Stage {
  public:
   FlatMapStage(Function f, Stage& next)
-      : f_(std::move(f)), next_(next), splits_words_(f_.name() == "str.split" && f_.builtin() && f_.arg().is_null()) {}
+      : f_(std::move(f)),
+        next_(next),
+        splits_words_(f_.name() == "str.split" && f_.builtin() && f_.arg().is_null()) {}
   void push(std::string_view text) override {
     if (splits_words_) {
       next_.push_words(text);
     } else if (f_.builtin() && f_.builtin()->text_split) {
-      f_.builtin()->text_split(text, f_.arg(), [](void* ctx, std::string_view part) {
-        static_cast<Stage*>(ctx)->push(part);
-      }, &next_);
+      f_.builtin()->text_split(
+          text, f_.arg(),
+          [](void* ctx, std::string_view part) { static_cast<Stage*>(ctx)->push(part); }, &next_);
     } else {
       push_items(f_(Value(text)), next_, "flat_map");
     }
   }
   void push(const Value& v) override {
-    if (v.is_string()) push(std::string_view(v.as_string()));
-    else push_items(f_(v), next_, "flat_map");
+    if (v.is_string())
+      push(std::string_view(v.as_string()));
+    else
+      push_items(f_(v), next_, "flat_map");
   }
 
  private:
@@ -100,8 +107,8 @@ struct Block {
 
 Block block_of(const Value& spec) {
   const List& s = spec.as_list();
-  return {s.at(0).as_string(), static_cast<std::size_t>(s.at(1).as_int()), static_cast<std::size_t>(s.at(2).as_int()),
-          s.at(3).as_bool()};
+  return {s.at(0).as_string(), static_cast<std::size_t>(s.at(1).as_int()),
+          static_cast<std::size_t>(s.at(2).as_int()), s.at(3).as_bool()};
 }
 
 std::string gunzip(const std::string& path) {
@@ -115,12 +122,15 @@ std::string gunzip(const std::string& path) {
       int code = 0;
       std::string why = gzerror(f, &code);
       gzclose(f);
-      throw Error("read_text: '" + path + "' is not valid gzip (" + why + "); check the file or pass compression \"none\"");
+      throw Error("read_text: '" + path + "' is not valid gzip (" + why +
+                  "); check the file or pass compression \"none\"");
     }
     if (n == 0) break;
     if (gzdirect(f)) {  // zlib would pass plain bytes through unchanged
       gzclose(f);
-      throw Error("read_text: '" + path + "' is not valid gzip (no gzip header); check the file or pass compression \"none\"");
+      throw Error(
+          "read_text: '" + path +
+          "' is not valid gzip (no gzip header); check the file or pass compression \"none\"");
     }
     out.append(buf, static_cast<std::size_t>(n));
   }
@@ -131,7 +141,8 @@ std::string gunzip(const std::string& path) {
 // A line belongs to the block holding its first byte, so each block starts
 // after the first newline before its nominal start and ends after the
 // first newline at or past its nominal end.
-std::pair<std::size_t, std::size_t> line_range(const char* data, std::size_t size, std::size_t begin, std::size_t end) {
+std::pair<std::size_t, std::size_t> line_range(const char* data, std::size_t size,
+                                               std::size_t begin, std::size_t end) {
   auto after_newline = [&](std::size_t from) -> std::size_t {
     if (from == 0) return 0;
     const void* nl = std::memchr(data + from - 1, '\n', size - (from - 1));
@@ -144,7 +155,8 @@ std::pair<std::size_t, std::size_t> line_range(const char* data, std::size_t siz
 
 std::int64_t count_lines(const char* data, std::size_t n) {
   std::int64_t lines = 0;
-  for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\n', n - static_cast<std::size_t>(p - data))));
+  for (const char* p = data;
+       (p = static_cast<const char*>(std::memchr(p, '\n', n - static_cast<std::size_t>(p - data))));
        ++p) {
     ++lines;
   }
@@ -168,7 +180,8 @@ std::string_view read_range(const std::string& path, std::size_t offset, std::si
     if (r <= 0) {
       int err = errno;
       ::close(fd);
-      throw Error("read_text: cannot read '" + path + "': " + (r == 0 ? std::string("file shrank") : std::strerror(err)));
+      throw Error("read_text: cannot read '" + path +
+                  "': " + (r == 0 ? std::string("file shrank") : std::strerror(err)));
     }
     got += static_cast<std::size_t>(r);
   }
@@ -178,8 +191,8 @@ std::string_view read_range(const std::string& path, std::size_t offset, std::si
 
 // `lines_before`: the lines of the file before data (for error messages);
 // a function so that it is only counted when a line fails.
-void push_lines(const char* data, std::size_t b, std::size_t e, const std::string& path, Stage& first,
-                std::function<std::int64_t()> lines_before = {}) {
+void push_lines(const char* data, std::size_t b, std::size_t e, const std::string& path,
+                Stage& first, std::function<std::int64_t()> lines_before = {}) {
   std::size_t pos = b;
   std::int64_t line = 0;  // within the block, counted only when an error needs it
   while (pos < e) {
@@ -208,10 +221,14 @@ Stage* build_pipeline(const List& steps, Sink& sink, std::vector<std::unique_ptr
       owned.push_back(std::make_unique<FlattenStage>(*next));
     } else {
       Function f(s.at(1).as_string(), s.at(2), Function::Arity::kUnary, "bag." + kind);
-      if (kind == "map") owned.push_back(std::make_unique<MapStage>(std::move(f), *next));
-      else if (kind == "filter") owned.push_back(std::make_unique<FilterStage>(std::move(f), *next));
-      else if (kind == "flat_map") owned.push_back(std::make_unique<FlatMapStage>(std::move(f), *next));
-      else throw Error("bag: unknown step '" + kind + "'");
+      if (kind == "map")
+        owned.push_back(std::make_unique<MapStage>(std::move(f), *next));
+      else if (kind == "filter")
+        owned.push_back(std::make_unique<FilterStage>(std::move(f), *next));
+      else if (kind == "flat_map")
+        owned.push_back(std::make_unique<FlatMapStage>(std::move(f), *next));
+      else
+        throw Error("bag: unknown step '" + kind + "'");
     }
     next = owned.back().get();
   }
@@ -222,8 +239,10 @@ void push_text_block(const Value& spec, Stage& first, bool whole) {
   Block blk = block_of(spec);
   if (blk.gzip) {
     std::string text = gunzip(blk.path);
-    if (whole) first.push(std::string_view(text));
-    else push_lines(text.data(), 0, text.size(), blk.path, first);
+    if (whole)
+      first.push(std::string_view(text));
+    else
+      push_lines(text.data(), 0, text.size(), blk.path, first);
     return;
   }
   MappedFile file(blk.path);
@@ -233,7 +252,8 @@ void push_text_block(const Value& spec, Stage& first, bool whole) {
   // a copy from the page cache costs less than a page fault per few pages.
   std::string_view bytes = read_range(blk.path, b, e - b);
   if (whole) return first.push(bytes);
-  push_lines(bytes.data(), 0, bytes.size(), blk.path, first, [&] { return count_lines(file.data(), b); });
+  push_lines(bytes.data(), 0, bytes.size(), blk.path, first,
+             [&] { return count_lines(file.data(), b); });
 }
 
 void write_text_file(const std::string& path, const std::string& text) {

@@ -33,7 +33,9 @@ inline std::uint64_t text_hash(std::string_view s) noexcept {
     std::memcpy(&b, p + n - 4, 4);
     h = (h ^ ((static_cast<std::uint64_t>(a) << 32) | b)) * 0x94d049bb133111ebULL;
   } else if (n > 0) {  // 1 to 3 bytes: first, middle, last
-    auto c = [&](std::size_t i) { return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])); };
+    auto c = [&](std::size_t i) {
+      return static_cast<std::uint64_t>(static_cast<unsigned char>(p[i]));
+    };
     h = (h ^ ((c(0) << 16) | (c(n >> 1) << 8) | c(n - 1))) * 0x94d049bb133111ebULL;
   }
   return h ^ (h >> 31);
@@ -45,7 +47,9 @@ class TextTable {
 
   /// Hints that `hash` (text_hash of a word) will be looked up soon: callers
   /// that hash a batch of words first hide the cache misses of the slots.
-  void prefetch(std::uint64_t hash) const noexcept { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
+  void prefetch(std::uint64_t hash) const noexcept {
+    __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
 
   /// The number of `s` and whether it was inserted now.
   std::pair<std::size_t, bool> insert(std::string_view s) { return insert(s, text_hash(s)); }
@@ -67,7 +71,8 @@ class TextTable {
         // Up to 8 bytes the slot holds the whole word; longer ones compare the rest.
         if (s.size() <= 8) return {slot.id - 1, false};
         std::string_view k = keys_[slot.id - 1];
-        if (k.size() == s.size() && same_bytes(k.data() + 8, s.data() + 8, s.size() - 8)) return {slot.id - 1, false};
+        if (k.size() == s.size() && same_bytes(k.data() + 8, s.data() + 8, s.size() - 8))
+          return {slot.id - 1, false};
       }
     }
   }

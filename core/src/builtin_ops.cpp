@@ -13,8 +13,8 @@ namespace {
 
 const Value& arg(std::span<const Value> args, std::size_t i, const char* op) {
   if (i >= args.size()) {
-    throw Error(std::string(op) + ": expected at least " + std::to_string(i + 1) + " arguments, got " +
-                std::to_string(args.size()));
+    throw Error(std::string(op) + ": expected at least " + std::to_string(i + 1) +
+                " arguments, got " + std::to_string(args.size()));
   }
   return args[i];
 }
@@ -57,8 +57,9 @@ Op make(std::string name, std::string doc, std::vector<PortSpec> inputs, OpFunct
 }  // namespace
 
 void register_builtin_ops(OpRegistry& r) {
-  r.add(make("identity", "Returns its input unchanged.", {{"x"}},
-             [](OpContext&, std::span<const Value> a, const Params&) { return arg(a, 0, "identity"); }));
+  r.add(make(
+      "identity", "Returns its input unchanged.", {{"x"}},
+      [](OpContext&, std::span<const Value> a, const Params&) { return arg(a, 0, "identity"); }));
   r.add(make("list", "Packs its inputs into a list.", {{"items", "any", "", false, true}},
              [](OpContext&, std::span<const Value> a, const Params&) {
                return Value(List(a.begin(), a.end()));
@@ -69,34 +70,39 @@ void register_builtin_ops(OpRegistry& r) {
                std::int64_t i = p.at("index").as_int();
                if (i < 0) i += static_cast<std::int64_t>(l.size());
                if (i < 0 || i >= static_cast<std::int64_t>(l.size())) {
-                 throw Error("getitem: index " + std::to_string(i) + " out of range for a list of " +
-                             std::to_string(l.size()));
+                 throw Error("getitem: index " + std::to_string(i) +
+                             " out of range for a list of " + std::to_string(l.size()));
                }
                return l[static_cast<std::size_t>(i)];
              }));
-  r.add(make("inc", "x + 1.", {{"x", "number"}},
-             [](OpContext&, std::span<const Value> a, const Params&) {
-               const Value& x = arg(a, 0, "inc");
-               return x.is_int() ? Value(x.as_int() + 1) : Value(x.as_float() + 1);
-             }, "Arithmetic"));
-  r.add(make("add", "x + y.", {{"x", "number"}, {"y", "number"}},
-             [](OpContext&, std::span<const Value> a, const Params&) {
-               return add_all(a.first(2));
-             }, "Arithmetic"));
-  r.add(make("mul", "x * y.", {{"x", "number"}, {"y", "number"}},
-             [](OpContext&, std::span<const Value> a, const Params&) {
-               const Value &x = arg(a, 0, "mul"), &y = arg(a, 1, "mul");
-               if (x.is_int() && y.is_int()) return Value(x.as_int() * y.as_int());
-               return Value(x.as_float() * y.as_float());
-             }, "Arithmetic"));
-  r.add(make("sum", "The sum of its inputs (numbers, or lists of numbers).",
-             {{"items", "any", "", false, true}},
-             [](OpContext&, std::span<const Value> a, const Params&) { return add_all(a); },
-             "Arithmetic"));
+  r.add(make(
+      "inc", "x + 1.", {{"x", "number"}},
+      [](OpContext&, std::span<const Value> a, const Params&) {
+        const Value& x = arg(a, 0, "inc");
+        return x.is_int() ? Value(x.as_int() + 1) : Value(x.as_float() + 1);
+      },
+      "Arithmetic"));
+  r.add(make(
+      "add", "x + y.", {{"x", "number"}, {"y", "number"}},
+      [](OpContext&, std::span<const Value> a, const Params&) { return add_all(a.first(2)); },
+      "Arithmetic"));
+  r.add(make(
+      "mul", "x * y.", {{"x", "number"}, {"y", "number"}},
+      [](OpContext&, std::span<const Value> a, const Params&) {
+        const Value &x = arg(a, 0, "mul"), &y = arg(a, 1, "mul");
+        if (x.is_int() && y.is_int()) return Value(x.as_int() * y.as_int());
+        return Value(x.as_float() * y.as_float());
+      },
+      "Arithmetic"));
+  r.add(make(
+      "sum", "The sum of its inputs (numbers, or lists of numbers).",
+      {{"items", "any", "", false, true}},
+      [](OpContext&, std::span<const Value> a, const Params&) { return add_all(a); },
+      "Arithmetic"));
   r.add(make("sleep", "Waits `ms` milliseconds, then returns its input (for tests and demos).",
-             {{"x", "any", "", false}},
-             [](OpContext&, std::span<const Value> a, const Params& p) {
-               std::this_thread::sleep_for(std::chrono::milliseconds(p.get_or("ms", Value(0)).as_int()));
+             {{"x", "any", "", false}}, [](OpContext&, std::span<const Value> a, const Params& p) {
+               std::this_thread::sleep_for(
+                   std::chrono::milliseconds(p.get_or("ms", Value(0)).as_int()));
                return a.empty() ? Value() : a[0];
              }));
 }

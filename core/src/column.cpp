@@ -11,11 +11,16 @@ namespace shoal {
 
 std::string_view type_name(DataType type) noexcept {
   switch (type) {
-    case DataType::kBool: return "bool";
-    case DataType::kInt64: return "int64";
-    case DataType::kFloat64: return "float64";
-    case DataType::kString: return "string";
-    case DataType::kTimestamp: return "timestamp[ns]";
+    case DataType::kBool:
+      return "bool";
+    case DataType::kInt64:
+      return "int64";
+    case DataType::kFloat64:
+      return "float64";
+    case DataType::kString:
+      return "string";
+    case DataType::kTimestamp:
+      return "timestamp[ns]";
   }
   return "?";
 }
@@ -24,11 +29,15 @@ namespace {
 
 std::size_t storage_index_for(DataType type) {
   switch (type) {
-    case DataType::kBool: return 0;
+    case DataType::kBool:
+      return 0;
     case DataType::kInt64:
-    case DataType::kTimestamp: return 1;
-    case DataType::kFloat64: return 2;
-    case DataType::kString: return 3;
+    case DataType::kTimestamp:
+      return 1;
+    case DataType::kFloat64:
+      return 2;
+    case DataType::kString:
+      return 3;
   }
   return 0;
 }
@@ -37,8 +46,10 @@ std::size_t storage_size(const Column::Storage& s) {
   if (const auto* str = std::get_if<StringData>(&s)) return str->offsets.size() - 1;
   return std::visit(
       [](const auto& v) -> std::size_t {
-        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, StringData>) return 0;
-        else return v.size();
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, StringData>)
+          return 0;
+        else
+          return v.size();
       },
       s);
 }
@@ -96,19 +107,23 @@ Column Column::from_strings(const std::vector<std::string>& v) {
 }
 
 std::span<const std::uint8_t> Column::bools() const {
-  if (type_ != DataType::kBool) throw TypeError("column is " + std::string(type_name(type_)) + ", not bool");
+  if (type_ != DataType::kBool)
+    throw TypeError("column is " + std::string(type_name(type_)) + ", not bool");
   return std::get<0>(storage_);
 }
 std::span<const std::int64_t> Column::int64s() const {
-  if (storage_.index() != 1) throw TypeError("column is " + std::string(type_name(type_)) + ", not int64");
+  if (storage_.index() != 1)
+    throw TypeError("column is " + std::string(type_name(type_)) + ", not int64");
   return std::get<1>(storage_);
 }
 std::span<const double> Column::float64s() const {
-  if (type_ != DataType::kFloat64) throw TypeError("column is " + std::string(type_name(type_)) + ", not float64");
+  if (type_ != DataType::kFloat64)
+    throw TypeError("column is " + std::string(type_name(type_)) + ", not float64");
   return std::get<2>(storage_);
 }
 const StringData& Column::strings() const {
-  if (type_ != DataType::kString) throw TypeError("column is " + std::string(type_name(type_)) + ", not string");
+  if (type_ != DataType::kString)
+    throw TypeError("column is " + std::string(type_name(type_)) + ", not string");
   return std::get<3>(storage_);
 }
 std::string_view Column::string_at(std::size_t row) const {
@@ -136,8 +151,12 @@ std::uint64_t Column::hash() const noexcept {
     std::uint64_t x = 0x6e756c6c;  // "null"
     if (is_valid(i)) {
       switch (storage_.index()) {
-        case 0: x = std::get<0>(storage_)[i]; break;
-        case 1: x = static_cast<std::uint64_t>(std::get<1>(storage_)[i]); break;
+        case 0:
+          x = std::get<0>(storage_)[i];
+          break;
+        case 1:
+          x = static_cast<std::uint64_t>(std::get<1>(storage_)[i]);
+          break;
         case 2: {
           double d = std::get<2>(storage_)[i];
           if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
@@ -164,14 +183,20 @@ bool operator==(const Column& a, const Column& b) {
     if (va != vb) return false;
     if (!va) continue;  // the value under a null is unspecified
     switch (a.storage_.index()) {
-      case 0: if (a.bools()[i] != b.bools()[i]) return false; break;
-      case 1: if (a.int64s()[i] != b.int64s()[i]) return false; break;
+      case 0:
+        if (a.bools()[i] != b.bools()[i]) return false;
+        break;
+      case 1:
+        if (a.int64s()[i] != b.int64s()[i]) return false;
+        break;
       case 2: {
         double x = a.float64s()[i], y = b.float64s()[i];
         if (!(x == y || (std::isnan(x) && std::isnan(y)))) return false;
         break;
       }
-      case 3: if (a.string_at(i) != b.string_at(i)) return false; break;
+      case 3:
+        if (a.string_at(i) != b.string_at(i)) return false;
+        break;
     }
   }
   return true;

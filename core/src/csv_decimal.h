@@ -15,10 +15,22 @@ namespace shoal::detail {
 
 inline constexpr double kExactPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                          1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-inline constexpr std::uint64_t kPow10[] = {1,         10,         100,         1000,         10000,
-                                           100000,    1000000,    10000000,    100000000,    1000000000,
-                                           10000000000ULL, 100000000000ULL, 1000000000000ULL,
-                                           10000000000000ULL, 100000000000000ULL, 1000000000000000ULL};
+inline constexpr std::uint64_t kPow10[] = {1,
+                                           10,
+                                           100,
+                                           1000,
+                                           10000,
+                                           100000,
+                                           1000000,
+                                           10000000,
+                                           100000000,
+                                           1000000000,
+                                           10000000000ULL,
+                                           100000000000ULL,
+                                           1000000000000ULL,
+                                           10000000000000ULL,
+                                           100000000000000ULL,
+                                           1000000000000000ULL};
 
 /// A plain decimal in [b, e), a byte at a time. The loop has no early exit
 /// and takes the point with selects: its length is the field's, which
@@ -61,15 +73,16 @@ inline std::int64_t digits(std::uint64_t w, unsigned k) noexcept {
   if (k == 0) return 0;
   const std::uint64_t keep = k == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * k)) - 1;
   w = (w & keep) | (0x3030303030303030ULL & ~keep);  // pad with '0'
-  if ((((w & 0xF0F0F0F0F0F0F0F0ULL) | (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
-       0x3333333333333333ULL)) {
+  if ((((w & 0xF0F0F0F0F0F0F0F0ULL) |
+        (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) != 0x3333333333333333ULL)) {
     return -1;
   }
   w -= 0x3030303030303030ULL;
   w <<= 8 * (8 - k);  // the padding becomes leading zeros
   w = (w * 10) + (w >> 8);
   w = (((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
-       (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32;
+       (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+      32;
   return static_cast<std::int64_t>(w);
 }
 
@@ -93,12 +106,17 @@ inline bool parse_plain_decimal_wide(const char* b, const char* e, double& v) {
   if (n == 0 || n > 16) return false;
   std::uint64_t head = swar::load8(b);
   std::size_t point = swar::first_point(head);
-  if (point >= n) point = n;                     // no point: all digits
-  else if (point == 8 && b[8] != '.') return false;  // nine or more digits before it
+  if (point >= n)
+    point = n;  // no point: all digits
+  else if (point == 8 && b[8] != '.')
+    return false;  // nine or more digits before it
   const std::size_t fraction = point < n ? n - point - 1 : 0;
-  if (point == 0 || point > 8 || (point < n && fraction == 0) || fraction > 8 || point + fraction > 15) return false;
+  if (point == 0 || point > 8 || (point < n && fraction == 0) || fraction > 8 ||
+      point + fraction > 15)
+    return false;
   const std::int64_t whole = swar::digits(head, static_cast<unsigned>(point));
-  const std::int64_t part = fraction ? swar::digits(swar::load8(b + point + 1), static_cast<unsigned>(fraction)) : 0;
+  const std::int64_t part =
+      fraction ? swar::digits(swar::load8(b + point + 1), static_cast<unsigned>(fraction)) : 0;
   if (whole < 0 || part < 0) return false;
   const double m = static_cast<double>(static_cast<std::uint64_t>(whole) * kPow10[fraction] +
                                        static_cast<std::uint64_t>(part));

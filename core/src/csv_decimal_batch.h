@@ -23,15 +23,15 @@ namespace shoal::detail {
 /// converted; the others are left for the general parser (nulls,
 /// exponents, long mantissas, a leading '+' or '.', text). Each converted
 /// value is the double strtod gives.
-std::uint32_t parse_decimals(const std::string_view* fields, std::size_t n, double* out, const char* lo,
-                             const char* hi);
+std::uint32_t parse_decimals(const std::string_view* fields, std::size_t n, double* out,
+                             const char* lo, const char* hi);
 
 /// The same for integer columns: converts fields[i] into out[i] when it is
 /// [-]digits of at most 16 bytes and readable as above; returns the mask of
 /// the fields converted (none on CPUs without AVX2). Each converted value is
 /// the one std::from_chars gives.
-std::uint32_t parse_integers(const std::string_view* fields, std::size_t n, std::int64_t* out, const char* lo,
-                             const char* hi);
+std::uint32_t parse_integers(const std::string_view* fields, std::size_t n, std::int64_t* out,
+                             const char* lo, const char* hi);
 
 /// Turns the vector paths on (where the CPU has AVX2; false otherwise, and
 /// nothing changes) or off, so that tests check both. On by default.

@@ -64,8 +64,8 @@ struct CsvFileSpec {
 /// The header of a file: column names and where the data begins.
 struct CsvHead {
   std::vector<std::string> names;
-  std::size_t data_offset = 0;   ///< After the BOM and the header record.
-  std::int64_t data_line = 1;    ///< The physical line at data_offset.
+  std::size_t data_offset = 0;  ///< After the BOM and the header record.
+  std::int64_t data_line = 1;   ///< The physical line at data_offset.
 };
 
 /// Reads the header from the start of a file's bytes. Throws for an empty
@@ -75,7 +75,8 @@ CsvHead parse_csv_head(const char* data, std::size_t size, const std::string& pa
 
 /// Parses the records of [begin, end) into a table of the spec's kept
 /// columns. `line` is the physical line of begin, for errors.
-Table parse_csv_block(const char* begin, const char* end, std::int64_t line, const CsvFileSpec& spec);
+Table parse_csv_block(const char* begin, const char* end, std::int64_t line,
+                      const CsvFileSpec& spec);
 
 /// Parses bytes [begin, end) of a mapped file like parse_csv_block, mapping
 /// and releasing its pages a chunk at a time (see kCsvChunkBytes).
@@ -101,8 +102,9 @@ struct GroupedChunk {
   const char* next;
   std::int64_t next_line;
 };
-GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop, std::int64_t line,
-                                     const CsvFileSpec& spec, std::size_t key_column, StringGroups& groups);
+GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop,
+                                     std::int64_t line, const CsvFileSpec& spec,
+                                     std::size_t key_column, StringGroups& groups);
 
 /// Infers a type per file column from the records of [begin, end).
 std::vector<DataType> infer_csv_types(const char* begin, const char* end, std::int64_t line,
@@ -123,7 +125,8 @@ struct BlockRange {
 };
 BlockRange resolve_block(const MappedFile& f, const List& counts, const Params& p, char quote);
 /// The same, knowing instead whether each nominal end lies inside quotes.
-BlockRange resolve_block(const MappedFile& f, const Params& p, char quote, bool begin_in_quotes, bool end_in_quotes);
+BlockRange resolve_block(const MappedFile& f, const Params& p, char quote, bool begin_in_quotes,
+                         bool end_in_quotes);
 
 /// Whether offset `at` of a file whose records begin at data_offset lies
 /// inside quotes, guessed from the quotes between the start of its line and
@@ -146,13 +149,16 @@ inline std::int64_t count_char(std::string_view bytes, char c) {
   std::int64_t n = 0;
 #if defined(__SSE2__)
   const __m128i needle = _mm_set1_epi8(c);
-  auto eq = [&](const char* at) { return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), needle); };
+  auto eq = [&](const char* at) {
+    return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), needle);
+  };
   while (end - p >= 64) {
     // Each byte lane counts at most 4 per step: 63 steps fit in a byte.
     const char* stop = p + std::min<std::ptrdiff_t>((end - p) / 64, 63) * 64;
     __m128i acc = _mm_setzero_si128();
     for (; p < stop; p += 64) {
-      const __m128i hits = _mm_add_epi8(_mm_add_epi8(eq(p), eq(p + 16)), _mm_add_epi8(eq(p + 32), eq(p + 48)));
+      const __m128i hits =
+          _mm_add_epi8(_mm_add_epi8(eq(p), eq(p + 16)), _mm_add_epi8(eq(p + 32), eq(p + 48)));
       acc = _mm_sub_epi8(acc, hits);
     }
     const __m128i sums = _mm_sad_epu8(acc, _mm_setzero_si128());

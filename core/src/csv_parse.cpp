@@ -57,12 +57,17 @@ class BlockSink {
  public:
   /// Fields inside [lo, hi) may be read up to 18 bytes past their start
   /// (for the word-at-a-time number parser) when that stays below hi.
-  BlockSink(const CsvFileSpec& spec, std::size_t reserve, const char* lo = nullptr, const char* hi = nullptr)
-      : spec_(spec), na_(spec.na_values), lo_(lo), hi_(hi),
-        numeric_marker_(std::any_of(spec.na_values.begin(), spec.na_values.end(), [](const std::string& m) {
-          double d;
-          return parse_plain_decimal(m.data(), m.data() + m.size(), d);
-        })) {
+  BlockSink(const CsvFileSpec& spec, std::size_t reserve, const char* lo = nullptr,
+            const char* hi = nullptr)
+      : spec_(spec),
+        na_(spec.na_values),
+        lo_(lo),
+        hi_(hi),
+        numeric_marker_(
+            std::any_of(spec.na_values.begin(), spec.na_values.end(), [](const std::string& m) {
+              double d;
+              return parse_plain_decimal(m.data(), m.data() + m.size(), d);
+            })) {
     for (const auto& k : spec.keep) {
       builders_.push_back(k ? std::make_unique<ColumnBuilder>(*k, reserve) : nullptr);
       if (k) kept_.push_back({builders_.size() - 1, builders_.back().get()});
@@ -80,8 +85,10 @@ class BlockSink {
   }
   void field(std::size_t col, std::string_view v, std::int64_t line) {
     if (col >= builders_.size()) return;  // reported by end_record
-    if (ColumnBuilder* b = builders_[col].get()) convert(b, col, v, line);
-    else if (col == group_col_) add_group(v);
+    if (ColumnBuilder* b = builders_[col].get())
+      convert(b, col, v, line);
+    else if (col == group_col_)
+      add_group(v);
   }
   std::size_t columns() const noexcept { return builders_.size(); }
   /// Records split by the fast path, a kept column at a time (the others
@@ -95,7 +102,8 @@ class BlockSink {
       } else if (k.builder->type() == DataType::kInt64) {
         if (!convert_column<std::int64_t>(k.builder, k.col, b)) first_error(b);
       } else {
-        for (std::size_t r = 0; r < b.size; ++r) convert(k.builder, k.col, b.field(r, k.col), b.lines[r]);
+        for (std::size_t r = 0; r < b.size; ++r)
+          convert(k.builder, k.col, b.field(r, k.col), b.lines[r]);
       }
     }
   }
@@ -112,7 +120,8 @@ class BlockSink {
         if (!parse_int(v, i)) mismatch(col, v, line);
         return b->append_int64(i);
       }
-      case DataType::kString: return b->append_string(v);
+      case DataType::kString:
+        return b->append_string(v);
       case DataType::kBool: {
         bool x;
         if (!parse_bool(v, x)) mismatch(col, v, line);
@@ -164,11 +173,15 @@ class BlockSink {
     for (std::size_t r = 0; r < b.size; ++r) fields[r] = b.field(r, col);
     const std::uint32_t all = static_cast<std::uint32_t>((std::uint64_t{1} << b.size) - 1);
     std::uint32_t ok = 0;
-    if constexpr (std::is_same_v<T, double>) ok = numeric_marker_ ? 0 : parse_decimals(fields, b.size, values, lo_, hi_);
-    else ok = numeric_marker_ ? 0 : parse_integers(fields, b.size, values, lo_, hi_);
+    if constexpr (std::is_same_v<T, double>)
+      ok = numeric_marker_ ? 0 : parse_decimals(fields, b.size, values, lo_, hi_);
+    else
+      ok = numeric_marker_ ? 0 : parse_integers(fields, b.size, values, lo_, hi_);
     auto append = [&](std::size_t from, std::size_t to) {
-      if constexpr (std::is_same_v<T, double>) builder->append_float64s({values + from, to - from});
-      else builder->append_int64s({values + from, to - from});
+      if constexpr (std::is_same_v<T, double>)
+        builder->append_float64s({values + from, to - from});
+      else
+        builder->append_int64s({values + from, to - from});
     };
     std::size_t from = 0;  // the first converted value not yet appended
     for (std::uint32_t left = ~ok & all; left; left &= left - 1) {
@@ -194,7 +207,8 @@ class BlockSink {
   bool parse_wide(std::string_view v, double& d) const {
     // Compared as integers: a field outside [lo, hi) is not in the same array.
     auto at = reinterpret_cast<std::uintptr_t>(v.data());
-    return at >= reinterpret_cast<std::uintptr_t>(lo_) && at + 18 <= reinterpret_cast<std::uintptr_t>(hi_) &&
+    return at >= reinterpret_cast<std::uintptr_t>(lo_) &&
+           at + 18 <= reinterpret_cast<std::uintptr_t>(hi_) &&
            parse_plain_decimal_wide(v.data(), v.data() + v.size(), d);
   }
   // Throws the error of the batch's first bad field in record order (the
@@ -207,16 +221,22 @@ class BlockSink {
         convert(&scratch, k.col, b.field(r, k.col), b.lines[r]);
       }
     }
-    throw Error("read_csv: " + spec_.path + ": internal error: a field failed to convert, then converted");
+    throw Error("read_csv: " + spec_.path +
+                ": internal error: a field failed to convert, then converted");
   }
-  void add_group(std::string_view v) { group_of_row_.push_back(na_.contains(v) ? -1 : groups_->find_or_add(v)); }
-  bool parse_number(std::string_view v, double& d) const { return parse_wide(v, d) || parse_float(v, d); }
+  void add_group(std::string_view v) {
+    group_of_row_.push_back(na_.contains(v) ? -1 : groups_->find_or_add(v));
+  }
+  bool parse_number(std::string_view v, double& d) const {
+    return parse_wide(v, d) || parse_float(v, d);
+  }
   [[noreturn]] void mismatch(std::size_t col, std::string_view v, std::int64_t line) {
     const std::string& name = spec_.file_columns[col];
     throw Error("read_csv: " + spec_.path + ":" + std::to_string(line) + ": column '" + name +
                 "': expected " + std::string(type_name(builders_[col]->type())) + ", found " +
-                quote_for_error(v) + "; the type was inferred from the head of the first file: pass dtypes={\"" +
-                name + "\": \"" + std::string(widened_type(v)) + "\"}");
+                quote_for_error(v) +
+                "; the type was inferred from the head of the first file: pass dtypes={\"" + name +
+                "\": \"" + std::string(widened_type(v)) + "\"}");
   }
 
   const CsvFileSpec& spec_;
@@ -239,17 +259,22 @@ class BlockSink {
 class InferSink {
  public:
   enum State : std::uint8_t { kNone, kBool, kInt, kFloat, kString };
-  InferSink(const CsvFileSpec& spec) : spec_(spec), na_(spec.na_values), state_(spec.keep.size(), kNone) {}
+  InferSink(const CsvFileSpec& spec)
+      : spec_(spec), na_(spec.na_values), state_(spec.keep.size(), kNone) {}
   void field(std::size_t col, std::string_view v, std::int64_t) {
     if (col >= state_.size() || state_[col] == kString || na_.contains(v)) return;
     State& s = state_[col];
     std::int64_t i;
     double d;
     bool b;
-    if (s != kBool && s <= kInt && parse_int(v, i)) s = kInt;
-    else if (s != kBool && s <= kFloat && parse_float(v, d)) s = kFloat;
-    else if ((s == kNone || s == kBool) && parse_bool(v, b)) s = kBool;
-    else s = kString;
+    if (s != kBool && s <= kInt && parse_int(v, i))
+      s = kInt;
+    else if (s != kBool && s <= kFloat && parse_float(v, d))
+      s = kFloat;
+    else if ((s == kNone || s == kBool) && parse_bool(v, b))
+      s = kBool;
+    else
+      s = kString;
   }
   void end_record(std::size_t fields, std::int64_t line) {
     if (fields != state_.size()) BlockSink(spec_, 0).end_record(fields, line);
@@ -258,8 +283,8 @@ class InferSink {
   std::vector<DataType> types() const {
     std::vector<DataType> out;
     for (State s : state_) {
-      out.push_back(s == kBool ? DataType::kBool
-                    : s == kInt ? DataType::kInt64
+      out.push_back(s == kBool     ? DataType::kBool
+                    : s == kInt    ? DataType::kInt64
                     : s == kString ? DataType::kString
                                    : DataType::kFloat64);  // all-null columns: float64, as pandas
     }
@@ -279,7 +304,8 @@ struct HeadSink {
   void field(std::size_t, std::string_view v, std::int64_t) { names.emplace_back(v); }
   void end_record(std::size_t, std::int64_t) {}
   [[noreturn]] void unterminated(std::int64_t line) {
-    throw Error("read_csv: " + *path + ":" + std::to_string(line) + ": unterminated quote in the header");
+    throw Error("read_csv: " + *path + ":" + std::to_string(line) +
+                ": unterminated quote in the header");
   }
 };
 
@@ -287,9 +313,11 @@ struct HeadSink {
 
 NaSet::NaSet(std::vector<std::string> values) : values_(std::move(values)) {
   for (const auto& v : values_) {
-    if (v.empty()) has_empty_ = true;
+    if (v.empty())
+      has_empty_ = true;
     else {
-      lengths_by_first_[static_cast<unsigned char>(v[0])] |= std::uint64_t{1} << std::min<std::size_t>(v.size(), 63);
+      lengths_by_first_[static_cast<unsigned char>(v[0])] |= std::uint64_t{1}
+                                                             << std::min<std::size_t>(v.size(), 63);
       last_[static_cast<unsigned char>(v.back())] = true;
     }
   }
@@ -315,12 +343,14 @@ CsvHead parse_csv_head(const char* data, std::size_t size, const std::string& pa
     head.data_offset = start;
     head.data_line = 1;
     head.names = names;
-    for (std::size_t i = names.size(); i < sink.names.size(); ++i) head.names.push_back(std::to_string(i));
+    for (std::size_t i = names.size(); i < sink.names.size(); ++i)
+      head.names.push_back(std::to_string(i));
   }
   return head;
 }
 
-Table parse_csv_block(const char* begin, const char* end, std::int64_t line, const CsvFileSpec& spec) {
+Table parse_csv_block(const char* begin, const char* end, std::int64_t line,
+                      const CsvFileSpec& spec) {
   // Rows are about 1/16 of bytes or more: reserving avoids most regrowth.
   BlockSink sink(spec, static_cast<std::size_t>(end - begin) / 24, begin, end);
   scan_csv(begin, end, spec.dialect, line, sink);
@@ -351,8 +381,9 @@ ParsedChunk parse_csv_chunk(const char* begin, const char* end, const char* stop
   return {sink.finish(), e.p, e.line};
 }
 
-GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop, std::int64_t line,
-                                     const CsvFileSpec& spec, std::size_t key_column, StringGroups& groups) {
+GroupedChunk parse_csv_chunk_grouped(const char* begin, const char* end, const char* stop,
+                                     std::int64_t line, const CsvFileSpec& spec,
+                                     std::size_t key_column, StringGroups& groups) {
   auto rows = static_cast<std::size_t>(std::min(end, stop) - begin) / 24;
   BlockSink sink(spec, rows, begin, end);
   sink.group_by(key_column, groups);

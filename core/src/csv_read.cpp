@@ -8,9 +8,9 @@
 
 #include "csv_internal.h"
 #include "dataframe_graph.h"
+#include "dataframe_ops.h"
 #include "file_glob.h"
 #include "file_reader.h"
-#include "dataframe_ops.h"
 #include "mapped_file.h"
 #include "shoal/csv.h"
 #include "shoal/error.h"
@@ -20,9 +20,10 @@ namespace shoal {
 namespace fs = std::filesystem;
 
 const std::vector<std::string>& default_na_values() {
-  static const std::vector<std::string> v = {"",     "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN",
-                                             "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",    "NA",       "NULL",
-                                             "NaN",  "None", "n/a",    "nan",  "null"};
+  static const std::vector<std::string> v = {"",         "#N/A", "#N/A N/A", "#NA",    "-1.#IND",
+                                             "-1.#QNAN", "-NaN", "-nan",     "1.#IND", "1.#QNAN",
+                                             "<NA>",     "N/A",  "NA",       "NULL",   "NaN",
+                                             "None",     "n/a",  "nan",      "null"};
   return v;
 }
 
@@ -45,8 +46,10 @@ bool has_records(const char* b, const char* e) {
 }
 
 // The file columns to keep and their types: inferred, then overridden.
-std::vector<std::optional<DataType>> resolve_columns(const detail::CsvHead& head, const detail::MappedFile& f,
-                                                     detail::CsvFileSpec& spec, const CsvOptions& o) {
+std::vector<std::optional<DataType>> resolve_columns(const detail::CsvHead& head,
+                                                     const detail::MappedFile& f,
+                                                     detail::CsvFileSpec& spec,
+                                                     const CsvOptions& o) {
   for (const auto& u : o.usecols) {
     if (std::find(head.names.begin(), head.names.end(), u) == head.names.end()) {
       throw Error("read_csv: usecols names '" + u + "', which is not a column of " + spec.path);
@@ -54,24 +57,30 @@ std::vector<std::optional<DataType>> resolve_columns(const detail::CsvHead& head
   }
   std::vector<std::optional<DataType>> keep;
   for (const auto& n : head.names) {
-    bool used = o.usecols.empty() || std::find(o.usecols.begin(), o.usecols.end(), n) != o.usecols.end();
+    bool used =
+        o.usecols.empty() || std::find(o.usecols.begin(), o.usecols.end(), n) != o.usecols.end();
     keep.push_back(used ? std::optional(DataType::kString) : std::nullopt);
   }
   spec.keep = keep;
   std::size_t end = std::min(f.size(), head.data_offset + o.sample_bytes);
   if (end < f.size()) {  // cut the sample at its last complete record
     std::size_t last = head.data_offset;
-    for (std::size_t s = head.data_offset; (s = detail::next_record_start(f.data(), end, s, false, o.quotechar)) < end;) last = s;
+    for (std::size_t s = head.data_offset;
+         (s = detail::next_record_start(f.data(), end, s, false, o.quotechar)) < end;)
+      last = s;
     end = last;
   }
   if (has_records(f.data() + head.data_offset, f.data() + end)) {
-    auto types = detail::infer_csv_types(f.data() + head.data_offset, f.data() + end, head.data_line, spec);
-    for (std::size_t i = 0; i < keep.size(); ++i) if (keep[i]) keep[i] = types[i];
+    auto types =
+        detail::infer_csv_types(f.data() + head.data_offset, f.data() + end, head.data_line, spec);
+    for (std::size_t i = 0; i < keep.size(); ++i)
+      if (keep[i]) keep[i] = types[i];
   }  // else: a header-only file: string columns, as pandas' object
   for (std::size_t i = 0; i < keep.size(); ++i) {
     if (!keep[i]) continue;
     const auto& n = head.names[i];
-    if (std::find(o.parse_dates.begin(), o.parse_dates.end(), n) != o.parse_dates.end()) keep[i] = DataType::kTimestamp;
+    if (std::find(o.parse_dates.begin(), o.parse_dates.end(), n) != o.parse_dates.end())
+      keep[i] = DataType::kTimestamp;
     if (auto it = o.dtypes.find(n); it != o.dtypes.end()) keep[i] = it->second;
   }
   return keep;
@@ -100,7 +109,8 @@ CsvPlan plan_csv(const std::vector<std::string>& patterns, const CsvOptions& o) 
       spec.keep = plan.specs[0].keep;
     }
     plan.sizes.push_back(f.size());
-    plan.mtimes.push_back(static_cast<std::int64_t>(fs::last_write_time(path).time_since_epoch().count()));
+    plan.mtimes.push_back(
+        static_cast<std::int64_t>(fs::last_write_time(path).time_since_epoch().count()));
     plan.specs.push_back(std::move(spec));
     plan.heads.push_back(std::move(head));
   }
@@ -113,7 +123,8 @@ using detail::make_task;
 // few); line numbers for errors are recounted only when a block fails. The
 // bytes are read into a small buffer rather than mapped (file_reader.h).
 Value csv_count_op(OpContext&, std::span<const Value>, const Params& p) {
-  auto b = static_cast<std::size_t>(p.at("begin").as_int()), e = static_cast<std::size_t>(p.at("end").as_int());
+  auto b = static_cast<std::size_t>(p.at("begin").as_int()),
+       e = static_cast<std::size_t>(p.at("end").as_int());
   char quote = p.at("quotechar").as_string().at(0);
   std::int64_t quotes = 0;
   detail::FileReader reader(p.at("path").as_string());
@@ -131,7 +142,8 @@ Value csv_block_op(OpContext&, std::span<const Value> a, const Params& p) {
   detail::CsvFileSpec spec = detail::CsvFileSpec::from_params(p);
   detail::MappedFile f(spec.path);
   detail::BlockRange r = detail::resolve_block(f, a[0].as_list(), p, spec.dialect.quote);
-  if (r.begin >= r.end) return Value(detail::parse_csv_block(f.data(), f.data(), r.data_line, spec));
+  if (r.begin >= r.end)
+    return Value(detail::parse_csv_block(f.data(), f.data(), r.data_line, spec));
   try {
     return Value(detail::parse_csv_range(f, r.begin, r.end, r.data_line, spec));
   } catch (const Error&) {
@@ -168,16 +180,20 @@ DataFrame read_csv(const std::vector<std::string>& paths, const CsvOptions& o) {
     std::size_t size = plan.sizes[fi];
     for (std::size_t b = head.data_offset, k = 0; k == 0 || b < size; b += o.blocksize, ++k) {
       std::size_t e = std::min(size, b + o.blocksize);
-      Params cp{{"path", plan.specs[fi].path}, {"begin", static_cast<std::int64_t>(b)},
-                {"end", static_cast<std::int64_t>(e)}, {"quotechar", std::string(1, o.quotechar)}};
+      Params cp{{"path", plan.specs[fi].path},
+                {"begin", static_cast<std::int64_t>(b)},
+                {"end", static_cast<std::int64_t>(e)},
+                {"quotechar", std::string(1, o.quotechar)}};
       Key ck = count_key.with_index({static_cast<std::int64_t>(fi), static_cast<std::int64_t>(k)});
-      g->add(make_task(ck, "dataframe.csv_count", {}, std::make_shared<const Params>(std::move(cp))));
+      g->add(
+          make_task(ck, "dataframe.csv_count", {}, std::make_shared<const Params>(std::move(cp))));
       counts.emplace_back(ck);
       Params bp = base;
       bp.set("begin", static_cast<std::int64_t>(b));
       bp.set("end", static_cast<std::int64_t>(e));
       keys.push_back(block_key.with_index({static_cast<std::int64_t>(keys.size())}));
-      g->add(make_task(keys.back(), "dataframe.csv_block", {Arg(counts)}, std::make_shared<const Params>(std::move(bp))));
+      g->add(make_task(keys.back(), "dataframe.csv_block", {Arg(counts)},
+                       std::make_shared<const Params>(std::move(bp))));
     }
   }
   return DataFrame({g}, std::move(keys), plan.schema);
@@ -191,7 +207,8 @@ namespace detail {
 namespace {
 // The record boundary at or after nominal offset `at`, knowing whether
 // `at` lies inside quotes.
-std::size_t boundary(const MappedFile& f, std::size_t at, std::size_t data_offset, bool in_quotes, char quote) {
+std::size_t boundary(const MappedFile& f, std::size_t at, std::size_t data_offset, bool in_quotes,
+                     char quote) {
   if (at <= data_offset) return data_offset;
   if (at >= f.size()) return f.size();
   if (f.data()[at - 1] == '\n' && !in_quotes) return at;
@@ -208,21 +225,26 @@ BlockRange resolve_block(const MappedFile& f, const List& counts, const Params& 
   return resolve_block(f, p, quote, before % 2, quotes % 2);
 }
 
-BlockRange resolve_block(const MappedFile& f, const Params& p, char quote, bool begin_in_quotes, bool end_in_quotes) {
+BlockRange resolve_block(const MappedFile& f, const Params& p, char quote, bool begin_in_quotes,
+                         bool end_in_quotes) {
   BlockRange r;
   r.data_offset = static_cast<std::size_t>(p.at("data_offset").as_int());
   r.data_line = p.at("data_line").as_int();
-  r.begin = boundary(f, static_cast<std::size_t>(p.at("begin").as_int()), r.data_offset, begin_in_quotes, quote);
-  r.end = boundary(f, static_cast<std::size_t>(p.at("end").as_int()), r.data_offset, end_in_quotes, quote);
+  r.begin = boundary(f, static_cast<std::size_t>(p.at("begin").as_int()), r.data_offset,
+                     begin_in_quotes, quote);
+  r.end = boundary(f, static_cast<std::size_t>(p.at("end").as_int()), r.data_offset, end_in_quotes,
+                   quote);
   return r;
 }
 
-bool guess_in_quotes(const MappedFile& f, std::size_t at, std::size_t data_offset, char quote, std::size_t reach) {
+bool guess_in_quotes(const MappedFile& f, std::size_t at, std::size_t data_offset, char quote,
+                     std::size_t reach) {
   if (at <= data_offset || at >= f.size()) return false;
   const std::size_t from = at - std::min(at - data_offset, reach);
   const void* nl = memrchr(f.data() + from, '\n', at - from);
   if (!nl && from != data_offset) return false;  // a line too long to look back on
-  const std::size_t line = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - f.data()) + 1 : data_offset;
+  const std::size_t line =
+      nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - f.data()) + 1 : data_offset;
   return count_char({f.data() + line, at - line}, quote) % 2 != 0;
 }
 

@@ -29,7 +29,8 @@ inline const char* find_field_end(const char* p, const char* end, char delimiter
   const __m128i d = _mm_set1_epi8(delimiter), n = _mm_set1_epi8('\n'), r = _mm_set1_epi8('\r');
   while (end - p >= 16) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, d), _mm_cmpeq_epi8(x, n)), _mm_cmpeq_epi8(x, r));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, d), _mm_cmpeq_epi8(x, n)),
+                               _mm_cmpeq_epi8(x, r));
     if (int mask = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(mask));
     p += 16;
   }
@@ -60,7 +61,8 @@ ScanEnd scan_record(const char* p, const char* end, CsvDialect d, std::int64_t l
       ++p;
       scratch.clear();
       for (;;) {
-        const char* q = static_cast<const char*>(std::memchr(p, d.quote, static_cast<std::size_t>(end - p)));
+        const char* q =
+            static_cast<const char*>(std::memchr(p, d.quote, static_cast<std::size_t>(end - p)));
         if (!q) sink.unterminated(record_line);
         line += std::count(p, q, '\n');
         if (q + 1 < end && q[1] == d.quote) {  // "" is one quote
@@ -111,8 +113,8 @@ concept RecordSink = requires(Sink& s, const RecordBatch& b) {
 /// batches; a batch is handed over before any record that the splitter
 /// declines, so the sink sees records in order.
 template <class Sink>
-ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDialect d, std::int64_t line,
-                       Sink& sink) {
+ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDialect d,
+                       std::int64_t line, Sink& sink) {
   std::string scratch;
   [[maybe_unused]] RecordBatch batch;
   [[maybe_unused]] std::size_t columns = 0;
@@ -125,7 +127,8 @@ ScanEnd scan_csv_until(const char* p, const char* end, const char* stop, CsvDial
     }
     if constexpr (RecordSink<Sink>) {
       if (columns > 0 && columns <= RecordBatch::kMaxColumns) {
-        const char* next = split_records(p, end, stop, {d.delimiter, d.quote}, columns, batch, line);
+        const char* next =
+            split_records(p, end, stop, {d.delimiter, d.quote}, columns, batch, line);
         if (batch.size == RecordBatch::kMaxRecords) sink.records(batch), batch.size = 0;
         if (next != p) {
           p = next;
@@ -156,8 +159,10 @@ inline std::size_t next_record_start(const char* data, std::size_t size, std::si
                                      bool in_quotes, char quote) {
   for (std::size_t i = from; i < size; ++i) {
     char c = data[i];
-    if (c == quote) in_quotes = !in_quotes;
-    else if (c == '\n' && !in_quotes) return i + 1;
+    if (c == quote)
+      in_quotes = !in_quotes;
+    else if (c == '\n' && !in_quotes)
+      return i + 1;
   }
   return size;
 }

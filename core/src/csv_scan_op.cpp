@@ -28,7 +28,8 @@ struct Step {
 // A filter followed by num_rows counts its mask instead of filtering.
 void count_filtered_rows(std::vector<Step>& steps) {
   std::size_t n = steps.size();
-  if (n >= 2 && steps[n - 1].op->name == "dataframe.num_rows" && steps[n - 2].op->name == "dataframe.filter") {
+  if (n >= 2 && steps[n - 1].op->name == "dataframe.num_rows" &&
+      steps[n - 2].op->name == "dataframe.filter") {
     steps.pop_back();
     steps.back().count_only = true;
   }
@@ -51,21 +52,25 @@ std::vector<Step> steps_of(const Value& v, const OpContext& ctx) {
   for (const Value& s : v.as_list()) {
     const List& l = s.as_list();
     Step step{registry.get(l.at(0).as_string()), {}, static_cast<std::size_t>(l.at(2).as_int())};
-    for (const Value& kv : l.at(1).as_list()) step.params.set(kv.as_list().at(0).as_string(), kv.as_list().at(1));
+    for (const Value& kv : l.at(1).as_list())
+      step.params.set(kv.as_list().at(0).as_string(), kv.as_list().at(1));
     steps.push_back(std::move(step));
   }
-  if (steps.empty()) throw Error("dataframe.csv_scan: no steps; read the block with dataframe.csv_block");
+  if (steps.empty())
+    throw Error("dataframe.csv_scan: no steps; read the block with dataframe.csv_block");
   count_filtered_rows(steps);
   return steps;
 }
 
-Value run_steps(OpContext& ctx, const std::vector<Step>& steps, Value v, std::span<const Value> extra) {
+Value run_steps(OpContext& ctx, const std::vector<Step>& steps, Value v,
+                std::span<const Value> extra) {
   std::vector<Value> args;
   for (const Step& s : steps) {
     args.assign(1, std::move(v));
     args.insert(args.end(), extra.begin(), extra.begin() + static_cast<std::ptrdiff_t>(s.extra));
     extra = extra.subspan(s.extra);
-    if (s.count_only) return Value(count_true(*evaluate(Expr::from_ast(s.params.at("expr")), v.as_table())));
+    if (s.count_only)
+      return Value(count_true(*evaluate(Expr::from_ast(s.params.at("expr")), v.as_table())));
     v = s.op->fn(ctx, args, s.params);
   }
   return v;
@@ -100,7 +105,8 @@ class ChunkResults {
  private:
   static constexpr std::size_t kFanIn = 8;
   Table combine() const {
-    return agg_combine(parts_, strings_of(last_.params.at("keys")), aggs_from_value(last_.params.at("aggs")));
+    return agg_combine(parts_, strings_of(last_.params.at("keys")),
+                       aggs_from_value(last_.params.at("aggs")));
   }
 
   enum Kind { kSum, kCombine, kConcat };
@@ -114,7 +120,8 @@ class ChunkResults {
 // when the only step is a partial aggregate by one string column that no
 // aggregation reads. The parser then numbers the keys as it meets them and
 // the key column is never built (agg_partial_grouped).
-std::optional<std::size_t> grouping_column(const std::vector<Step>& steps, const CsvFileSpec& spec) {
+std::optional<std::size_t> grouping_column(const std::vector<Step>& steps,
+                                           const CsvFileSpec& spec) {
   if (steps.size() != 1 || steps[0].op->name != "dataframe.agg_partial") return std::nullopt;
   auto keys = strings_of(steps[0].params.at("keys"));
   if (keys.size() != 1) return std::nullopt;
@@ -129,8 +136,8 @@ std::optional<std::size_t> grouping_column(const std::vector<Step>& steps, const
 
 // One chunk's partial aggregate, grouped while parsed (see grouping_column).
 Table grouped_partial(GroupedChunk& c, const Step& step, const StringGroups& groups) {
-  return agg_partial_grouped(std::move(c.groups), strings_of(step.params.at("keys"))[0], groups.column(), c.values,
-                             aggs_from_value(step.params.at("aggs")));
+  return agg_partial_grouped(std::move(c.groups), strings_of(step.params.at("keys"))[0],
+                             groups.column(), c.values, aggs_from_value(step.params.at("aggs")));
 }
 
 // Bytes a chunk's records are read from past the chunk itself: the record
@@ -159,8 +166,8 @@ struct QuoteCount {
 // block. `parse` must undo what a first, abandoned parse left behind. A parse
 // error is raised again with the true line number, counted only then.
 template <class Parse>
-auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, std::size_t at, std::size_t n,
-                 std::int64_t line, QuoteCount* quotes, Parse&& parse) {
+auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, std::size_t at,
+                 std::size_t n, std::int64_t line, QuoteCount* quotes, Parse&& parse) {
   const std::size_t rest = r.end - at;
   const std::size_t want = std::min(n + kSlack, rest);
   std::string_view bytes = reader.read(at, want);
@@ -175,7 +182,8 @@ auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, s
         return std::pair{std::move(c), next};
       }
     } catch (const Error&) {
-      if (final) parse(bytes.data(), end, bytes.data() + n, line_at(f, r, at));  // throws, naming the line
+      if (final)
+        parse(bytes.data(), end, bytes.data() + n, line_at(f, r, at));  // throws, naming the line
     }
   }
   const char* b = f.data() + at;
@@ -196,8 +204,8 @@ auto parse_chunk(FileReader& reader, const MappedFile& f, const BlockRange& r, s
 
 // The block's records [r.begin, r.end) through the steps (`extra`: their
 // arguments after the table), a chunk at a time.
-Value scan_block(OpContext& ctx, const Params& p, const CsvFileSpec& spec, const MappedFile& f, const BlockRange& r,
-                 std::span<const Value> extra, QuoteCount* quotes) {
+Value scan_block(OpContext& ctx, const Params& p, const CsvFileSpec& spec, const MappedFile& f,
+                 const BlockRange& r, std::span<const Value> extra, QuoteCount* quotes) {
   FileReader reader(spec.path);
   std::vector<Step> steps = steps_of(p.at("steps"), ctx);
   ChunkResults out(steps.back());
@@ -205,22 +213,24 @@ Value scan_block(OpContext& ctx, const Params& p, const CsvFileSpec& spec, const
   StringGroups groups;  // a grouping key's numbering, across the block's chunks
   std::size_t at = r.begin;
   std::int64_t line = r.data_line;  // relative until an error needs the true one
-  do {  // an empty block still runs the steps once, on an empty table
+  do {                              // an empty block still runs the steps once, on an empty table
     std::size_t n = at < r.end ? std::min(kCsvChunkBytes, r.end - at) : 0;
     if (key) {
       const std::size_t known = groups.size();
-      auto [c, next] = parse_chunk(reader, f, r, at, n, line, quotes, [&](const char* b, const char* e,
-                                                                          const char* stop, std::int64_t l) {
-        groups.truncate(known);
-        return parse_csv_chunk_grouped(b, e, stop, l, spec, *key, groups);
-      });
+      auto [c, next] =
+          parse_chunk(reader, f, r, at, n, line, quotes,
+                      [&](const char* b, const char* e, const char* stop, std::int64_t l) {
+                        groups.truncate(known);
+                        return parse_csv_chunk_grouped(b, e, stop, l, spec, *key, groups);
+                      });
       out.add(Value(grouped_partial(c, steps[0], groups)));
       at = next, line = c.next_line;
     } else {
-      auto [c, next] = parse_chunk(reader, f, r, at, n, line, quotes, [&](const char* b, const char* e,
-                                                                          const char* stop, std::int64_t l) {
-        return parse_csv_chunk(b, e, stop, l, spec);
-      });
+      auto [c, next] =
+          parse_chunk(reader, f, r, at, n, line, quotes,
+                      [&](const char* b, const char* e, const char* stop, std::int64_t l) {
+                        return parse_csv_chunk(b, e, stop, l, spec);
+                      });
       out.add(run_steps(ctx, steps, Value(std::move(c.table)), extra));
       at = next, line = c.next_line;
     }
@@ -248,7 +258,8 @@ Value speculative_scan(OpContext& ctx, std::span<const Value> extra, const Param
   MappedFile f(spec.path);
   const auto data_offset = static_cast<std::size_t>(p.at("data_offset").as_int());
   const auto guess = [&](const char* end) {
-    return guess_in_quotes(f, static_cast<std::size_t>(p.at(end).as_int()), data_offset, spec.dialect.quote);
+    return guess_in_quotes(f, static_cast<std::size_t>(p.at(end).as_int()), data_offset,
+                           spec.dialect.quote);
   };
   const bool begin_inside = guess("begin"), end_inside = guess("end");
   BlockRange r = resolve_block(f, p, spec.dialect.quote, begin_inside, end_inside);
@@ -268,15 +279,19 @@ Value speculative_scan(OpContext& ctx, std::span<const Value> extra, const Param
     parsed = false;
     quotes.total = quotes_between(f, begin, end, spec.dialect.quote);
   }
-  return Value(List{Value(parsed), std::move(result), Value(quotes.total), Value(static_cast<std::int64_t>(r.begin)),
-                    Value(static_cast<std::int64_t>(r.end)), Value(begin_inside), Value(end_inside)});
+  return Value(List{Value(parsed), std::move(result), Value(quotes.total),
+                    Value(static_cast<std::int64_t>(r.begin)),
+                    Value(static_cast<std::int64_t>(r.end)), Value(begin_inside),
+                    Value(end_inside)});
 }
 
 Value csv_scan_op(OpContext& ctx, std::span<const Value> a, const Params& p) {
-  if (const Value* s = p.find("speculative"); s && s->as_bool()) return speculative_scan(ctx, a.subspan(1), p);
+  if (const Value* s = p.find("speculative"); s && s->as_bool())
+    return speculative_scan(ctx, a.subspan(1), p);
   CsvFileSpec spec = CsvFileSpec::from_params(p);
   MappedFile f(spec.path);
-  return scan_block(ctx, p, spec, f, resolve_block(f, a[0].as_list(), p, spec.dialect.quote), a.subspan(1), nullptr);
+  return scan_block(ctx, p, spec, f, resolve_block(f, a[0].as_list(), p, spec.dialect.quote),
+                    a.subspan(1), nullptr);
 }
 
 // Keeps a speculative scan's result when the true quote counts (of the
@@ -312,8 +327,9 @@ Value csv_scan_check_op(OpContext& ctx, std::span<const Value> a, const Params& 
 void register_csv_scan_op(OpRegistry& r) {
   Op op;
   op.name = "dataframe.csv_scan";
-  op.doc = "One read_csv block parsed a chunk at a time through `steps` (fused partition ops); "
-           "the chunk results combined.";
+  op.doc =
+      "One read_csv block parsed a chunk at a time through `steps` (fused partition ops); "
+      "the chunk results combined.";
   op.group = "DataFrame";
   op.inputs = {PortSpec{"counts", "list"}, PortSpec{"extra", "any", "", false, true}};
   op.fn = csv_scan_op;
@@ -321,10 +337,13 @@ void register_csv_scan_op(OpRegistry& r) {
 
   Op check;
   check.name = "dataframe.csv_scan_check";
-  check.doc = "A speculative csv_scan's result, kept when the blocks' quote counts cut the block where it guessed, "
-              "else the block scanned again.";
+  check.doc =
+      "A speculative csv_scan's result, kept when the blocks' quote counts cut the block where it "
+      "guessed, "
+      "else the block scanned again.";
   check.group = "DataFrame";
-  check.inputs = {PortSpec{"guess", "list"}, PortSpec{"counts", "list"}, PortSpec{"extra", "any", "", false, true}};
+  check.inputs = {PortSpec{"guess", "list"}, PortSpec{"counts", "list"},
+                  PortSpec{"extra", "any", "", false, true}};
   check.fn = csv_scan_check_op;
   r.add(std::move(check));
 }

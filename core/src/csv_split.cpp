@@ -19,10 +19,11 @@
 // (SSE2 for every x86-64, AVX2 + BMI, AVX-512 with byte compress) through
 // target attributes, chosen once at run time.
 #include "csv_split.h"
-#include "csv_split_quotes.h"
 
 #include <algorithm>
 #include <atomic>
+
+#include "csv_split_quotes.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -35,7 +36,8 @@ namespace {
 // writes at most 64 offsets past kMaxRecords * kMaxColumns (fields) or
 // kMaxRecords (newlines), plus up to 16 unconditional ones past its count.
 constexpr std::size_t kSlack = 64 + 16;
-constexpr std::size_t kMaxFieldOffsets = RecordBatch::kMaxRecords * RecordBatch::kMaxColumns + kSlack;
+constexpr std::size_t kMaxFieldOffsets =
+    RecordBatch::kMaxRecords * RecordBatch::kMaxColumns + kSlack;
 constexpr std::size_t kMaxNewlineOffsets = RecordBatch::kMaxRecords + kSlack;
 // Bits for every field offset, and for a window's field starts past them.
 constexpr std::size_t kQuotedWords = kMaxFieldOffsets / 64 + 3;
@@ -86,7 +88,8 @@ inline std::uint64_t quoted_bits(const Flat& f, std::size_t at, std::size_t n) {
 // Inlined: a call per window costs CRLF and quoted files a fifth of their
 // time (and moving it out of line did not speed up plain files).
 template <PrefixXorFn PX, CompactFn CX>
-[[gnu::always_inline]] inline std::uint64_t judge(Masks& m, QuoteState& s, Flat& f, std::size_t nf) {
+[[gnu::always_inline]] inline std::uint64_t judge(Masks& m, QuoteState& s, Flat& f,
+                                                  std::size_t nf) {
   const QuoteVerdict v = apply_quote_rules<PX>(m, s);
   if (v.opening) mark_quoted(f, nf + (~v.starts & 1), CX(v.opening, v.starts));
   f.cr |= m.cr != 0;
@@ -101,12 +104,13 @@ template <PrefixXorFn PX, CompactFn CX>
 // with PX and CX. Always inlined into the per-ISA entry points below, so
 // M, W and judge inline.
 using WriteFn = std::uint32_t* (*)(std::uint64_t bits, std::uint32_t base, std::uint32_t* out);
-template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixXorFn PX, CompactFn CX>
+template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixXorFn PX,
+          CompactFn CX>
 [[gnu::always_inline]] inline void flatten(const char* p, const Plan& plan, Flat& f) {
   std::uint32_t* fields = f.fields;
   std::uint32_t* newlines = f.newlines;
   QuoteState quotes;
-  std::uint64_t pending = 0;                              // the last window left quotes some state
+  std::uint64_t pending = 0;                               // the last window left quotes some state
   std::uint64_t last_structural = std::uint64_t{1} << 63;  // a field starts at p
   for (std::size_t off = 0; plan.readable - off >= 64 && off < kMaxOffset; off += 64) {
     Masks m = M(p + off, plan.d);
@@ -124,7 +128,8 @@ template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixX
     const std::uint64_t before_bad = (bad - 1) & ~bad;  // all bits when there is none
     fields = WF(m.structural & before_bad, base, fields);
     newlines = WN(m.newline & before_bad, base, newlines);
-    const auto nf = static_cast<std::size_t>(fields - f.fields), nn = static_cast<std::size_t>(newlines - f.newlines);
+    const auto nf = static_cast<std::size_t>(fields - f.fields),
+               nn = static_cast<std::size_t>(newlines - f.newlines);
     if (bad || nf >= plan.fields || nn >= plan.records) break;
     // Past stop once a record ends there (the last newline is only read
     // near stop: reading it every window costs a store-to-load round trip).
@@ -141,7 +146,8 @@ template <Masks (*M)(const char*, SplitDialect), WriteFn WF, WriteFn WN, PrefixX
 // SLP vectorization, which would pack the offsets into a vector a lane at
 // a time.
 template <std::size_t kGroup>
-[[gnu::always_inline]] inline std::uint32_t* write_bits(std::uint64_t bits, std::uint32_t base, std::uint32_t* out) {
+[[gnu::always_inline]] inline std::uint32_t* write_bits(std::uint64_t bits, std::uint32_t base,
+                                                        std::uint32_t* out) {
   const auto count = static_cast<std::size_t>(__builtin_popcountll(bits));
   constexpr std::uint64_t kTop = std::uint64_t{1} << 63;
   for (std::size_t i = 0; i < count || i == 0; i += kGroup) {
@@ -157,8 +163,8 @@ using FlattenFn = void (*)(const char* p, const Plan& plan, Flat& f);
 
 #if defined(__x86_64__)
 Masks masks_sse2(const char* q, SplitDialect d) {
-  const __m128i dl = _mm_set1_epi8(d.delimiter), nl = _mm_set1_epi8('\n'), qt = _mm_set1_epi8(d.quote),
-                cr = _mm_set1_epi8('\r');
+  const __m128i dl = _mm_set1_epi8(d.delimiter), nl = _mm_set1_epi8('\n'),
+                qt = _mm_set1_epi8(d.quote), cr = _mm_set1_epi8('\r');
   Masks m{0, 0, 0, 0};
   for (int i = 0; i < 4; ++i) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 16 * i));
@@ -180,12 +186,13 @@ __attribute__((target("avx2"))) inline std::uint64_t movemask64(__m256i lo, __m2
 }
 
 __attribute__((target("avx2"))) inline Masks masks_avx2(const char* q, SplitDialect d) {
-  const __m256i dl = _mm256_set1_epi8(d.delimiter), nl = _mm256_set1_epi8('\n'), qt = _mm256_set1_epi8(d.quote),
-                cr = _mm256_set1_epi8('\r');
+  const __m256i dl = _mm256_set1_epi8(d.delimiter), nl = _mm256_set1_epi8('\n'),
+                qt = _mm256_set1_epi8(d.quote), cr = _mm256_set1_epi8('\r');
   __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
   __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32));
   __m256i na = _mm256_cmpeq_epi8(a, nl), nb = _mm256_cmpeq_epi8(b, nl);
-  return Masks{movemask64(_mm256_or_si256(_mm256_cmpeq_epi8(a, dl), na), _mm256_or_si256(_mm256_cmpeq_epi8(b, dl), nb)),
+  return Masks{movemask64(_mm256_or_si256(_mm256_cmpeq_epi8(a, dl), na),
+                          _mm256_or_si256(_mm256_cmpeq_epi8(b, dl), nb)),
                movemask64(na, nb), movemask64(_mm256_cmpeq_epi8(a, qt), _mm256_cmpeq_epi8(b, qt)),
                movemask64(_mm256_cmpeq_epi8(a, cr), _mm256_cmpeq_epi8(b, cr))};
 }
@@ -200,20 +207,23 @@ __attribute__((target(SHOAL_AVX512))) inline Masks masks_avx512(const char* q, S
   const __m512i x = _mm512_loadu_si512(q);
   const std::uint64_t nl = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\n'));
   return Masks{_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.delimiter)) | nl, nl,
-               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.quote)), _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'))};
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(d.quote)),
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\r'))};
 }
 
-__attribute__((target(SHOAL_AVX512))) inline void put16(std::uint32_t* at, __m512i base, __m128i bytes) {
+__attribute__((target(SHOAL_AVX512))) inline void put16(std::uint32_t* at, __m512i base,
+                                                        __m128i bytes) {
   _mm512_storeu_si512(at, _mm512_add_epi32(base, _mm512_cvtepu8_epi32(bytes)));
 }
 
 // The set bits' indices compressed into bytes, widened 16 at a time.
-__attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(std::uint64_t bits, std::uint32_t base,
-                                                                             std::uint32_t* out) {
-  const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44,
-                                       43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
-                                       23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2,
-                                       1, 0);
+__attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(std::uint64_t bits,
+                                                                              std::uint32_t base,
+                                                                              std::uint32_t* out) {
+  const __m512i iota = _mm512_set_epi8(
+      63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41,
+      40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18,
+      17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
   const __m512i idx = _mm512_maskz_compress_epi8(bits, iota);
   const __m512i b = _mm512_set1_epi32(static_cast<int>(base));
   const auto count = static_cast<std::size_t>(_mm_popcnt_u64(bits));
@@ -230,17 +240,20 @@ __attribute__((target(SHOAL_AVX512))) inline std::uint32_t* write_bits_avx512(st
 
 #pragma GCC diagnostic pop
 
-__attribute__((optimize("no-tree-slp-vectorize"))) void flatten_sse2(const char* p, const Plan& plan, Flat& f) {
+__attribute__((optimize("no-tree-slp-vectorize"))) void flatten_sse2(const char* p,
+                                                                     const Plan& plan, Flat& f) {
   flatten<masks_sse2, write_bits<8>, write_bits<4>, prefix_xor_shifts, compact_bits>(p, plan, f);
 }
 
-__attribute__((target("avx2,bmi,bmi2,popcnt,pclmul"), optimize("no-tree-slp-vectorize"))) void flatten_avx2(
-    const char* p, const Plan& plan, Flat& f) {
+__attribute__((target("avx2,bmi,bmi2,popcnt,pclmul"), optimize("no-tree-slp-vectorize"))) void
+flatten_avx2(const char* p, const Plan& plan, Flat& f) {
   flatten<masks_avx2, write_bits<8>, write_bits<4>, prefix_xor_clmul, compact_pext>(p, plan, f);
 }
 
-__attribute__((target(SHOAL_AVX512), optimize("no-tree-slp-vectorize"))) void flatten_avx512(const char* p, const Plan& plan, Flat& f) {
-  flatten<masks_avx512, write_bits_avx512, write_bits_avx512, prefix_xor_clmul, compact_pext>(p, plan, f);
+__attribute__((target(SHOAL_AVX512), optimize("no-tree-slp-vectorize"))) void flatten_avx512(
+    const char* p, const Plan& plan, Flat& f) {
+  flatten<masks_avx512, write_bits_avx512, write_bits_avx512, prefix_xor_clmul, compact_pext>(
+      p, plan, f);
 }
 
 bool supports(SplitIsa isa) noexcept {
@@ -248,24 +261,33 @@ bool supports(SplitIsa isa) noexcept {
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
                     __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("pclmul");
   switch (isa) {
-    case SplitIsa::kPortable: return true;
-    case SplitIsa::kAvx2: return avx2;
+    case SplitIsa::kPortable:
+      return true;
+    case SplitIsa::kAvx2:
+      return avx2;
     case SplitIsa::kAvx512:
       return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vbmi2");
-    case SplitIsa::kBest: return true;
+    case SplitIsa::kBest:
+      return true;
   }
   return false;
 }
 
 FlattenFn flatten_for(SplitIsa isa) noexcept {
   switch (isa) {
-    case SplitIsa::kPortable: return flatten_sse2;
-    case SplitIsa::kAvx2: return flatten_avx2;
-    case SplitIsa::kAvx512: return flatten_avx512;
-    case SplitIsa::kBest: break;
+    case SplitIsa::kPortable:
+      return flatten_sse2;
+    case SplitIsa::kAvx2:
+      return flatten_avx2;
+    case SplitIsa::kAvx512:
+      return flatten_avx512;
+    case SplitIsa::kBest:
+      break;
   }
-  return supports(SplitIsa::kAvx512) ? flatten_avx512 : supports(SplitIsa::kAvx2) ? flatten_avx2 : flatten_sse2;
+  return supports(SplitIsa::kAvx512) ? flatten_avx512
+         : supports(SplitIsa::kAvx2) ? flatten_avx2
+                                     : flatten_sse2;
 }
 #else
 // Without x86 vectors: the same bits, a byte at a time.
@@ -283,8 +305,12 @@ Masks masks_bytes(const char* q, SplitDialect d) {
 void flatten_bytes(const char* p, const Plan& plan, Flat& f) {
   flatten<masks_bytes, write_bits<8>, write_bits<4>, prefix_xor_shifts, compact_bits>(p, plan, f);
 }
-bool supports(SplitIsa isa) noexcept { return isa == SplitIsa::kPortable || isa == SplitIsa::kBest; }
-FlattenFn flatten_for(SplitIsa) noexcept { return flatten_bytes; }
+bool supports(SplitIsa isa) noexcept {
+  return isa == SplitIsa::kPortable || isa == SplitIsa::kBest;
+}
+FlattenFn flatten_for(SplitIsa) noexcept {
+  return flatten_bytes;
+}
 #endif
 
 // The stage 1 in use: the best the CPU has unless use_split_isa chose.
@@ -310,8 +336,8 @@ bool drop_cr(const char* record, std::uint32_t nl, std::uint32_t& last_end) {
 // keeps quoted bits, or the records may end in CRLF (most batches of most
 // files do neither, and skip both).
 template <bool kMarks>
-std::size_t assign(const char* p, const Flat& f, const Plan& plan, std::size_t columns, RecordBatch& batch,
-                   std::int64_t line, std::uint32_t& start) {
+std::size_t assign(const char* p, const Flat& f, const Plan& plan, std::size_t columns,
+                   RecordBatch& batch, std::int64_t line, std::uint32_t& start) {
   // Locals, not batch.size and line: stores through the batch would
   // make the compiler reload them each record.
   std::size_t taken = 0;
@@ -319,7 +345,9 @@ std::size_t assign(const char* p, const Flat& f, const Plan& plan, std::size_t c
     const std::uint32_t nl = f.newlines[taken];
     // Not past stop, not a blank line, and exactly `columns` fields (and
     // thus within the quote rules: stage 1 cut the offsets where they broke).
-    if (start >= plan.stop || nl == start || k + columns > f.nfields || f.fields[k + columns - 1] != nl) break;
+    if (start >= plan.stop || nl == start || k + columns > f.nfields ||
+        f.fields[k + columns - 1] != nl)
+      break;
     const std::size_t r = batch.size + taken;
     for (std::size_t c = 0; c < columns; ++c) batch.ends[r][c] = f.fields[k + c] - start;
     if constexpr (kMarks) {
@@ -341,15 +369,15 @@ bool use_split_isa(SplitIsa isa) noexcept {
   return true;
 }
 
-const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d, std::size_t columns,
-                          RecordBatch& batch, std::int64_t& line) {
+const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d,
+                          std::size_t columns, RecordBatch& batch, std::int64_t& line) {
   if (end - p < 64 || stop <= p || batch.size >= RecordBatch::kMaxRecords) return p;
   if (batch.size == 0) batch.any_quoted = false;  // a batch begun anew
   // The masks assume the quote, delimiter and line ends are distinct bytes.
   if (d.quote == d.delimiter || d.quote == '\n' || d.quote == '\r' || d.delimiter == '\r') return p;
   const std::size_t room = RecordBatch::kMaxRecords - batch.size;
-  const Plan plan{d, static_cast<std::size_t>(end - p), static_cast<std::size_t>(std::min(stop, end) - p),
-                  room * columns, room};
+  const Plan plan{d, static_cast<std::size_t>(end - p),
+                  static_cast<std::size_t>(std::min(stop, end) - p), room * columns, room};
   Flat f;
   flatten_fn()(p, plan, f);
   if (f.any_quoted && !batch.any_quoted) {  // the records before have bits now
@@ -357,8 +385,9 @@ const char* split_records(const char* p, const char* end, const char* stop, Spli
     batch.any_quoted = true;
   }
   std::uint32_t start = 0;
-  const std::size_t taken = batch.any_quoted || f.cr ? assign<true>(p, f, plan, columns, batch, line, start)
-                                                     : assign<false>(p, f, plan, columns, batch, line, start);
+  const std::size_t taken = batch.any_quoted || f.cr
+                                ? assign<true>(p, f, plan, columns, batch, line, start)
+                                : assign<false>(p, f, plan, columns, batch, line, start);
   batch.size += taken;
   line += static_cast<std::int64_t>(taken);
   return p + start;

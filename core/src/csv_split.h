@@ -40,8 +40,8 @@ struct RecordBatch {
   const char* starts[kMaxRecords];
   std::int64_t lines[kMaxRecords];
   std::uint32_t ends[kMaxRecords][kMaxColumns];  ///< Offsets from the start of each field's end.
-  std::uint64_t quoted[kMaxRecords];             ///< Bit c: field c is quoted whole (if any_quoted).
-  bool any_quoted = false;                       ///< Some record may have a quoted field.
+  std::uint64_t quoted[kMaxRecords];  ///< Bit c: field c is quoted whole (if any_quoted).
+  bool any_quoted = false;            ///< Some record may have a quoted field.
 
   /// Field `col` of record `record`, without its quotes. A column's fields
   /// are converted in a tight loop: where no field is quoted (most files),
@@ -62,8 +62,8 @@ struct RecordBatch {
 /// (at most kMaxColumns) fields; `line` is the physical line at p and is
 /// advanced past the records split. Returns where the next record starts:
 /// p itself when the first record was not taken.
-const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d, std::size_t columns,
-                          RecordBatch& batch, std::int64_t& line);
+const char* split_records(const char* p, const char* end, const char* stop, SplitDialect d,
+                          std::size_t columns, RecordBatch& batch, std::int64_t& line);
 
 /// The instruction sets split_records can use; it takes the best the CPU
 /// has. Tests and benchmarks compare them through use_split_isa, which

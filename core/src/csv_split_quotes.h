@@ -60,7 +60,8 @@ inline std::uint64_t prefix_xor_shifts(std::uint64_t x) {
 // A carry-less multiply by all ones: one instruction where the CPU has it.
 __attribute__((target("pclmul"))) inline std::uint64_t prefix_xor_clmul(std::uint64_t x) {
   const __m128i v = _mm_set_epi64x(0, static_cast<long long>(x));
-  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_clmulepi64_si128(v, _mm_set1_epi8(-1), 0)));
+  return static_cast<std::uint64_t>(
+      _mm_cvtsi128_si64(_mm_clmulepi64_si128(v, _mm_set1_epi8(-1), 0)));
 }
 #endif
 
@@ -90,7 +91,8 @@ template <PrefixXorFn PX>
   s.field_start = m.structural >> 63;
   s.after_close = closing >> 63;
   s.after_cr = m.cr >> 63;
-  return {(opening & ~field_start) | (after_close & ~(m.structural | m.cr)) | (after_cr & ~m.newline) | newline_inside,
+  return {(opening & ~field_start) | (after_close & ~(m.structural | m.cr)) |
+              (after_cr & ~m.newline) | newline_inside,
           opening & field_start, field_start};
 }
 
@@ -108,7 +110,8 @@ inline std::uint64_t compact_bits(std::uint64_t x, std::uint64_t mask) {
 }
 
 #if defined(__x86_64__)
-__attribute__((target("bmi2"))) inline std::uint64_t compact_pext(std::uint64_t x, std::uint64_t mask) {
+__attribute__((target("bmi2"))) inline std::uint64_t compact_pext(std::uint64_t x,
+                                                                  std::uint64_t mask) {
   return _pext_u64(x, mask);
 }
 #endif

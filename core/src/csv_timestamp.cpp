@@ -37,21 +37,24 @@ bool parse_iso_timestamp(std::string_view s, std::int64_t& nanos) {
   std::int64_t frac = 0;
   std::size_t p = 10;
   if (p < s.size() && (s[p] == 'T' || s[p] == ' ')) {
-    if (!digits(s, p + 1, 2, h) || p + 3 >= s.size() || s[p + 3] != ':' || !digits(s, p + 4, 2, mi)) return false;
+    if (!digits(s, p + 1, 2, h) || p + 3 >= s.size() || s[p + 3] != ':' || !digits(s, p + 4, 2, mi))
+      return false;
     p += 6;
     if (p < s.size() && s[p] == ':') {
       if (!digits(s, p + 1, 2, sec)) return false;
       p += 3;
       if (p < s.size() && s[p] == '.') {
         std::int64_t scale = 100000000;
-        for (++p; p < s.size() && s[p] >= '0' && s[p] <= '9'; ++p, scale /= 10) frac += (s[p] - '0') * scale;
+        for (++p; p < s.size() && s[p] >= '0' && s[p] <= '9'; ++p, scale /= 10)
+          frac += (s[p] - '0') * scale;
       }
     }
   }
   if (p < s.size() && s[p] == 'Z') ++p;
   if (p != s.size() || h > 23 || mi > 59 || sec > 60) return false;
-  std::int64_t secs = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                      h * 3600 + mi * 60 + sec;
+  std::int64_t secs =
+      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+      mi * 60 + sec;
   nanos = secs * 1000000000 + frac;
   return true;
 }

@@ -69,9 +69,10 @@ void append_timestamp(std::string& out, std::int64_t nanos) {
   std::int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
   std::int64_t y = yoe + era * 400 + (m <= 2);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld",
+                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                static_cast<long long>(rem % 60));
   out += buf;
   if (frac) {
     std::snprintf(buf, sizeof buf, ".%09lld", static_cast<long long>(frac));
@@ -98,16 +99,24 @@ void append_field(std::string& out, std::string_view s, char delimiter) {
 void append_cell(std::string& out, const Column& c, std::size_t r, char delimiter) {
   if (!c.is_valid(r)) return;
   switch (c.type()) {
-    case DataType::kBool: out += c.bools()[r] ? "True" : "False"; return;
+    case DataType::kBool:
+      out += c.bools()[r] ? "True" : "False";
+      return;
     case DataType::kInt64: {
       char buf[24];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, c.int64s()[r]);
       out.append(buf, end);
       return;
     }
-    case DataType::kFloat64: append_python_float(out, c.float64s()[r]); return;
-    case DataType::kString: append_field(out, c.string_at(r), delimiter); return;
-    case DataType::kTimestamp: append_timestamp(out, c.int64s()[r]); return;
+    case DataType::kFloat64:
+      append_python_float(out, c.float64s()[r]);
+      return;
+    case DataType::kString:
+      append_field(out, c.string_at(r), delimiter);
+      return;
+    case DataType::kTimestamp:
+      append_timestamp(out, c.int64s()[r]);
+      return;
   }
 }
 

@@ -26,7 +26,8 @@ DataFrame DataFrame::from_tables(const std::vector<Table>& partitions) {
   if (partitions.empty()) throw Error("from_tables: give at least one table (it may be empty)");
   Schema schema;
   schema.names = partitions[0].names();
-  for (std::size_t i = 0; i < partitions[0].num_columns(); ++i) schema.types.push_back(partitions[0].column(i).type());
+  for (std::size_t i = 0; i < partitions[0].num_columns(); ++i)
+    schema.types.push_back(partitions[0].column(i).type());
   Tokenizer tok;
   for (const Table& t : partitions) tok.add(static_cast<std::int64_t>(t.hash()));
   Key base("from-tables-" + tok.hex());
@@ -70,7 +71,8 @@ DataFrame DataFrame::map_partitions(const std::string& op, Params params, Schema
 DataFrame DataFrame::filter(const Expr& mask) const {
   DataType t = result_type(mask, schema_);
   if (t != DataType::kBool) {
-    throw Error("filter: the mask " + mask.repr() + " is " + std::string(type_name(t)) + ", not bool; compare it");
+    throw Error("filter: the mask " + mask.repr() + " is " + std::string(type_name(t)) +
+                ", not bool; compare it");
   }
   return map_partitions("dataframe.filter", Params{{"expr", mask.ast()}}, schema_);
 }
@@ -81,12 +83,15 @@ DataFrame DataFrame::assign(std::vector<std::pair<std::string, Expr>> columns) c
   for (auto& [name, e] : columns) {
     DataType t = result_type(e, s);
     int i = s.index_of(name);
-    if (i >= 0) s.types[static_cast<std::size_t>(i)] = t;
-    else s.names.push_back(name), s.types.push_back(t);
+    if (i >= 0)
+      s.types[static_cast<std::size_t>(i)] = t;
+    else
+      s.names.push_back(name), s.types.push_back(t);
     names.emplace_back(name);
     exprs.push_back(e.ast());
   }
-  return map_partitions("dataframe.assign", Params{{"names", names}, {"exprs", exprs}}, std::move(s));
+  return map_partitions("dataframe.assign", Params{{"names", names}, {"exprs", exprs}},
+                        std::move(s));
 }
 
 DataFrame DataFrame::select(std::vector<std::string> names) const {
@@ -118,9 +123,13 @@ DataFrame DataFrame::rename(const std::map<std::string, std::string>& names) con
   return map_partitions("dataframe.project", std::move(p), std::move(s));
 }
 
-GroupBy DataFrame::groupby(std::vector<std::string> keys) const { return GroupBy(*this, std::move(keys)); }
+GroupBy DataFrame::groupby(std::vector<std::string> keys) const {
+  return GroupBy(*this, std::move(keys));
+}
 
-DataFrame DataFrame::agg(std::vector<Aggregation> aggs) const { return aggregate({}, std::move(aggs), false); }
+DataFrame DataFrame::agg(std::vector<Aggregation> aggs) const {
+  return aggregate({}, std::move(aggs), false);
+}
 
 DataFrame DataFrame::reduce_all(const std::string& func) const {
   std::vector<Aggregation> aggs;
@@ -139,7 +148,8 @@ DataFrame DataFrame::value_counts(const std::string& column) const {
   return aggregate({column}, {{column, "size", "count"}}, true);
 }
 
-DataFrame DataFrame::with_layer(std::shared_ptr<Graph> g, std::vector<Key> keys, Schema schema) const {
+DataFrame DataFrame::with_layer(std::shared_ptr<Graph> g, std::vector<Key> keys,
+                                Schema schema) const {
   Layers layers = layers_;
   layers.push_back(std::move(g));
   return DataFrame(std::move(layers), std::move(keys), std::move(schema));
@@ -153,10 +163,12 @@ DataFrame DataFrame::aggregate(const std::vector<std::string>& keys, std::vector
     if (a.name.empty()) a.name = a.func == "size" ? "size" : a.column;
     if (out.index_of(a.name) >= 0) a.name += "_" + a.func;  // {"x","min"},{"x","max"} → x, x_max
     out.names.push_back(a.name);
-    out.types.push_back(a.func == "size" ? DataType::kInt64
-                                         : detail::agg_result_type(a.func, schema_.type_of(a.column), a.column));
+    out.types.push_back(a.func == "size"
+                            ? DataType::kInt64
+                            : detail::agg_result_type(a.func, schema_.type_of(a.column), a.column));
   }
-  Params p{{"keys", names_value(keys)}, {"aggs", detail::aggs_to_value(aggs)}, {"by_count", by_count}};
+  Params p{
+      {"keys", names_value(keys)}, {"aggs", detail::aggs_to_value(aggs)}, {"by_count", by_count}};
   if (split_out > 1 && !keys.empty()) return aggregate_shuffled(keys, p, split_out, std::move(out));
   std::string token = token_of("dataframe.aggregate", p, keys_);
   auto params = std::make_shared<const Params>(std::move(p));
@@ -171,7 +183,8 @@ DataFrame DataFrame::aggregate(const std::vector<std::string>& keys, std::vector
     std::vector<Key> next;
     for (std::size_t j = 0; j < level.size(); j += kFanIn) {
       std::vector<Arg> inputs;
-      for (std::size_t k = j; k < std::min(level.size(), j + kFanIn); ++k) inputs.emplace_back(level[k]);
+      for (std::size_t k = j; k < std::min(level.size(), j + kFanIn); ++k)
+        inputs.emplace_back(level[k]);
       next.push_back(combine.with_index({depth, static_cast<std::int64_t>(j / kFanIn)}));
       g->add(make_task(next.back(), "dataframe.agg_combine", std::move(inputs), params));
     }
@@ -190,7 +203,8 @@ DataFrame DataFrame::aggregate_shuffled(const std::vector<std::string>& keys, co
   // The partial states' schema is private (see aggregate.h); only the key
   // columns, which the shuffle reads, are declared.
   Schema key_schema;
-  for (const auto& k : keys) key_schema.names.push_back(k), key_schema.types.push_back(schema_.type_of(k));
+  for (const auto& k : keys)
+    key_schema.names.push_back(k), key_schema.types.push_back(schema_.type_of(k));
   DataFrame partials = map_partitions("dataframe.agg_partial", p, std::move(key_schema));
   DataFrame gathered = partials.shuffle(keys, split_out);
   std::string token = token_of("dataframe.aggregate_shuffled", p, gathered.keys_);
@@ -199,9 +213,11 @@ DataFrame DataFrame::aggregate_shuffled(const std::vector<std::string>& keys, co
   std::vector<Key> finals;
   for (std::size_t j = 0; j < gathered.keys_.size(); ++j) {
     auto idx = static_cast<std::int64_t>(j);
-    g->add(make_task(combine.with_index({idx}), "dataframe.agg_combine", {Arg(gathered.keys_[j])}, params));
+    g->add(make_task(combine.with_index({idx}), "dataframe.agg_combine", {Arg(gathered.keys_[j])},
+                     params));
     finals.push_back(final_base.with_index({idx}));
-    g->add(make_task(finals.back(), "dataframe.agg_finalize", {Arg(combine.with_index({idx}))}, params));
+    g->add(make_task(finals.back(), "dataframe.agg_finalize", {Arg(combine.with_index({idx}))},
+                     params));
   }
   return gathered.with_layer(std::move(g), std::move(finals), std::move(out));
 }
@@ -209,7 +225,9 @@ DataFrame DataFrame::aggregate_shuffled(const std::vector<std::string>& keys, co
 std::int64_t DataFrame::size(Executor& executor) const {
   DataFrame counts = map_partitions("dataframe.num_rows", Params{}, Schema{});
   std::int64_t n = 0;
-  for (const Value& v : executor.run(detail::fuse_scans(counts.graph(), counts.keys()), counts.keys())) n += v.as_int();
+  for (const Value& v :
+       executor.run(detail::fuse_scans(counts.graph(), counts.keys()), counts.keys()))
+    n += v.as_int();
   return n;
 }
 
@@ -236,16 +254,20 @@ Table DataFrame::compute(Executor& executor) const {
 DataFrame DataFrame::persist(Executor& executor) const {
   std::vector<Value> values = executor.run(detail::fuse_scans(graph(), keys_), keys_);
   auto g = std::make_shared<Graph>();
-  for (std::size_t i = 0; i < keys_.size(); ++i) g->add(make_task(keys_[i], "identity", {Arg(values[i])}, nullptr));
+  for (std::size_t i = 0; i < keys_.size(); ++i)
+    g->add(make_task(keys_[i], "identity", {Arg(values[i])}, nullptr));
   return DataFrame({g}, keys_, schema_);
 }
 
-GroupBy::GroupBy(DataFrame frame, std::vector<std::string> keys) : frame_(std::move(frame)), keys_(std::move(keys)) {
+GroupBy::GroupBy(DataFrame frame, std::vector<std::string> keys)
+    : frame_(std::move(frame)), keys_(std::move(keys)) {
   if (keys_.empty()) throw Error("groupby: give at least one key column");
   for (const auto& k : keys_) frame_.schema().type_of(k);
 }
 
-DataFrame GroupBy::agg(std::vector<Aggregation> aggs) const { return frame_.aggregate(keys_, std::move(aggs), false); }
+DataFrame GroupBy::agg(std::vector<Aggregation> aggs) const {
+  return frame_.aggregate(keys_, std::move(aggs), false);
+}
 
 DataFrame GroupBy::agg(std::vector<Aggregation> aggs, std::size_t split_out) const {
   return frame_.aggregate(keys_, std::move(aggs), false, split_out);
@@ -257,7 +279,9 @@ DataFrame GroupBy::agg(std::initializer_list<std::pair<std::string, std::string>
   return agg(std::move(v));
 }
 
-DataFrame GroupBy::size() const { return agg(std::vector<Aggregation>{{"", "size", "size"}}); }
+DataFrame GroupBy::size() const {
+  return agg(std::vector<Aggregation>{{"", "size", "size"}});
+}
 
 DataFrame GroupBy::all(const std::string& func) const {
   std::vector<Aggregation> aggs;

@@ -15,7 +15,8 @@
 namespace shoal::detail {
 
 /// A task of the registered op `op`.
-inline Task make_task(Key key, const std::string& op, std::vector<Arg> args, std::shared_ptr<const Params> params) {
+inline Task make_task(Key key, const std::string& op, std::vector<Arg> args,
+                      std::shared_ptr<const Params> params) {
   Task t;
   t.key = std::move(key);
   t.op = OpRegistry::global().get(op);
@@ -26,7 +27,8 @@ inline Task make_task(Key key, const std::string& op, std::vector<Arg> args, std
 
 /// The token of a step: its op, parameters and parents, so equal work gets
 /// equal keys.
-inline std::string token_of(const std::string& op, const Params& p, const std::vector<Key>& parents) {
+inline std::string token_of(const std::string& op, const Params& p,
+                            const std::vector<Key>& parents) {
   Tokenizer t;
   t.add(op);
   for (const auto& [name, v] : p) t.add(name).add(v);

@@ -1,10 +1,10 @@
 // The per-partition and reduction ops of DataFrame graphs. Every op takes
 // its table(s) as arguments and its expressions and column names as
 // parameters — data, so that graphs travel by name.
-#include "dataframe_graph.h"
 #include "dataframe_ops.h"
 
 #include "aggregate.h"
+#include "dataframe_graph.h"
 #include "scan_fusion.h"
 #include "shoal/error.h"
 #include "shoal/expr.h"
@@ -39,8 +39,10 @@ Value assign_op(OpContext&, std::span<const Value> a, const Params& p) {
     std::vector<ColumnPtr> data;
     for (std::size_t k = 0; k < t.num_columns(); ++k) data.push_back(t.column_ptr(k));
     int at = t.index_of(names[i]);
-    if (at >= 0) data[static_cast<std::size_t>(at)] = c;
-    else cols.push_back(names[i]), data.push_back(c);
+    if (at >= 0)
+      data[static_cast<std::size_t>(at)] = c;
+    else
+      cols.push_back(names[i]), data.push_back(c);
     t = Table(std::move(cols), std::move(data));
   }
   return Value(std::move(t));
@@ -70,7 +72,8 @@ std::vector<Table> tables_of(std::span<const Value> a) {
 
 void register_dataframe_ops(OpRegistry& r) {
   r.add(table_op("dataframe.filter", "Rows where the expression `expr` is true.", filter_op));
-  r.add(table_op("dataframe.assign", "Adds or replaces columns `names` with expressions `exprs`.", assign_op));
+  r.add(table_op("dataframe.assign", "Adds or replaces columns `names` with expressions `exprs`.",
+                 assign_op));
   r.add(table_op("dataframe.project", "Picks `columns` and names them `names`.", project_op));
   r.add(table_op("dataframe.num_rows", "The number of rows.",
                  [](OpContext&, std::span<const Value> a, const Params&) {
@@ -78,23 +81,29 @@ void register_dataframe_ops(OpRegistry& r) {
                  }));
   r.add(table_op("dataframe.agg_partial", "Reduction states per group of `keys` for `aggs`.",
                  [](OpContext&, std::span<const Value> a, const Params& p) {
-                   return Value(agg_partial(a[0].as_table(), strings_of(p.at("keys")), aggs_from_value(p.at("aggs"))));
+                   return Value(agg_partial(a[0].as_table(), strings_of(p.at("keys")),
+                                            aggs_from_value(p.at("aggs"))));
                  }));
-  r.add(table_op("dataframe.agg_combine", "Merges reduction states.",
-                 [](OpContext&, std::span<const Value> a, const Params& p) {
-                   auto tables = tables_of(a);
-                   return Value(agg_combine(tables, strings_of(p.at("keys")), aggs_from_value(p.at("aggs"))));
-                 }, true));
+  r.add(table_op(
+      "dataframe.agg_combine", "Merges reduction states.",
+      [](OpContext&, std::span<const Value> a, const Params& p) {
+        auto tables = tables_of(a);
+        return Value(agg_combine(tables, strings_of(p.at("keys")), aggs_from_value(p.at("aggs"))));
+      },
+      true));
   r.add(table_op("dataframe.agg_finalize", "Results from reduction states, sorted by key.",
                  [](OpContext&, std::span<const Value> a, const Params& p) {
-                   return Value(agg_finalize(a[0].as_table(), strings_of(p.at("keys")), aggs_from_value(p.at("aggs")),
+                   return Value(agg_finalize(a[0].as_table(), strings_of(p.at("keys")),
+                                             aggs_from_value(p.at("aggs")),
                                              p.get_or("by_count", false).as_bool()));
                  }));
-  r.add(table_op("dataframe.concat", "The tables one after the other.",
-                 [](OpContext&, std::span<const Value> a, const Params&) {
-                   auto tables = tables_of(a);
-                   return Value(concat(tables));
-                 }, true));
+  r.add(table_op(
+      "dataframe.concat", "The tables one after the other.",
+      [](OpContext&, std::span<const Value> a, const Params&) {
+        auto tables = tables_of(a);
+        return Value(concat(tables));
+      },
+      true));
   register_csv_ops(r);
   register_csv_scan_op(r);
   register_shuffle_ops(r);

@@ -37,7 +37,8 @@ Column choose_divisions(const Table& samples, std::size_t n) {
   std::vector<std::int64_t> picks;
   for (std::size_t i = 1; i < n && c.size() > 0; ++i) {
     auto at = static_cast<std::int64_t>(i * c.size() / n);
-    if (picks.empty() || compare_values(c, static_cast<std::size_t>(picks.back()), c, static_cast<std::size_t>(at)) < 0) {
+    if (picks.empty() || compare_values(c, static_cast<std::size_t>(picks.back()), c,
+                                        static_cast<std::size_t>(at)) < 0) {
       picks.push_back(at);
     }
   }
@@ -46,14 +47,15 @@ Column choose_divisions(const Table& samples, std::size_t n) {
 
 std::string partition_path(const std::string& pattern, std::size_t i) {
   std::string path = pattern;
-  if (auto star = path.find('*'); star != std::string::npos) path.replace(star, 1, std::to_string(i));
+  if (auto star = path.find('*'); star != std::string::npos)
+    path.replace(star, 1, std::to_string(i));
   return path;
 }
 
 }  // namespace
 
-DataFrame DataFrame::exchange(const std::string& split_op, Params params, std::size_t n, Schema schema,
-                              std::vector<Arg> extra_args) const {
+DataFrame DataFrame::exchange(const std::string& split_op, Params params, std::size_t n,
+                              Schema schema, std::vector<Arg> extra_args) const {
   params.set("n", static_cast<std::int64_t>(n));
   std::string token = token_of(split_op, params, keys_);
   auto split_params = std::make_shared<const Params>(std::move(params));
@@ -106,7 +108,8 @@ DataFrame DataFrame::repartition(std::size_t npartitions) const {
   if (npartitions < m) {  // neighbours concatenated
     for (std::size_t j = 0; j < npartitions; ++j) {
       std::vector<Arg> parts;
-      for (std::size_t i = j * m / npartitions; i < (j + 1) * m / npartitions; ++i) parts.emplace_back(keys_[i]);
+      for (std::size_t i = j * m / npartitions; i < (j + 1) * m / npartitions; ++i)
+        parts.emplace_back(keys_[i]);
       out.push_back(base.with_index({static_cast<std::int64_t>(j)}));
       g->add(make_task(out.back(), "dataframe.concat", std::move(parts), nullptr));
     }
@@ -140,11 +143,13 @@ DataFrame DataFrame::sort_values(std::vector<SortKey> by, Executor& executor) co
   }
   auto divisions = std::make_shared<const Column>(choose_divisions(sampled, keys_.size()));
   Value division_table(Table({"d"}, {divisions}));
-  DataFrame ranged = exchange("dataframe.range_split",
-                              Params{{"column", by[0].column}, {"divisions", division_table},
-                                     {"ascending", by[0].ascending}},
-                              divisions->size() + 1, schema_);
-  DataFrame sorted = ranged.map_partitions("dataframe.sort", Params{{"by", sort_keys_value(by)}}, schema_);
+  DataFrame ranged = exchange(
+      "dataframe.range_split",
+      Params{
+          {"column", by[0].column}, {"divisions", division_table}, {"ascending", by[0].ascending}},
+      divisions->size() + 1, schema_);
+  DataFrame sorted =
+      ranged.map_partitions("dataframe.sort", Params{{"by", sort_keys_value(by)}}, schema_);
   sorted.divisions_ = by[0].ascending ? divisions : nullptr;
   return sorted;
 }
@@ -169,15 +174,18 @@ DataFrame merge(const DataFrame& left, const DataFrame& right, const MergeOption
     DataType a = left.schema().type_of(k), b = right.schema().type_of(k);
     if (a != b) {
       throw Error("merge: key '" + k + "' is " + std::string(type_name(a)) + " on the left but " +
-                  std::string(type_name(b)) + " on the right; cast one side with assign() (or read it with dtypes)");
+                  std::string(type_name(b)) +
+                  " on the right; cast one side with assign() (or read it with dtypes)");
     }
   }
   out.names = merged_names(left.columns(), right.columns(), spec);
   out.types = left.schema().types;
   for (std::size_t i = 0; i < right.schema().size(); ++i) {
-    if (std::find(spec.on.begin(), spec.on.end(), right.columns()[i]) == spec.on.end()) out.types.push_back(right.schema().types[i]);
+    if (std::find(spec.on.begin(), spec.on.end(), right.columns()[i]) == spec.on.end())
+      out.types.push_back(right.schema().types[i]);
   }
-  Params p{{"on", names_value(spec.on)}, {"how", join_how_name(spec.how)},
+  Params p{{"on", names_value(spec.on)},
+           {"how", join_how_name(spec.how)},
            {"suffixes", List{Value(spec.suffixes.first), Value(spec.suffixes.second)}}};
   const bool small_right = right.npartitions() <= o.broadcast_threshold &&
                            (spec.how == JoinHow::kInner || spec.how == JoinHow::kLeft);
@@ -187,7 +195,8 @@ DataFrame merge(const DataFrame& left, const DataFrame& right, const MergeOption
   DataFrame::Layers layers = left.layers();
   layers.insert(layers.end(), right.layers().begin(), right.layers().end());
   if (!small_right && !small_left) {
-    std::size_t n = o.npartitions ? o.npartitions : std::max(left.npartitions(), right.npartitions());
+    std::size_t n =
+        o.npartitions ? o.npartitions : std::max(left.npartitions(), right.npartitions());
     DataFrame ls = left.shuffle(spec.on, n), rs = right.shuffle(spec.on, n);
     layers = ls.layers();
     layers.insert(layers.end(), rs.layers().begin(), rs.layers().end());
@@ -206,8 +215,10 @@ DataFrame merge(const DataFrame& left, const DataFrame& right, const MergeOption
   };
   if (small_right || small_left) {
     const std::vector<Key>& side = small_right ? rk : lk;
-    g->add(make_task(small, "dataframe.concat", std::vector<Arg>(side.begin(), side.end()), nullptr));
-    for (const Key& k : small_right ? lk : rk) small_right ? add_merge(Arg(k), Arg(small)) : add_merge(Arg(small), Arg(k));
+    g->add(
+        make_task(small, "dataframe.concat", std::vector<Arg>(side.begin(), side.end()), nullptr));
+    for (const Key& k : small_right ? lk : rk)
+      small_right ? add_merge(Arg(k), Arg(small)) : add_merge(Arg(small), Arg(k));
   } else {
     for (std::size_t j = 0; j < lk.size(); ++j) add_merge(Arg(lk[j]), Arg(rk[j]));
   }
@@ -222,9 +233,11 @@ DataFrame DataFrame::describe() const {
     if (schema_.types[i] != DataType::kInt64 && schema_.types[i] != DataType::kFloat64) continue;
     const std::string& c = schema_.names[i];
     numeric.push_back(c);
-    for (const char* f : {"count", "mean", "std", "min", "max"}) aggs.push_back({c, f, c + "." + f});
+    for (const char* f : {"count", "mean", "std", "min", "max"})
+      aggs.push_back({c, f, c + "." + f});
   }
-  if (numeric.empty()) throw Error("describe: the frame has no int64 or float64 column (" + schema_.str() + ")");
+  if (numeric.empty())
+    throw Error("describe: the frame has no int64 or float64 column (" + schema_.str() + ")");
   DataFrame stats = agg(aggs);
   DataFrame values = select(numeric);
   Schema out{{"stat"}, {DataType::kString}};
@@ -234,7 +247,8 @@ DataFrame DataFrame::describe() const {
   Params p{{"columns", names_value(numeric)}};
   Key key("describe-" + token_of("dataframe.describe", p, values.keys()), {0});
   auto g = std::make_shared<Graph>();
-  g->add(make_task(key, "dataframe.describe", std::move(args), std::make_shared<const Params>(std::move(p))));
+  g->add(make_task(key, "dataframe.describe", std::move(args),
+                   std::make_shared<const Params>(std::move(p))));
   DataFrame both = stats;
   both.layers_.insert(both.layers_.end(), values.layers_.begin(), values.layers_.end());
   return both.with_layer(std::move(g), {key}, std::move(out));
@@ -242,8 +256,10 @@ DataFrame DataFrame::describe() const {
 
 std::vector<std::string> DataFrame::to_csv(const std::string& pattern, Executor& executor) const {
   if (keys_.size() > 1 && pattern.find('*') == std::string::npos) {
-    throw Error("to_csv: '" + pattern + "' has no '*' but the frame has " + std::to_string(keys_.size()) +
-                " partitions; put a '*' where the partition number goes (e.g. out-*.csv), or repartition(1)");
+    throw Error("to_csv: '" + pattern + "' has no '*' but the frame has " +
+                std::to_string(keys_.size()) +
+                " partitions; put a '*' where the partition number goes (e.g. out-*.csv), or "
+                "repartition(1)");
   }
   auto g = std::make_shared<Graph>();
   std::vector<Key> writes;

@@ -35,7 +35,8 @@ Op make_op(std::string name, std::string doc, std::vector<PortSpec> inputs, OpFu
 
 Value hash_split(OpContext&, std::span<const Value> a, const Params& p) {
   auto on = strings_of(p.at("on"));
-  return tables_value(hash_partition(a[0].as_table(), on, static_cast<std::size_t>(p.at("n").as_int())));
+  return tables_value(
+      hash_partition(a[0].as_table(), on, static_cast<std::size_t>(p.at("n").as_int())));
 }
 
 Value range_split(OpContext&, std::span<const Value> a, const Params& p) {
@@ -51,19 +52,23 @@ Value collect(OpContext&, std::span<const Value> a, const Params& p) {
   auto part = static_cast<std::size_t>(p.at("part").as_int());
   std::vector<Table> pieces;
   pieces.reserve(a.size());
-  for (const Value& v : a) pieces.push_back(v.is_list() ? v.as_list().at(part).as_table() : v.as_table());
+  for (const Value& v : a)
+    pieces.push_back(v.is_list() ? v.as_list().at(part).as_table() : v.as_table());
   return Value(concat(pieces));
 }
 
 Value merge_op(OpContext&, std::span<const Value> a, const Params& p) {
   auto suffixes = strings_of(p.at("suffixes"));
-  JoinSpec spec{strings_of(p.at("on")), parse_join_how(p.at("how").as_string()), {suffixes.at(0), suffixes.at(1)}};
+  JoinSpec spec{strings_of(p.at("on")),
+                parse_join_how(p.at("how").as_string()),
+                {suffixes.at(0), suffixes.at(1)}};
   return Value(merge_tables(a[0].as_table(), a[1].as_table(), spec));
 }
 
 Value sort_op(OpContext&, std::span<const Value> a, const Params& p) {
   std::vector<SortKey> keys;
-  for (const Value& k : p.at("by").as_list()) keys.push_back({k.as_list().at(0).as_string(), k.as_list().at(1).as_bool()});
+  for (const Value& k : p.at("by").as_list())
+    keys.push_back({k.as_list().at(0).as_string(), k.as_list().at(1).as_bool()});
   return Value(sort_table(a[0].as_table(), keys));
 }
 
@@ -84,7 +89,8 @@ Value sample_op(OpContext&, std::span<const Value> a, const Params& p) {
 
 Value slice_piece(OpContext&, std::span<const Value> a, const Params& p) {
   const Table& t = a[0].as_table();
-  auto piece = static_cast<std::size_t>(p.at("piece").as_int()), of = static_cast<std::size_t>(p.at("of").as_int());
+  auto piece = static_cast<std::size_t>(p.at("piece").as_int()),
+       of = static_cast<std::size_t>(p.at("of").as_int());
   std::size_t from = piece * t.num_rows() / of, to = (piece + 1) * t.num_rows() / of;
   return Value(slice(t, from, to - from));
 }
@@ -143,20 +149,29 @@ Value to_csv_op(OpContext&, std::span<const Value> a, const Params& p) {
 void register_shuffle_ops(OpRegistry& r) {
   const PortSpec table{"table", "table"};
   const PortSpec splits{"splits", "list", "The split inputs.", true, true};
-  r.add(make_op("dataframe.hash_split", "Splits a table into `n` pieces by the hash of columns `on`.", {table},
+  r.add(make_op("dataframe.hash_split",
+                "Splits a table into `n` pieces by the hash of columns `on`.", {table},
                 hash_split));
-  r.add(make_op("dataframe.range_split",
-                "Splits a table into pieces by ranges of `column` between `divisions` (a one-column table).", {table},
-                range_split));
-  r.add(make_op("dataframe.collect", "Piece `part` of every split input, concatenated.", {splits}, collect));
-  r.add(make_op("dataframe.merge", "Joins two tables on columns `on`, `how` = inner|left|right|outer.",
+  r.add(make_op(
+      "dataframe.range_split",
+      "Splits a table into pieces by ranges of `column` between `divisions` (a one-column table).",
+      {table}, range_split));
+  r.add(make_op("dataframe.collect", "Piece `part` of every split input, concatenated.", {splits},
+                collect));
+  r.add(make_op("dataframe.merge",
+                "Joins two tables on columns `on`, `how` = inner|left|right|outer.",
                 {PortSpec{"left", "table"}, PortSpec{"right", "table"}}, merge_op));
-  r.add(make_op("dataframe.sort", "Sorts a table by `by` (a list of [column, ascending]).", {table}, sort_op));
-  r.add(make_op("dataframe.sample", "Up to `count` evenly spaced non-null values of `column`.", {table}, sample_op));
-  r.add(make_op("dataframe.slice_piece", "Slice `piece` of `of` equal slices of a table.", {table}, slice_piece));
-  r.add(make_op("dataframe.describe", "pandas' describe() from a stats row and the numeric columns.",
-                {PortSpec{"stats", "table"}, PortSpec{"values", "table", "", true, true}}, describe_op));
-  r.add(make_op("dataframe.to_csv", "Writes a table to the CSV file `path` (atomically); returns the path.", {table},
+  r.add(make_op("dataframe.sort", "Sorts a table by `by` (a list of [column, ascending]).", {table},
+                sort_op));
+  r.add(make_op("dataframe.sample", "Up to `count` evenly spaced non-null values of `column`.",
+                {table}, sample_op));
+  r.add(make_op("dataframe.slice_piece", "Slice `piece` of `of` equal slices of a table.", {table},
+                slice_piece));
+  r.add(make_op(
+      "dataframe.describe", "pandas' describe() from a stats row and the numeric columns.",
+      {PortSpec{"stats", "table"}, PortSpec{"values", "table", "", true, true}}, describe_op));
+  r.add(make_op("dataframe.to_csv",
+                "Writes a table to the CSV file `path` (atomically); returns the path.", {table},
                 to_csv_op));
 }
 

@@ -8,7 +8,9 @@
 namespace shoal {
 namespace {
 
-std::unique_ptr<Executor> make_inline() { return std::make_unique<InlineExecutor>(); }
+std::unique_ptr<Executor> make_inline() {
+  return std::make_unique<InlineExecutor>();
+}
 
 std::atomic<std::unique_ptr<Executor> (*)()> g_factory{&make_inline};
 

@@ -27,16 +27,26 @@ Expr Expr::from_ast(Value ast) {
   check_ast(ast);
   return Expr(std::move(ast), 0);
 }
-Expr Expr::column(std::string name) { return Expr(Value(List{Value("col"), Value(std::move(name))}), 0); }
-Expr Expr::literal(Value v) { return Expr(Value(List{Value("lit"), std::move(v)}), 0); }
+Expr Expr::column(std::string name) {
+  return Expr(Value(List{Value("col"), Value(std::move(name))}), 0);
+}
+Expr Expr::literal(Value v) {
+  return Expr(Value(List{Value("lit"), std::move(v)}), 0);
+}
 
-Expr Expr::call(const char* op, const Expr& a) { return Expr(Value(List{Value(op), a.ast_}), 0); }
+Expr Expr::call(const char* op, const Expr& a) {
+  return Expr(Value(List{Value(op), a.ast_}), 0);
+}
 Expr Expr::call(const char* op, const Expr& a, const Expr& b) {
   return Expr(Value(List{Value(op), a.ast_, b.ast_}), 0);
 }
 
-Expr Expr::is_null() const { return call("is_null", *this); }
-Expr Expr::fill_null(Expr v) const { return call("fill_null", *this, v); }
+Expr Expr::is_null() const {
+  return call("is_null", *this);
+}
+Expr Expr::fill_null(Expr v) const {
+  return call("fill_null", *this, v);
+}
 Expr Expr::cast(DataType type) const {
   return Expr(Value(List{Value("cast"), ast_, Value(std::string(type_name(type)))}), 0);
 }
@@ -46,7 +56,11 @@ Expr Expr::contains(std::string needle) const {
 Expr Expr::starts_with(std::string prefix) const {
   return Expr(Value(List{Value("starts_with"), ast_, Value(std::move(prefix))}), 0);
 }
-Expr Expr::str_len() const { return call("str_len", *this); }
-Expr Expr::lower() const { return call("lower", *this); }
+Expr Expr::str_len() const {
+  return call("str_len", *this);
+}
+Expr Expr::lower() const {
+  return call("lower", *this);
+}
 
 }  // namespace shoal

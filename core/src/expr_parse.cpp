@@ -22,9 +22,10 @@ class ExprParser {
 
  private:
   [[noreturn]] void fail(const std::string& expected) const {
-    std::string found = at_ < text_.size() ? "'" + std::string(text_.substr(at_, 12)) + "'" : "the end";
-    throw Error("expression '" + std::string(text_) + "': at column " + std::to_string(at_ + 1) + " expected " +
-                expected + ", found " + found);
+    std::string found =
+        at_ < text_.size() ? "'" + std::string(text_.substr(at_, 12)) + "'" : "the end";
+    throw Error("expression '" + std::string(text_) + "': at column " + std::to_string(at_ + 1) +
+                " expected " + expected + ", found " + found);
   }
 
   void skip_space() {
@@ -37,7 +38,8 @@ class ExprParser {
     if (text_.substr(at_, token.size()) != token) return false;
     bool word = std::isalpha(static_cast<unsigned char>(token[0]));
     std::size_t end = at_ + token.size();
-    if (word && end < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_')) {
+    if (word && end < text_.size() &&
+        (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_')) {
       return false;
     }
     at_ = end;
@@ -79,18 +81,24 @@ class ExprParser {
   Expr parse_sum() {
     Expr e = parse_product();
     for (;;) {
-      if (eat("+")) e = e + parse_product();
-      else if (eat("-")) e = e - parse_product();
-      else return e;
+      if (eat("+"))
+        e = e + parse_product();
+      else if (eat("-"))
+        e = e - parse_product();
+      else
+        return e;
     }
   }
 
   Expr parse_product() {
     Expr e = parse_unary();
     for (;;) {
-      if (eat("*")) e = e * parse_unary();
-      else if (eat("/")) e = e / parse_unary();
-      else return e;
+      if (eat("*"))
+        e = e * parse_unary();
+      else if (eat("/"))
+        e = e / parse_unary();
+      else
+        return e;
     }
   }
 
@@ -132,17 +140,21 @@ class ExprParser {
 
   Expr number() {
     std::size_t start = at_;
-    while (at_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[at_])) || text_[at_] == '.' ||
-                                  ((text_[at_] == '-' || text_[at_] == '+') && (text_[at_ - 1] == 'e' || text_[at_ - 1] == 'E')))) {
+    while (at_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[at_])) || text_[at_] == '.' ||
+            ((text_[at_] == '-' || text_[at_] == '+') &&
+             (text_[at_ - 1] == 'e' || text_[at_ - 1] == 'E')))) {
       ++at_;
     }
     std::string_view s = text_.substr(start, at_ - start);
     std::int64_t i;
-    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i); ec == std::errc() && p == s.data() + s.size()) {
+    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i);
+        ec == std::errc() && p == s.data() + s.size()) {
       return Expr::literal(Value(i));
     }
     double d;
-    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d); ec == std::errc() && p == s.data() + s.size()) {
+    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+        ec == std::errc() && p == s.data() + s.size()) {
       return Expr::literal(Value(d));
     }
     at_ = start;
@@ -151,7 +163,9 @@ class ExprParser {
 
   Expr name_or_call() {
     std::size_t start = at_;
-    while (at_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[at_])) || text_[at_] == '_')) ++at_;
+    while (at_ < text_.size() &&
+           (std::isalnum(static_cast<unsigned char>(text_[at_])) || text_[at_] == '_'))
+      ++at_;
     std::string name(text_.substr(start, at_ - start));
     if (name == "True") return Expr::literal(Value(true));
     if (name == "False") return Expr::literal(Value(false));
@@ -190,6 +204,8 @@ class ExprParser {
 
 }  // namespace
 
-Expr parse_expr(std::string_view text) { return ExprParser(text).parse(); }
+Expr parse_expr(std::string_view text) {
+  return ExprParser(text).parse();
+}
 
 }  // namespace shoal

@@ -17,11 +17,13 @@ namespace {
 bool natural_less(const std::string& a, const std::string& b) {
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
-    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) &&
+        std::isdigit(static_cast<unsigned char>(b[j]))) {
       std::size_t ei = i, ej = j;
       while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei]))) ++ei;
       while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej]))) ++ej;
-      std::string_view x = std::string_view(a).substr(i, ei - i), y = std::string_view(b).substr(j, ej - j);
+      std::string_view x = std::string_view(a).substr(i, ei - i),
+                       y = std::string_view(b).substr(j, ej - j);
       while (x.size() > 1 && x.front() == '0') x.remove_prefix(1);
       while (y.size() > 1 && y.front() == '0') y.remove_prefix(1);
       if (x.size() != y.size()) return x.size() < y.size();
@@ -38,12 +40,14 @@ bool natural_less(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::vector<std::string> expand_paths(const std::vector<std::string>& patterns, std::string_view who) {
+std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
+                                      std::string_view who) {
   const std::string w(who);
   std::vector<std::string> out;
   for (const auto& pat : patterns) {
     if (pat.find_first_of("*?[") == std::string::npos) {
-      if (!fs::is_regular_file(pat)) throw Error(w + ": no such file '" + pat + "'; check the path");
+      if (!fs::is_regular_file(pat))
+        throw Error(w + ": no such file '" + pat + "'; check the path");
       out.push_back(pat);
       continue;
     }
@@ -52,7 +56,8 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& patterns, 
     std::vector<std::string> found;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir, ec)) {
-      if (e.is_regular_file() && ::fnmatch(p.filename().c_str(), e.path().filename().c_str(), 0) == 0) {
+      if (e.is_regular_file() &&
+          ::fnmatch(p.filename().c_str(), e.path().filename().c_str(), 0) == 0) {
         found.push_back((p.has_parent_path() ? e.path() : e.path().filename()).string());
       }
     }

@@ -12,6 +12,7 @@ namespace shoal::detail {
 /// natural order (digits compare as numbers: part-9 before part-10).
 /// Throws shoal::Error, starting with `who` ("read_csv"), for a missing
 /// file, a pattern that matches nothing, or no patterns.
-std::vector<std::string> expand_paths(const std::vector<std::string>& patterns, std::string_view who);
+std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
+                                      std::string_view who);
 
 }  // namespace shoal::detail

@@ -12,10 +12,13 @@ namespace shoal::detail {
 
 FileReader::FileReader(const std::string& path) : path_(path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno) + "; check the path");
+  if (fd_ < 0)
+    throw Error("cannot open '" + path + "': " + std::strerror(errno) + "; check the path");
 }
 
-FileReader::~FileReader() { ::close(fd_); }
+FileReader::~FileReader() {
+  ::close(fd_);
+}
 
 std::string_view FileReader::read(std::size_t offset, std::size_t n) {
   if (n > capacity_) {

@@ -147,8 +147,9 @@ std::string dot_escape(std::string_view s) {
 
 std::string Graph::to_dot(std::string_view title) const {
   std::string out = "digraph \"" + dot_escape(title) + "\" {\n";
-  out += "  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", "
-         "fontname=\"Helvetica\", fontsize=10];\n";
+  out +=
+      "  rankdir=BT;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef3fb\", "
+      "fontname=\"Helvetica\", fontsize=10];\n";
   for (std::size_t i = 0; i < tasks_.size(); ++i) {
     const Task& t = tasks_[i];
     std::string label = dot_escape(t.key.str()) + "\\n" + dot_escape(t.op_name());

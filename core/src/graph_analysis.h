@@ -12,11 +12,11 @@
 namespace shoal::detail {
 
 struct GraphAnalysis {
-  std::vector<const Task*> tasks;          // by id
-  std::vector<std::size_t> positions;      // id -> position in Graph::tasks()
+  std::vector<const Task*> tasks;      // by id
+  std::vector<std::size_t> positions;  // id -> position in Graph::tasks()
   std::vector<std::size_t> dep_off, out_off, ref_off;
   std::vector<std::uint32_t> dep_ids, out_ids, ref_ids;
-  std::vector<std::uint32_t> outputs;      // ids of the requested outputs
+  std::vector<std::uint32_t> outputs;  // ids of the requested outputs
   std::vector<std::string> problems;
 
   std::size_t size() const { return tasks.size(); }

@@ -20,10 +20,15 @@ GroupIndex group_strings(const Column& c, std::size_t rows) {
   const StringData& s = c.strings();
   StringGroups groups;
   for (std::size_t r = 0; r < rows; ++r) {
-    if (!c.is_valid(r)) { g.group_of_row[r] = -1; continue; }
-    std::string_view v(s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
+    if (!c.is_valid(r)) {
+      g.group_of_row[r] = -1;
+      continue;
+    }
+    std::string_view v(s.chars.data() + s.offsets[r],
+                       static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r]));
     std::int32_t k = groups.find_or_add(v);
-    if (static_cast<std::size_t>(k) == g.first_row.size()) g.first_row.push_back(static_cast<std::int64_t>(r));
+    if (static_cast<std::size_t>(k) == g.first_row.size())
+      g.first_row.push_back(static_cast<std::int64_t>(r));
     g.group_of_row[r] = k;
   }
   return g;
@@ -78,7 +83,8 @@ GroupIndex group_rows(const std::vector<const Column*>& keys, std::size_t rows) 
     g.first_row.push_back(0);
     return g;
   }
-  if (keys.size() == 1 && keys[0]->type() == DataType::kString) return group_strings(*keys[0], rows);
+  if (keys.size() == 1 && keys[0]->type() == DataType::kString)
+    return group_strings(*keys[0], rows);
   GroupIndex g;
   g.group_of_row.resize(rows);
   std::vector<std::uint64_t> h(rows, 0x243f6a8885a308d3ULL);
@@ -94,7 +100,10 @@ GroupIndex group_rows(const std::vector<const Column*>& keys, std::size_t rows) 
   for (std::size_t r = 0; r < rows; ++r) {
     bool null_key = false;
     for (const Column* c : keys) null_key |= !c->is_valid(r);
-    if (null_key) { g.group_of_row[r] = -1; continue; }
+    if (null_key) {
+      g.group_of_row[r] = -1;
+      continue;
+    }
     std::size_t i = h[r] & (cap - 1);
     for (;; i = (i + 1) & (cap - 1)) {
       std::int32_t k = slots[i];
@@ -106,7 +115,10 @@ GroupIndex group_rows(const std::vector<const Column*>& keys, std::size_t rows) 
         break;
       }
       std::int64_t f = g.first_row[k];
-      if (h[f] == h[r] && equal(f, static_cast<std::int64_t>(r))) { g.group_of_row[r] = k; break; }
+      if (h[f] == h[r] && equal(f, static_cast<std::int64_t>(r))) {
+        g.group_of_row[r] = k;
+        break;
+      }
     }
     if (g.first_row.size() * 2 > cap) {
       cap *= 2;

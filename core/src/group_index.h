@@ -58,7 +58,9 @@ class StringGroups {
 
  private:
   static constexpr std::size_t kInitialSlots = 1024;  // 1 << (64 - shift_)
-  std::size_t max_load_inverse() const noexcept { return slots_.size() < (std::size_t{1} << 16) ? 8 : 2; }
+  std::size_t max_load_inverse() const noexcept {
+    return slots_.size() < (std::size_t{1} << 16) ? 8 : 2;
+  }
   struct Slot {
     std::uint64_t word;  // head_word of the key
     std::int32_t group;  // -1: empty
@@ -82,7 +84,9 @@ class StringGroups {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = slot_hash(v, word) >> shift_;; i = (i + 1) & mask) {
       const Slot& s = slots_[i];
-      if (s.group < 0 || (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v)))) return i;
+      if (s.group < 0 ||
+          (s.word == word && s.size == v.size() && (v.size() <= 8 || same_tail(s.group, v))))
+        return i;
     }
   }
   bool same_tail(std::int32_t g, std::string_view v) const noexcept {

@@ -14,7 +14,7 @@ std::vector<Value> InlineExecutor::run(const Graph& graph, std::span<const Key> 
   const std::size_t n = plan.size();
   std::vector<Value> results(n);
   std::vector<std::uint32_t> waiting(n), holders(n);  // unmet deps; dependents yet to run
-  using Entry = std::pair<std::uint32_t, Plan::Id>;     // priority, id
+  using Entry = std::pair<std::uint32_t, Plan::Id>;   // priority, id
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
   for (Plan::Id id = 0; id < n; ++id) {
     waiting[id] = static_cast<std::uint32_t>(plan.dependencies(id).size());

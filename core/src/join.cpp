@@ -82,7 +82,8 @@ class StringRowIndex {
     for (std::size_t g = 1; g < start_.size(); ++g) start_[g] += start_[g - 1];
     rows_.resize(c.size());
     std::vector<std::int64_t> at(start_.begin(), start_.end() - 1);
-    for (std::size_t r = 0; r < c.size(); ++r) rows_[static_cast<std::size_t>(at[slot(group_of[r])]++)] = static_cast<std::int64_t>(r);
+    for (std::size_t r = 0; r < c.size(); ++r)
+      rows_[static_cast<std::size_t>(at[slot(group_of[r])]++)] = static_cast<std::int64_t>(r);
   }
   static constexpr std::int32_t kNull = -2;
   /// The group of row r of c, -1 when no right row has its key, kNull for a null.
@@ -94,12 +95,15 @@ class StringRowIndex {
     return {rows_.data() + start_[s], static_cast<std::size_t>(start_[s + 1] - start_[s])};
   }
   std::size_t groups() const noexcept { return keys_.size() + 1; }  ///< With the null group.
-  std::size_t slot(std::int32_t g) const noexcept { return g == kNull ? keys_.size() : static_cast<std::size_t>(g); }
+  std::size_t slot(std::int32_t g) const noexcept {
+    return g == kNull ? keys_.size() : static_cast<std::size_t>(g);
+  }
 
  private:
   static std::string_view string_view_at(const Column& c, std::size_t r) {
     const StringData& s = c.strings();
-    return {s.chars.data() + s.offsets[r], static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r])};
+    return {s.chars.data() + s.offsets[r],
+            static_cast<std::size_t>(s.offsets[r + 1] - s.offsets[r])};
   }
   detail::StringGroups keys_;
   std::vector<std::int64_t> start_, rows_;
@@ -120,11 +124,13 @@ Pairs match_string_rows(const Column& left, const Column& right, JoinHow how) {
       continue;
     }
     matched[index.slot(g)] = true;
-    for (std::int64_t r : rows) p.left.push_back(static_cast<std::int64_t>(l)), p.right.push_back(r);
+    for (std::int64_t r : rows)
+      p.left.push_back(static_cast<std::int64_t>(l)), p.right.push_back(r);
   }
   if (how == JoinHow::kRight || how == JoinHow::kOuter) {
     for (std::size_t r = 0; r < right.size(); ++r) {
-      if (!matched[index.slot(index.find(right, r))]) p.left.push_back(-1), p.right.push_back(static_cast<std::int64_t>(r));
+      if (!matched[index.slot(index.find(right, r))])
+        p.left.push_back(-1), p.right.push_back(static_cast<std::int64_t>(r));
     }
   }
   return p;
@@ -183,7 +189,8 @@ void check_keys(const Table& left, const Table& right, const JoinSpec& spec) {
     DataType a = left.column(k).type(), b = right.column(k).type();
     if (a != b) {
       throw Error("merge: key '" + k + "' is " + std::string(type_name(a)) + " on the left but " +
-                  std::string(type_name(b)) + " on the right; cast one side with assign() (or read it with dtypes)");
+                  std::string(type_name(b)) +
+                  " on the right; cast one side with assign() (or read it with dtypes)");
     }
   }
 }
@@ -200,18 +207,23 @@ JoinHow parse_join_how(const std::string& how) {
 
 const char* join_how_name(JoinHow how) noexcept {
   switch (how) {
-    case JoinHow::kInner: return "inner";
-    case JoinHow::kLeft: return "left";
-    case JoinHow::kRight: return "right";
-    case JoinHow::kOuter: return "outer";
+    case JoinHow::kInner:
+      return "inner";
+    case JoinHow::kLeft:
+      return "left";
+    case JoinHow::kRight:
+      return "right";
+    case JoinHow::kOuter:
+      return "outer";
   }
   return "inner";
 }
 
-std::vector<std::string> merged_names(const std::vector<std::string>& left, const std::vector<std::string>& right,
-                                      const JoinSpec& spec) {
+std::vector<std::string> merged_names(const std::vector<std::string>& left,
+                                      const std::vector<std::string>& right, const JoinSpec& spec) {
   std::vector<std::string> out;
-  for (const auto& n : left) out.push_back(!is_key(spec, n) && has(right, n) ? n + spec.suffixes.first : n);
+  for (const auto& n : left)
+    out.push_back(!is_key(spec, n) && has(right, n) ? n + spec.suffixes.first : n);
   for (const auto& n : right) {
     if (!is_key(spec, n)) out.push_back(has(left, n) ? n + spec.suffixes.second : n);
   }
@@ -237,11 +249,13 @@ Table merge_tables(const Table& left, const Table& right, const JoinSpec& spec) 
   for (std::size_t i = 0; i < left.num_columns(); ++i) {
     const std::string& n = left.names()[i];
     cols.push_back(whole ? left.column_ptr(i)
-                   : is_key(spec, n) ? key_column(left.column(i), right.column(n), p)
-                                     : std::make_shared<const Column>(take(left.column(i), p.left)));
+                   : is_key(spec, n)
+                       ? key_column(left.column(i), right.column(n), p)
+                       : std::make_shared<const Column>(take(left.column(i), p.left)));
   }
   for (std::size_t i = 0; i < right.num_columns(); ++i) {
-    if (!is_key(spec, right.names()[i])) cols.push_back(std::make_shared<const Column>(take(right.column(i), p.right)));
+    if (!is_key(spec, right.names()[i]))
+      cols.push_back(std::make_shared<const Column>(take(right.column(i), p.right)));
   }
   return Table(merged_names(left.names(), right.names(), spec), std::move(cols));
 }

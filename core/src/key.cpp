@@ -27,7 +27,9 @@ std::uint64_t hash_bytes(const void* data, std::size_t n, std::uint64_t seed) no
   return mix64(h);
 }
 
-Key::Key(std::string name) : name_(std::make_shared<const std::string>(std::move(name))) { rehash(); }
+Key::Key(std::string name) : name_(std::make_shared<const std::string>(std::move(name))) {
+  rehash();
+}
 
 Key::Key(std::string name, std::initializer_list<std::int64_t> index)
     : Key(std::move(name), std::span<const std::int64_t>(index.begin(), index.size())) {}

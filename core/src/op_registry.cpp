@@ -39,7 +39,8 @@ void check_addable(const Op& op, const std::string& origin) {
   if (!op.fn) throw Error("op '" + op.name + "' from " + origin + " has no function");
 }
 
-[[noreturn]] void duplicate(const std::string& name, const std::string& origin, const std::string& earlier) {
+[[noreturn]] void duplicate(const std::string& name, const std::string& origin,
+                            const std::string& earlier) {
   throw Error("op '" + name + "' from " + origin + " is already registered by " + earlier +
               "; rename one of them");
 }
@@ -114,7 +115,8 @@ std::vector<OpPtr> OpRegistry::list() const {
     std::lock_guard lock(mu_);
     for (const auto& [name, entry] : ops_) out.push_back(entry.first);
   }
-  std::sort(out.begin(), out.end(), [](const OpPtr& a, const OpPtr& b) { return a->name < b->name; });
+  std::sort(out.begin(), out.end(),
+            [](const OpPtr& a, const OpPtr& b) { return a->name < b->name; });
   return out;
 }
 

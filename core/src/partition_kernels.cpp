@@ -12,9 +12,11 @@ namespace shoal {
 namespace {
 
 // Rows of t by piece, in one pass over `piece_of` and one take per piece.
-std::vector<Table> split_by(const Table& t, std::span<const std::uint32_t> piece_of, std::size_t n) {
+std::vector<Table> split_by(const Table& t, std::span<const std::uint32_t> piece_of,
+                            std::size_t n) {
   std::vector<std::vector<std::int64_t>> rows(n);
-  for (std::size_t r = 0; r < piece_of.size(); ++r) rows[piece_of[r]].push_back(static_cast<std::int64_t>(r));
+  for (std::size_t r = 0; r < piece_of.size(); ++r)
+    rows[piece_of[r]].push_back(static_cast<std::int64_t>(r));
   std::vector<Table> out;
   out.reserve(n);
   for (const auto& idx : rows) {
@@ -28,8 +30,10 @@ std::size_t count_le(const Column& divisions, const Column& c, std::size_t r) {
   std::size_t lo = 0, hi = divisions.size();
   while (lo < hi) {
     std::size_t mid = (lo + hi) / 2;
-    if (compare_values(divisions, mid, c, r) <= 0) lo = mid + 1;
-    else hi = mid;
+    if (compare_values(divisions, mid, c, r) <= 0)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -62,27 +66,30 @@ class KeyCounts {
   }
 
  private:
-  KeyCounts(std::vector<std::uint64_t> d, std::vector<std::uint64_t> k) : divisions_(std::move(d)), keys_(std::move(k)) {}
+  KeyCounts(std::vector<std::uint64_t> d, std::vector<std::uint64_t> k)
+      : divisions_(std::move(d)), keys_(std::move(k)) {}
   std::vector<std::uint64_t> divisions_, keys_;
 };
 
 }  // namespace
 
-std::vector<Table> hash_partition(const Table& t, std::span<const std::string> names, std::size_t n) {
+std::vector<Table> hash_partition(const Table& t, std::span<const std::string> names,
+                                  std::size_t n) {
   if (n == 0) throw Error("hash_partition: the number of pieces must be at least 1");
   std::vector<std::uint64_t> h = hash_rows(t, names);
   std::vector<std::uint32_t> piece(h.size());
   // The high bits: the low ones already chose hash-table slots downstream.
-  for (std::size_t r = 0; r < h.size(); ++r) piece[r] = static_cast<std::uint32_t>((h[r] >> 32) % n);
+  for (std::size_t r = 0; r < h.size(); ++r)
+    piece[r] = static_cast<std::uint32_t>((h[r] >> 32) % n);
   return split_by(t, piece, n);
 }
 
-std::vector<Table> range_partition(const Table& t, const std::string& column, const Column& divisions,
-                                   bool ascending) {
+std::vector<Table> range_partition(const Table& t, const std::string& column,
+                                   const Column& divisions, bool ascending) {
   const Column& c = t.column(column);
   if (divisions.size() > 0 && divisions.type() != c.type()) {
-    throw Error("range_partition: divisions are " + std::string(type_name(divisions.type())) + " but column '" +
-                column + "' is " + std::string(type_name(c.type())));
+    throw Error("range_partition: divisions are " + std::string(type_name(divisions.type())) +
+                " but column '" + column + "' is " + std::string(type_name(c.type())));
   }
   const std::size_t n = divisions.size() + 1;
   const std::optional<KeyCounts> counts = KeyCounts::of(divisions, c);

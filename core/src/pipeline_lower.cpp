@@ -40,11 +40,13 @@ std::vector<std::string> topological(const Pipeline& p) {
   return order;
 }
 
-Params effective_params(const PipelineNode& n, const Op& op, const std::filesystem::path& base_dir) {
+Params effective_params(const PipelineNode& n, const Op& op,
+                        const std::filesystem::path& base_dir) {
   Params params = n.params;
   for (const ParamSpec& spec : op.params) {
     const Value* v = params.find(spec.name);
-    if ((!v || v->is_null()) && !spec.default_value.is_null()) params.set(spec.name, spec.default_value);
+    if ((!v || v->is_null()) && !spec.default_value.is_null())
+      params.set(spec.name, spec.default_value);
     v = params.find(spec.name);
     if (spec.type == ParamSpec::Type::kPath && v && v->is_string() && !base_dir.empty() &&
         std::filesystem::path(v->as_string()).is_relative()) {
@@ -79,14 +81,18 @@ class Lowerer {
     const Key& key = out_.node_keys.at(from.node);
     const Op& op = *info_[from.node].op;
     if (op.outputs.size() <= 1) return key;
-    auto it = std::find_if(op.outputs.begin(), op.outputs.end(), [&](const auto& s) { return s.name == from.port; });
+    auto it = std::find_if(op.outputs.begin(), op.outputs.end(),
+                           [&](const auto& s) { return s.name == from.port; });
     auto index = static_cast<std::int64_t>(it - op.outputs.begin());
     Key item("getitem-" + tokenize(key, index));
     if (!out_.graph.contains(item)) {
       OpPtr getitem = registry_.find("getitem");
       if (!getitem) getitem = OpRegistry::global().get("getitem");
-      out_.graph.add(Task{item, getitem, {Arg(key)},
-                          std::make_shared<const Params>(Params{{"index", Value(index)}}), nullptr});
+      out_.graph.add(Task{item,
+                          getitem,
+                          {Arg(key)},
+                          std::make_shared<const Params>(Params{{"index", Value(index)}}),
+                          nullptr});
     }
     return item;
   }
@@ -101,8 +107,10 @@ class Lowerer {
         args.push_back(source(e->from));
         connected = true;
       }
-      if (connected) given = args.size();
-      else if (!port.variadic) args.push_back(Arg(Value()));
+      if (connected)
+        given = args.size();
+      else if (!port.variadic)
+        args.push_back(Arg(Value()));
     }
     args.resize(given, Arg(Value()));
     return args;
@@ -115,10 +123,12 @@ class Lowerer {
     Tokenizer t;
     t.add(n.op);
     for (const auto& [name, value] : *params) t.add(name).add(value);
-    for (const PipelineEdge* e : info.in) t.add(e->to.port).add(out_.node_keys.at(e->from.node)).add(e->from.port);
+    for (const PipelineEdge* e : info.in)
+      t.add(e->to.port).add(out_.node_keys.at(e->from.node)).add(e->from.port);
     Key key(n.op + "-" + t.hex());
     out_.node_keys.emplace(n.id, key);
-    out_.graph.add(Task{key, info.op, std::move(args), params->empty() ? nullptr : params, nullptr});
+    out_.graph.add(
+        Task{key, info.op, std::move(args), params->empty() ? nullptr : params, nullptr});
   }
 
   const Pipeline& p_;
@@ -130,7 +140,8 @@ class Lowerer {
 
 }  // namespace
 
-LoweredPipeline lower(const Pipeline& pipeline, const OpRegistry& registry, const std::string& base_dir) {
+LoweredPipeline lower(const Pipeline& pipeline, const OpRegistry& registry,
+                      const std::string& base_dir) {
   std::vector<PipelineProblem> problems = pipeline.problems(registry);
   if (!problems.empty()) throw PipelineError(std::move(problems));
   return Lowerer(pipeline, registry, base_dir).run();

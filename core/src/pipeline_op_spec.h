@@ -33,15 +33,18 @@ inline ParamSpec ranged(ParamSpec p, std::optional<double> min, std::optional<do
 }
 
 /// A choice parameter.
-inline ParamSpec choice(std::string name, std::string doc, std::vector<std::string> choices, std::string fallback) {
-  ParamSpec p = param(std::move(name), ParamSpec::Type::kChoice, std::move(doc), Value(std::move(fallback)));
+inline ParamSpec choice(std::string name, std::string doc, std::vector<std::string> choices,
+                        std::string fallback) {
+  ParamSpec p =
+      param(std::move(name), ParamSpec::Type::kChoice, std::move(doc), Value(std::move(fallback)));
   p.choices = std::move(choices);
   return p;
 }
 
 /// An op of one output port `out` of type `out_type`, in palette group `group`.
-inline Op whole_value_op(std::string name, std::string group, std::string doc, std::vector<PortSpec> inputs,
-                         std::string out_type, std::vector<ParamSpec> params, OpFunction fn) {
+inline Op whole_value_op(std::string name, std::string group, std::string doc,
+                         std::vector<PortSpec> inputs, std::string out_type,
+                         std::vector<ParamSpec> params, OpFunction fn) {
   Op op;
   op.name = std::move(name);
   op.doc = std::move(doc);

@@ -12,7 +12,9 @@ namespace {
 
 using Kind = PipelineProblem::Kind;
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+  return "'" + std::string(s) + "'";
+}
 
 std::string names_of(const std::vector<PortSpec>& ports) {
   if (ports.empty()) return "none";
@@ -31,34 +33,50 @@ const PortSpec* find_port(const std::vector<PortSpec>& ports, std::string_view n
 // "number" accepts int64 and float64; "any" on either side accepts anything.
 bool types_compatible(const std::string& out, const std::string& in) {
   if (out == "any" || in == "any" || out == in) return true;
-  auto numeric = [](const std::string& t) { return t == "int64" || t == "float64" || t == "number"; };
+  auto numeric = [](const std::string& t) {
+    return t == "int64" || t == "float64" || t == "number";
+  };
   return (out == "number" || in == "number") && numeric(out) && numeric(in);
 }
 
 std::string_view param_type_name(ParamSpec::Type t) {
   switch (t) {
-    case ParamSpec::Type::kBool: return "a bool";
-    case ParamSpec::Type::kInt: return "an int64";
-    case ParamSpec::Type::kFloat: return "a number";
-    case ParamSpec::Type::kString: return "a string";
-    case ParamSpec::Type::kPath: return "a path (string)";
-    case ParamSpec::Type::kChoice: return "a string";
-    case ParamSpec::Type::kList: return "a list";
-    case ParamSpec::Type::kAny: return "any value";
+    case ParamSpec::Type::kBool:
+      return "a bool";
+    case ParamSpec::Type::kInt:
+      return "an int64";
+    case ParamSpec::Type::kFloat:
+      return "a number";
+    case ParamSpec::Type::kString:
+      return "a string";
+    case ParamSpec::Type::kPath:
+      return "a path (string)";
+    case ParamSpec::Type::kChoice:
+      return "a string";
+    case ParamSpec::Type::kList:
+      return "a list";
+    case ParamSpec::Type::kAny:
+      return "any value";
   }
   return "?";
 }
 
 bool has_type(const Value& v, ParamSpec::Type t) {
   switch (t) {
-    case ParamSpec::Type::kBool: return v.is_bool();
-    case ParamSpec::Type::kInt: return v.is_int();
-    case ParamSpec::Type::kFloat: return v.is_number();
+    case ParamSpec::Type::kBool:
+      return v.is_bool();
+    case ParamSpec::Type::kInt:
+      return v.is_int();
+    case ParamSpec::Type::kFloat:
+      return v.is_number();
     case ParamSpec::Type::kString:
     case ParamSpec::Type::kPath:
-    case ParamSpec::Type::kChoice: return v.is_string();
-    case ParamSpec::Type::kList: return v.is_list();
-    case ParamSpec::Type::kAny: return true;
+    case ParamSpec::Type::kChoice:
+      return v.is_string();
+    case ParamSpec::Type::kList:
+      return v.is_list();
+    case ParamSpec::Type::kAny:
+      return true;
   }
   return false;
 }
@@ -102,7 +120,8 @@ class Checker {
     for (std::size_t i = 0; i < p_.nodes.size(); ++i) {
       const PipelineNode& n = p_.nodes[i];
       if (n.id.empty()) {
-        add(Kind::kBadNode, n.id, "node number " + std::to_string(i + 1) + " has no id; give it one");
+        add(Kind::kBadNode, n.id,
+            "node number " + std::to_string(i + 1) + " has no id; give it one");
         continue;
       }
       if (!index_.emplace(n.id, i).second) {
@@ -111,8 +130,9 @@ class Checker {
       }
       OpPtr op = registry_.find(n.op);
       if (!op) {
-        add(Kind::kUnknownOp, n.id, "unknown op " + quoted(n.op) +
-                                        " (`shoal ops` lists the known ops; a plugin may provide it)");
+        add(Kind::kUnknownOp, n.id,
+            "unknown op " + quoted(n.op) +
+                " (`shoal ops` lists the known ops; a plugin may provide it)");
         continue;
       }
       ops_[n.id] = op;
@@ -125,8 +145,8 @@ class Checker {
       const Value* v = n.params.find(spec.name);
       if (!v || v->is_null()) {
         if (spec.required && spec.default_value.is_null()) {
-          add(Kind::kMissingParam, n.id, "op " + quoted(op.name) + " needs parameter " +
-                                             quoted(spec.name) + "; set it");
+          add(Kind::kMissingParam, n.id,
+              "op " + quoted(op.name) + " needs parameter " + quoted(spec.name) + "; set it");
         }
         continue;
       }
@@ -139,8 +159,9 @@ class Checker {
       if (!known) {
         std::string takes;
         for (const ParamSpec& s : op.params) takes += (takes.empty() ? "" : ", ") + s.name;
-        add(Kind::kUnknownParam, n.id, "op " + quoted(op.name) + " has no parameter " + quoted(name) +
-                                           " (it takes " + takes + ")");
+        add(Kind::kUnknownParam, n.id,
+            "op " + quoted(op.name) + " has no parameter " + quoted(name) + " (it takes " + takes +
+                ")");
       }
     }
   }
@@ -148,16 +169,19 @@ class Checker {
   void check_param_value(const PipelineNode& n, const ParamSpec& spec, const Value& v) {
     std::string what = "parameter " + quoted(spec.name);
     if (!has_type(v, spec.type)) {
-      add(Kind::kParamType, n.id, what + " must be " + std::string(param_type_name(spec.type)) +
-                                      ", not " + std::string(kind_name(v.kind())) + " " + v.repr());
+      add(Kind::kParamType, n.id,
+          what + " must be " + std::string(param_type_name(spec.type)) + ", not " +
+              std::string(kind_name(v.kind())) + " " + v.repr());
       return;
     }
-    if (v.is_number() && (spec.type == ParamSpec::Type::kInt || spec.type == ParamSpec::Type::kFloat)) {
+    if (v.is_number() &&
+        (spec.type == ParamSpec::Type::kInt || spec.type == ParamSpec::Type::kFloat)) {
       double d = v.as_float();
       if ((spec.min && !(d >= *spec.min)) || (spec.max && !(d <= *spec.max))) {
-        add(Kind::kParamRange, n.id, what + " is " + v.repr() + ", outside [" +
-                                         (spec.min ? number_text(*spec.min) : "-inf") + ", " +
-                                         (spec.max ? number_text(*spec.max) : "inf") + "]");
+        add(Kind::kParamRange, n.id,
+            what + " is " + v.repr() + ", outside [" +
+                (spec.min ? number_text(*spec.min) : "-inf") + ", " +
+                (spec.max ? number_text(*spec.max) : "inf") + "]");
       }
     }
     if (spec.type == ParamSpec::Type::kChoice &&
@@ -170,7 +194,8 @@ class Checker {
 
   // Returns the port spec of an endpoint, reporting unknown nodes and ports.
   const PortSpec* endpoint(const PortRef& ref, bool output, const PipelineEdge& e) {
-    std::string edge = "edge " + e.from.node + "." + e.from.port + " -> " + e.to.node + "." + e.to.port;
+    std::string edge =
+        "edge " + e.from.node + "." + e.from.port + " -> " + e.to.node + "." + e.to.port;
     if (!index_.count(ref.node)) {
       const std::string& other = output ? e.to.node : e.from.node;
       add(Kind::kUnknownNode, index_.count(other) ? other : ref.node,
@@ -182,10 +207,10 @@ class Checker {
     const auto& ports = output ? op->second->outputs : op->second->inputs;
     const PortSpec* spec = find_port(ports, ref.port);
     if (!spec) {
-      add(Kind::kUnknownPort, ref.node, edge + ": op " + quoted(op->second->name) + " has no " +
-                                            (output ? "output" : "input") + " port " + quoted(ref.port) +
-                                            " (its " + (output ? "outputs" : "inputs") +
-                                            ": " + names_of(ports) + ")");
+      add(Kind::kUnknownPort, ref.node,
+          edge + ": op " + quoted(op->second->name) + " has no " + (output ? "output" : "input") +
+              " port " + quoted(ref.port) + " (its " + (output ? "outputs" : "inputs") + ": " +
+              names_of(ports) + ")");
     }
     return spec;
   }
@@ -196,8 +221,9 @@ class Checker {
     if (to) ++incoming_[e.to.node][e.to.port];
     if (from && to && !types_compatible(from->type, to->type)) {
       add(Kind::kTypeMismatch, e.to.node,
-          "input " + quoted(e.to.port) + " takes " + to->type + " but " + e.from.node + "." + e.from.port +
-              " gives " + from->type + "; insert a conversion or connect another port");
+          "input " + quoted(e.to.port) + " takes " + to->type + " but " + e.from.node + "." +
+              e.from.port + " gives " + from->type +
+              "; insert a conversion or connect another port");
     }
   }
 
@@ -209,11 +235,13 @@ class Checker {
       auto it = counts.find(port.name);
       int count = it == counts.end() ? 0 : it->second;
       if (count == 0 && port.required) {
-        add(Kind::kUnconnected, n.id, "input " + quoted(port.name) + " (" + port.type +
-                                          ") is not connected; connect an output to it");
+        add(Kind::kUnconnected, n.id,
+            "input " + quoted(port.name) + " (" + port.type +
+                ") is not connected; connect an output to it");
       } else if (count > 1 && !port.variadic) {
-        add(Kind::kTooManyInputs, n.id, "input " + quoted(port.name) + " has " + std::to_string(count) +
-                                            " edges into it but takes one; remove all but one");
+        add(Kind::kTooManyInputs, n.id,
+            "input " + quoted(port.name) + " has " + std::to_string(count) +
+                " edges into it but takes one; remove all but one");
       }
     }
   }
@@ -222,7 +250,8 @@ class Checker {
   void check_cycles() {
     std::unordered_map<std::string, std::vector<std::string>> next;
     for (const PipelineEdge& e : p_.edges) {
-      if (index_.count(e.from.node) && index_.count(e.to.node)) next[e.from.node].push_back(e.to.node);
+      if (index_.count(e.from.node) && index_.count(e.to.node))
+        next[e.from.node].push_back(e.to.node);
     }
     std::unordered_map<std::string, int> state;  // 1 = on the path, 2 = done
     for (const PipelineNode& n : p_.nodes) {
@@ -248,11 +277,14 @@ class Checker {
     }
   }
 
-  void report_cycle(const std::vector<std::pair<std::string, std::size_t>>& stack, const std::string& to) {
-    auto start = std::find_if(stack.begin(), stack.end(), [&](const auto& e) { return e.first == to; });
+  void report_cycle(const std::vector<std::pair<std::string, std::size_t>>& stack,
+                    const std::string& to) {
+    auto start =
+        std::find_if(stack.begin(), stack.end(), [&](const auto& e) { return e.first == to; });
     std::string path;
     for (auto it = start; it != stack.end(); ++it) path += it->first + " -> ";
-    add(Kind::kCycle, to, "is on a cycle (" + path + to + "); a pipeline must not loop, remove an edge");
+    add(Kind::kCycle, to,
+        "is on a cycle (" + path + to + "); a pipeline must not loop, remove an edge");
   }
 
   const Pipeline& p_;

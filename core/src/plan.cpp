@@ -7,7 +7,8 @@
 
 namespace shoal {
 
-Plan::Plan(const Graph& graph, std::span<const Key> outputs) : Plan(graph, outputs, &OpRegistry::global()) {}
+Plan::Plan(const Graph& graph, std::span<const Key> outputs)
+    : Plan(graph, outputs, &OpRegistry::global()) {}
 
 Plan::Plan(const Graph& graph, std::span<const Key> outputs, const OpRegistry* registry) {
   detail::GraphAnalysis a = detail::analyze(graph, outputs, /*whole=*/false, registry);

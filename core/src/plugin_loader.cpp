@@ -22,8 +22,9 @@ class Library {
   explicit Library(const fs::path& path) : handle_(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
     if (!handle_) {
       const char* why = dlerror();
-      throw Error("cannot load plugin " + path.string() + ": " + (why ? why : "unknown dlopen error") +
-                  " (is it a shared library built for this machine, with its dependencies installed?)");
+      throw Error(
+          "cannot load plugin " + path.string() + ": " + (why ? why : "unknown dlopen error") +
+          " (is it a shared library built for this machine, with its dependencies installed?)");
     }
   }
   ~Library() {
@@ -45,7 +46,8 @@ fs::path resolve(const std::string& path_or_name) {
   if (path_or_name.find('/') == std::string::npos) return find_plugin(path_or_name);
   std::error_code ec;
   if (!fs::is_regular_file(path_or_name, ec)) {
-    throw Error("plugin file not found: " + path_or_name + " (check the path, or pass a bare name to search "
+    throw Error("plugin file not found: " + path_or_name +
+                " (check the path, or pass a bare name to search "
                 "SHOAL_PLUGIN_PATH)");
   }
   return fs::absolute(path_or_name, ec).lexically_normal();
@@ -54,18 +56,22 @@ fs::path resolve(const std::string& path_or_name) {
 const PluginDescriptor& describe(const Library& lib, const fs::path& path) {
   auto entry = reinterpret_cast<ShoalPluginEntry>(lib.symbol(kPluginEntrySymbol));
   if (!entry) {
-    throw Error(path.string() + " is not a Shoal plugin: it has no '" + std::string(kPluginEntrySymbol) +
-                "' symbol (define the plugin with SHOAL_PLUGIN(name, version) from <shoal/plugin.h>)");
+    throw Error(
+        path.string() + " is not a Shoal plugin: it has no '" + std::string(kPluginEntrySymbol) +
+        "' symbol (define the plugin with SHOAL_PLUGIN(name, version) from <shoal/plugin.h>)");
   }
   const PluginDescriptor* d = entry();
-  if (!d) throw Error("plugin " + path.string() + ": " + kPluginEntrySymbol + " returned no descriptor");
+  if (!d)
+    throw Error("plugin " + path.string() + ": " + kPluginEntrySymbol + " returned no descriptor");
   if (d->abi_version != kPluginAbiVersion) {
-    throw Error("plugin " + path.string() + " was built for plugin ABI " + std::to_string(d->abi_version) +
-                ", but this Shoal loads ABI " + std::to_string(kPluginAbiVersion) +
+    throw Error("plugin " + path.string() + " was built for plugin ABI " +
+                std::to_string(d->abi_version) + ", but this Shoal loads ABI " +
+                std::to_string(kPluginAbiVersion) +
                 ": rebuild the plugin against this Shoal's SDK");
   }
   if (!d->name || !*d->name || !d->version || !d->init) {
-    throw Error("plugin " + path.string() + " has an incomplete descriptor (name, version and init are required)");
+    throw Error("plugin " + path.string() +
+                " has an incomplete descriptor (name, version and init are required)");
   }
   return *d;
 }
@@ -95,7 +101,8 @@ std::vector<fs::path> plugin_search_path() {
   Dl_info info{};
   if (dladdr(reinterpret_cast<void*>(&plugin_search_path), &info) && info.dli_fname) {
     // Normalized: the library may have been found through an rpath like bin/../lib.
-    dirs.push_back((fs::path(info.dli_fname).parent_path() / "shoal" / "plugins").lexically_normal());
+    dirs.push_back(
+        (fs::path(info.dli_fname).parent_path() / "shoal" / "plugins").lexically_normal());
   }
   return dirs;
 }
@@ -104,15 +111,19 @@ fs::path find_plugin(const std::string& name) {
   std::vector<fs::path> dirs = plugin_search_path();
   std::string tried;
   for (const fs::path& dir : dirs) {
-    for (const std::string& file : {name, "lib" + name + ".so", name + ".so", "libshoal_" + name + ".so"}) {
+    for (const std::string& file :
+         {name, "lib" + name + ".so", name + ".so", "libshoal_" + name + ".so"}) {
       std::error_code ec;
-      if (fs::is_regular_file(dir / file, ec)) return fs::absolute(dir / file, ec).lexically_normal();
+      if (fs::is_regular_file(dir / file, ec))
+        return fs::absolute(dir / file, ec).lexically_normal();
     }
     tried += "\n  " + dir.string();
   }
-  throw Error("plugin '" + name + "' not found as " + name + ", lib" + name + ".so, " + name + ".so or libshoal_" +
-              name + ".so in any plugin directory:" + (tried.empty() ? std::string("\n  (none)") : tried) +
-              "\nadd its directory to SHOAL_PLUGIN_PATH (colon-separated), or pass the file's path");
+  throw Error(
+      "plugin '" + name + "' not found as " + name + ", lib" + name + ".so, " + name +
+      ".so or libshoal_" + name +
+      ".so in any plugin directory:" + (tried.empty() ? std::string("\n  (none)") : tried) +
+      "\nadd its directory to SHOAL_PLUGIN_PATH (colon-separated), or pass the file's path");
 }
 
 PluginInfo load_plugin(const std::string& path_or_name, OpRegistry& registry) {

@@ -39,8 +39,9 @@ void ProgressBar::draw(bool final_line) {
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kWidth, ' ');
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  std::fprintf(out_, "\r[%s] %3d%% %zu/%zu tasks%s %.1fs%s", bar.c_str(), static_cast<int>(frac * 100),
-               done_, total_, erred_ ? (" " + std::to_string(erred_) + " erred").c_str() : "", secs,
+  std::fprintf(out_, "\r[%s] %3d%% %zu/%zu tasks%s %.1fs%s", bar.c_str(),
+               static_cast<int>(frac * 100), done_, total_,
+               erred_ ? (" " + std::to_string(erred_) + " erred").c_str() : "", secs,
                final_line ? "\n" : "");
   std::fflush(out_);
 }

@@ -16,17 +16,19 @@ struct Entry {
 };
 
 // Keys whose unsigned order is the values' order.
-std::uint64_t ordered(std::int64_t v) { return static_cast<std::uint64_t>(v) ^ (std::uint64_t{1} << 63); }
+std::uint64_t ordered(std::int64_t v) {
+  return static_cast<std::uint64_t>(v) ^ (std::uint64_t{1} << 63);
+}
 std::uint64_t ordered(double v) {
-  if (std::isnan(v)) return ~std::uint64_t{0};  // after every number, all NaNs equal
+  if (std::isnan(v)) return ~std::uint64_t{0};        // after every number, all NaNs equal
   auto bits = std::bit_cast<std::uint64_t>(v + 0.0);  // -0.0 + 0.0 is 0.0
   return bits >> 63 ? ~bits : bits | (std::uint64_t{1} << 63);
 }
 
 // The valid rows as entries, in row order, and the null rows after them.
 template <class T>
-void collect(const Column& c, std::span<const T> values, bool ascending, std::vector<Entry>& entries,
-             std::vector<std::int64_t>& nulls) {
+void collect(const Column& c, std::span<const T> values, bool ascending,
+             std::vector<Entry>& entries, std::vector<std::int64_t>& nulls) {
   const bool all_valid = c.null_count() == 0;
   for (std::size_t r = 0; r < values.size(); ++r) {
     if (!all_valid && !c.is_valid(r)) {
@@ -34,8 +36,10 @@ void collect(const Column& c, std::span<const T> values, bool ascending, std::ve
       continue;
     }
     std::uint64_t k;
-    if constexpr (std::is_same_v<T, std::uint8_t>) k = values[r] != 0;
-    else k = ordered(values[r]);
+    if constexpr (std::is_same_v<T, std::uint8_t>)
+      k = values[r] != 0;
+    else
+      k = ordered(values[r]);
     entries.push_back({ascending ? k : ~k, static_cast<std::int64_t>(r)});
   }
 }
@@ -77,7 +81,8 @@ std::optional<std::vector<std::uint64_t>> order_keys(const Column& c) {
     case DataType::kBool:
       for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = c.bools()[r] != 0;
       break;
-    case DataType::kString: return std::nullopt;
+    case DataType::kString:
+      return std::nullopt;
   }
   return keys;
 }
@@ -87,11 +92,18 @@ std::optional<std::vector<std::int64_t>> radix_sort_indices(const Column& c, boo
   std::vector<std::int64_t> nulls;
   entries.reserve(c.size());
   switch (c.type()) {
-    case DataType::kFloat64: collect(c, c.float64s(), ascending, entries, nulls); break;
+    case DataType::kFloat64:
+      collect(c, c.float64s(), ascending, entries, nulls);
+      break;
     case DataType::kInt64:
-    case DataType::kTimestamp: collect(c, c.int64s(), ascending, entries, nulls); break;
-    case DataType::kBool: collect(c, c.bools(), ascending, entries, nulls); break;
-    case DataType::kString: return std::nullopt;
+    case DataType::kTimestamp:
+      collect(c, c.int64s(), ascending, entries, nulls);
+      break;
+    case DataType::kBool:
+      collect(c, c.bools(), ascending, entries, nulls);
+      break;
+    case DataType::kString:
+      return std::nullopt;
   }
   radix_sort(entries);
   std::vector<std::int64_t> order;

@@ -16,7 +16,8 @@ namespace {
 // the block's chunks, with the table as their first argument.
 bool row_local(const Task& t) {
   const std::string& op = t.op_name();
-  if (op == "dataframe.filter" || op == "dataframe.assign" || op == "dataframe.project") return t.args.size() == 1;
+  if (op == "dataframe.filter" || op == "dataframe.assign" || op == "dataframe.project")
+    return t.args.size() == 1;
   if (op == "dataframe.merge") {
     const Value* how = t.params ? t.params->find("how") : nullptr;
     bool left_order = how && (how->as_string() == "inner" || how->as_string() == "left");
@@ -67,7 +68,8 @@ struct Chain {
 };
 
 // Follows block task i through the row-local tasks that alone read it.
-Chain follow(const Graph& g, std::size_t i, const Readers& readers, const std::unordered_set<Key>& outputs) {
+Chain follow(const Graph& g, std::size_t i, const Readers& readers,
+             const std::unordered_set<Key>& outputs) {
   const auto& tasks = g.tasks();
   Chain c{i, {}, {}, {}};
   for (;;) {
@@ -96,7 +98,9 @@ struct Fused {
   Task scan, quotes, check;
 };
 
-Key derived(const Key& k, const std::string& suffix) { return Key(k.name() + suffix, k.index()); }
+Key derived(const Key& k, const std::string& suffix) {
+  return Key(k.name() + suffix, k.index());
+}
 
 Fused fused_tasks(const Task& block, const Task& last, Chain& c) {
   Params p = block.params ? *block.params : Params{};
@@ -108,16 +112,20 @@ Fused fused_tasks(const Task& block, const Task& last, Chain& c) {
   const Key scan = derived(last.key, "-scan"), quotes = derived(last.key, "-quotes");
   std::vector<Arg> check_args{Arg(scan), block.args.at(0)};  // the counts: renamed in fuse_scans
   check_args.insert(check_args.end(), c.extra.begin(), c.extra.end());
-  return {make_task(scan, "dataframe.csv_scan", std::move(scan_args), std::make_shared<const Params>(std::move(guess))),
-          make_task(quotes, "getitem", {Arg(scan)}, std::make_shared<const Params>(Params{{"index", std::int64_t{2}}})),
-          make_task(last.key, "dataframe.csv_scan_check", std::move(check_args), std::make_shared<const Params>(std::move(p)))};
+  return {make_task(scan, "dataframe.csv_scan", std::move(scan_args),
+                    std::make_shared<const Params>(std::move(guess))),
+          make_task(quotes, "getitem", {Arg(scan)},
+                    std::make_shared<const Params>(Params{{"index", std::int64_t{2}}})),
+          make_task(last.key, "dataframe.csv_scan_check", std::move(check_args),
+                    std::make_shared<const Params>(std::move(p)))};
 }
 
 // The count key among a block's arguments that is its own: the last of the
 // counts of the file's blocks up to it.
 std::optional<Key> own_count(const Task& block) {
   const Arg& counts = block.args.at(0);
-  if (!counts.is_list() || counts.items().empty() || !counts.items().back().is_ref()) return std::nullopt;
+  if (!counts.is_list() || counts.items().empty() || !counts.items().back().is_ref())
+    return std::nullopt;
   return counts.items().back().ref();
 }
 
@@ -157,7 +165,8 @@ Graph fuse_scans(const Graph& g, std::span<const Key> outputs) {
     if (dropped[i]) continue;
     auto it = replaced.find(i);
     if (it == replaced.end()) {
-      fused.add(tasks[i]);  // count tasks no one reads any more are left to the plan, which skips them
+      fused.add(
+          tasks[i]);  // count tasks no one reads any more are left to the plan, which skips them
       continue;
     }
     Fused& f = it->second;

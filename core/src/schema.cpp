@@ -34,7 +34,8 @@ DataType parse_type_name(std::string_view n) {
   if (n == "int64" || n == "int") return DataType::kInt64;
   if (n == "float64" || n == "float" || n == "double") return DataType::kFloat64;
   if (n == "string" || n == "str" || n == "object") return DataType::kString;
-  if (n == "timestamp[ns]" || n == "timestamp" || n == "datetime64[ns]") return DataType::kTimestamp;
+  if (n == "timestamp[ns]" || n == "timestamp" || n == "datetime64[ns]")
+    return DataType::kTimestamp;
   throw Error("unknown type '" + std::string(n) +
               "'; use bool, int64, float64, string or timestamp[ns]");
 }

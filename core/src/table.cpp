@@ -16,7 +16,8 @@ Table::Table(std::vector<std::string> names, std::vector<std::shared_ptr<const C
   std::unordered_set<std::string_view> seen;
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     if (!columns_[i]) throw Error("table: column '" + names_[i] + "' is null");
-    if (!seen.insert(names_[i]).second) throw Error("table: column name '" + names_[i] + "' repeats");
+    if (!seen.insert(names_[i]).second)
+      throw Error("table: column name '" + names_[i] + "' repeats");
     if (i == 0) num_rows_ = columns_[i]->size();
     if (columns_[i]->size() != num_rows_) {
       throw Error("table: column '" + names_[i] + "' has " + std::to_string(columns_[i]->size()) +

@@ -31,9 +31,11 @@ std::vector<T> slice_vec(std::span<const T> s, std::size_t from, std::size_t n) 
 std::uint64_t value_hash(const Column& c, std::size_t i) {
   if (!c.is_valid(i)) return 0x6e756c6cULL;
   switch (c.type()) {
-    case DataType::kBool: return c.bools()[i] + 1;
+    case DataType::kBool:
+      return c.bools()[i] + 1;
     case DataType::kInt64:
-    case DataType::kTimestamp: return mix64(static_cast<std::uint64_t>(c.int64s()[i]));
+    case DataType::kTimestamp:
+      return mix64(static_cast<std::uint64_t>(c.int64s()[i]));
     case DataType::kFloat64: {
       double d = c.float64s()[i];
       if (d == 0) d = 0;  // -0 hashes as 0
@@ -57,10 +59,13 @@ Column slice(const Column& c, std::size_t offset, std::size_t length) {
   std::size_t n = std::min(length, c.size() - offset);
   auto validity = slice_validity(c, offset, n);
   switch (c.type()) {
-    case DataType::kBool: return Column(c.type(), slice_vec(c.bools(), offset, n), std::move(validity));
+    case DataType::kBool:
+      return Column(c.type(), slice_vec(c.bools(), offset, n), std::move(validity));
     case DataType::kInt64:
-    case DataType::kTimestamp: return Column(c.type(), slice_vec(c.int64s(), offset, n), std::move(validity));
-    case DataType::kFloat64: return Column(c.type(), slice_vec(c.float64s(), offset, n), std::move(validity));
+    case DataType::kTimestamp:
+      return Column(c.type(), slice_vec(c.int64s(), offset, n), std::move(validity));
+    case DataType::kFloat64:
+      return Column(c.type(), slice_vec(c.float64s(), offset, n), std::move(validity));
     case DataType::kString: {
       const StringData& s = c.strings();
       StringData out;
@@ -138,7 +143,8 @@ Column filter(const Column& c, const Column& mask) {
 
 Table filter(const Table& t, const Column& mask) {
   if (mask.type() != DataType::kBool || mask.size() != t.num_rows()) {
-    throw Error("filter: the mask must be a bool column of " + std::to_string(t.num_rows()) + " rows");
+    throw Error("filter: the mask must be a bool column of " + std::to_string(t.num_rows()) +
+                " rows");
   }
   auto m = mask.bools();
   std::vector<std::int64_t> idx;
@@ -160,19 +166,24 @@ std::vector<T> gather(std::span<const T> s, std::span<const std::int64_t> idx) {
 }  // namespace
 
 Column take(const Column& c, std::span<const std::int64_t> idx) {
-  bool nulls = c.null_count() > 0 || std::any_of(idx.begin(), idx.end(), [](auto i) { return i < 0; });
+  bool nulls =
+      c.null_count() > 0 || std::any_of(idx.begin(), idx.end(), [](auto i) { return i < 0; });
   std::vector<std::uint8_t> validity;
   if (nulls) {
     validity.assign((idx.size() + 7) / 8, 0);
     for (std::size_t i = 0; i < idx.size(); ++i) {
-      if (idx[i] >= 0 && c.is_valid(idx[i])) validity[i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
+      if (idx[i] >= 0 && c.is_valid(idx[i]))
+        validity[i / 8] |= static_cast<std::uint8_t>(1u << (i % 8));
     }
   }
   switch (c.type()) {
-    case DataType::kBool: return Column(c.type(), gather(c.bools(), idx), std::move(validity));
+    case DataType::kBool:
+      return Column(c.type(), gather(c.bools(), idx), std::move(validity));
     case DataType::kInt64:
-    case DataType::kTimestamp: return Column(c.type(), gather(c.int64s(), idx), std::move(validity));
-    case DataType::kFloat64: return Column(c.type(), gather(c.float64s(), idx), std::move(validity));
+    case DataType::kTimestamp:
+      return Column(c.type(), gather(c.int64s(), idx), std::move(validity));
+    case DataType::kFloat64:
+      return Column(c.type(), gather(c.float64s(), idx), std::move(validity));
     case DataType::kString: {
       const StringData& s = c.strings();
       StringData out;
@@ -219,14 +230,17 @@ bool values_equal(const Column& a, std::size_t i, const Column& b, std::size_t j
   bool va = a.is_valid(i), vb = b.is_valid(j);
   if (!va || !vb) return va == vb;
   switch (a.type()) {
-    case DataType::kBool: return a.bools()[i] == b.bools()[j];
+    case DataType::kBool:
+      return a.bools()[i] == b.bools()[j];
     case DataType::kInt64:
-    case DataType::kTimestamp: return a.int64s()[i] == b.int64s()[j];
+    case DataType::kTimestamp:
+      return a.int64s()[i] == b.int64s()[j];
     case DataType::kFloat64: {
       double x = a.float64s()[i], y = b.float64s()[j];
       return x == y || (std::isnan(x) && std::isnan(y));
     }
-    case DataType::kString: return a.string_at(i) == b.string_at(j);
+    case DataType::kString:
+      return a.string_at(i) == b.string_at(j);
   }
   return false;
 }
@@ -236,22 +250,27 @@ int compare_values(const Column& a, std::size_t i, const Column& b, std::size_t 
   if (!va || !vb) return va == vb ? 0 : (va ? -1 : 1);
   auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
   switch (a.type()) {
-    case DataType::kBool: return cmp(a.bools()[i], b.bools()[j]);
+    case DataType::kBool:
+      return cmp(a.bools()[i], b.bools()[j]);
     case DataType::kInt64:
-    case DataType::kTimestamp: return cmp(a.int64s()[i], b.int64s()[j]);
+    case DataType::kTimestamp:
+      return cmp(a.int64s()[i], b.int64s()[j]);
     case DataType::kFloat64: {
       double x = a.float64s()[i], y = b.float64s()[j];
-      if (std::isnan(x) || std::isnan(y)) return std::isnan(x) == std::isnan(y) ? 0 : (std::isnan(x) ? 1 : -1);
+      if (std::isnan(x) || std::isnan(y))
+        return std::isnan(x) == std::isnan(y) ? 0 : (std::isnan(x) ? 1 : -1);
       return cmp(x, y);
     }
-    case DataType::kString: return cmp(a.string_at(i), b.string_at(j));
+    case DataType::kString:
+      return cmp(a.string_at(i), b.string_at(j));
   }
   return 0;
 }
 
 std::vector<std::int64_t> sort_indices(const Table& t, std::span<const SortKey> keys) {
   if (keys.size() == 1) {
-    if (auto order = detail::radix_sort_indices(t.column(keys[0].column), keys[0].ascending)) return std::move(*order);
+    if (auto order = detail::radix_sort_indices(t.column(keys[0].column), keys[0].ascending))
+      return std::move(*order);
   }
   std::vector<std::int64_t> idx(t.num_rows());
   std::iota(idx.begin(), idx.end(), 0);

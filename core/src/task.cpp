@@ -58,7 +58,8 @@ class Resolver {
         if (prelude[j].key == key) return prelude_values_[j];
       }
       if (detail::prelude_produces(task_, key)) {
-        throw Error("fused task " + task_.key.str() + " refers to " + key.str() + " before it runs");
+        throw Error("fused task " + task_.key.str() + " refers to " + key.str() +
+                    " before it runs");
       }
     }
     if (next_ >= refs_.size()) {

@@ -12,17 +12,28 @@ namespace shoal {
 
 std::string_view kind_name(ValueKind kind) noexcept {
   switch (kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return "bool";
-    case ValueKind::kInt: return "int64";
-    case ValueKind::kFloat: return "float64";
-    case ValueKind::kString: return "string";
-    case ValueKind::kBytes: return "bytes";
-    case ValueKind::kList: return "list";
-    case ValueKind::kTable: return "table";
-    case ValueKind::kTensor: return "tensor";
-    case ValueKind::kCustom: return "custom";
-    case ValueKind::kRecord: return "record";
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return "bool";
+    case ValueKind::kInt:
+      return "int64";
+    case ValueKind::kFloat:
+      return "float64";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kBytes:
+      return "bytes";
+    case ValueKind::kList:
+      return "list";
+    case ValueKind::kTable:
+      return "table";
+    case ValueKind::kTensor:
+      return "tensor";
+    case ValueKind::kCustom:
+      return "custom";
+    case ValueKind::kRecord:
+      return "record";
   }
   return "?";
 }
@@ -60,10 +71,10 @@ double Value::as_float() const {
 }
 
 // The shared kinds are never null pointers: every constructor makes one.
-#define SHOAL_SHARED_ACCESSOR(method, type, K)                \
-  const type& Value::method() const {                          \
-    if (kind() != ValueKind::K) kind_mismatch(ValueKind::K);   \
-    return *std::get<std::shared_ptr<const type>>(data_);      \
+#define SHOAL_SHARED_ACCESSOR(method, type, K)               \
+  const type& Value::method() const {                        \
+    if (kind() != ValueKind::K) kind_mismatch(ValueKind::K); \
+    return *std::get<std::shared_ptr<const type>>(data_);    \
   }
 SHOAL_SHARED_ACCESSOR(as_string, std::string, kString)
 SHOAL_SHARED_ACCESSOR(as_bytes, Bytes, kBytes)
@@ -89,50 +100,64 @@ std::shared_ptr<const CustomValue> Value::custom_ptr() const {
 
 std::size_t Value::nbytes() const {
   switch (kind()) {
-    case ValueKind::kString: return sizeof(Value) + as_string().size();
-    case ValueKind::kBytes: return sizeof(Value) + as_bytes().size();
+    case ValueKind::kString:
+      return sizeof(Value) + as_string().size();
+    case ValueKind::kBytes:
+      return sizeof(Value) + as_bytes().size();
     case ValueKind::kList: {
       std::size_t n = sizeof(Value);
       for (const Value& v : as_list()) n += v.nbytes();
       return n;
     }
-    case ValueKind::kTable: return sizeof(Value) + as_table().nbytes();
-    case ValueKind::kTensor: return sizeof(Value) + as_tensor().nbytes();
-    case ValueKind::kCustom: return sizeof(Value) + as_custom().nbytes();
+    case ValueKind::kTable:
+      return sizeof(Value) + as_table().nbytes();
+    case ValueKind::kTensor:
+      return sizeof(Value) + as_tensor().nbytes();
+    case ValueKind::kCustom:
+      return sizeof(Value) + as_custom().nbytes();
     case ValueKind::kRecord: {
       std::size_t n = sizeof(Value);
       for (const auto& [name, v] : as_record()) n += name.size() + v.nbytes();
       return n;
     }
-    default: return sizeof(Value);
+    default:
+      return sizeof(Value);
   }
 }
 
 std::uint64_t Value::hash() const {
   std::uint64_t h = mix64(static_cast<std::uint64_t>(kind()) + 1);
   switch (kind()) {
-    case ValueKind::kNull: return h;
-    case ValueKind::kBool: return mix64(h ^ (as_bool() ? 2 : 1));
-    case ValueKind::kInt: return mix64(h ^ static_cast<std::uint64_t>(as_int()));
+    case ValueKind::kNull:
+      return h;
+    case ValueKind::kBool:
+      return mix64(h ^ (as_bool() ? 2 : 1));
+    case ValueKind::kInt:
+      return mix64(h ^ static_cast<std::uint64_t>(as_int()));
     case ValueKind::kFloat: {
       double d = as_float();
       if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();  // one NaN
-      if (d == 0) d = 0;  // -0 == 0
+      if (d == 0) d = 0;                                                // -0 == 0
       std::uint64_t bits;
       std::memcpy(&bits, &d, sizeof bits);
       return mix64(h ^ bits);
     }
-    case ValueKind::kString: return hash_bytes(as_string().data(), as_string().size(), h);
-    case ValueKind::kBytes: return hash_bytes(as_bytes().data(), as_bytes().size(), h);
+    case ValueKind::kString:
+      return hash_bytes(as_string().data(), as_string().size(), h);
+    case ValueKind::kBytes:
+      return hash_bytes(as_bytes().data(), as_bytes().size(), h);
     case ValueKind::kList:
       for (const Value& v : as_list()) h = mix64(h * 31 + v.hash());
       return h;
-    case ValueKind::kTable: return mix64(h ^ as_table().hash());
-    case ValueKind::kTensor: return mix64(h ^ as_tensor().hash());
+    case ValueKind::kTable:
+      return mix64(h ^ as_table().hash());
+    case ValueKind::kTensor:
+      return mix64(h ^ as_tensor().hash());
     case ValueKind::kCustom:
-      return mix64(h ^ as_custom().hash() ^ hash_bytes(as_custom().type_name().data(),
-                                                        as_custom().type_name().size()));
-    case ValueKind::kRecord: return mix64(h ^ as_record().hash());
+      return mix64(h ^ as_custom().hash() ^
+                   hash_bytes(as_custom().type_name().data(), as_custom().type_name().size()));
+    case ValueKind::kRecord:
+      return mix64(h ^ as_record().hash());
   }
   return h;
 }
@@ -140,22 +165,31 @@ std::uint64_t Value::hash() const {
 bool operator==(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case ValueKind::kNull: return true;
-    case ValueKind::kBool: return a.as_bool() == b.as_bool();
-    case ValueKind::kInt: return a.as_int() == b.as_int();
+    case ValueKind::kNull:
+      return true;
+    case ValueKind::kBool:
+      return a.as_bool() == b.as_bool();
+    case ValueKind::kInt:
+      return a.as_int() == b.as_int();
     case ValueKind::kFloat: {
       double x = a.as_float(), y = b.as_float();
       return x == y || (std::isnan(x) && std::isnan(y));
     }
-    case ValueKind::kString: return a.as_string() == b.as_string();
-    case ValueKind::kBytes: return a.as_bytes() == b.as_bytes();
-    case ValueKind::kList: return a.as_list() == b.as_list();
-    case ValueKind::kTable: return a.as_table() == b.as_table();
-    case ValueKind::kTensor: return a.as_tensor() == b.as_tensor();
+    case ValueKind::kString:
+      return a.as_string() == b.as_string();
+    case ValueKind::kBytes:
+      return a.as_bytes() == b.as_bytes();
+    case ValueKind::kList:
+      return a.as_list() == b.as_list();
+    case ValueKind::kTable:
+      return a.as_table() == b.as_table();
+    case ValueKind::kTensor:
+      return a.as_tensor() == b.as_tensor();
     case ValueKind::kCustom:
       return a.as_custom().type_name() == b.as_custom().type_name() &&
              a.as_custom().equals(b.as_custom());
-    case ValueKind::kRecord: return a.as_record() == b.as_record();
+    case ValueKind::kRecord:
+      return a.as_record() == b.as_record();
   }
   return false;
 }
@@ -165,9 +199,15 @@ namespace {
 void append_repr(const Value& v, std::string& out, std::size_t budget) {
   if (out.size() > budget) return;
   switch (v.kind()) {
-    case ValueKind::kNull: out += "null"; break;
-    case ValueKind::kBool: out += v.as_bool() ? "true" : "false"; break;
-    case ValueKind::kInt: out += std::to_string(v.as_int()); break;
+    case ValueKind::kNull:
+      out += "null";
+      break;
+    case ValueKind::kBool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case ValueKind::kInt:
+      out += std::to_string(v.as_int());
+      break;
     case ValueKind::kFloat: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.17g", v.as_float());
@@ -180,7 +220,9 @@ void append_repr(const Value& v, std::string& out, std::size_t budget) {
       if (v.as_string().size() > 60) out += "...";
       out += '"';
       break;
-    case ValueKind::kBytes: out += "bytes[" + std::to_string(v.as_bytes().size()) + "]"; break;
+    case ValueKind::kBytes:
+      out += "bytes[" + std::to_string(v.as_bytes().size()) + "]";
+      break;
     case ValueKind::kList: {
       out += '[';
       bool first = true;
@@ -210,7 +252,9 @@ void append_repr(const Value& v, std::string& out, std::size_t budget) {
       out += ')';
       break;
     }
-    case ValueKind::kCustom: out += "<" + v.as_custom().type_name() + ">"; break;
+    case ValueKind::kCustom:
+      out += "<" + v.as_custom().type_name() + ">";
+      break;
     case ValueKind::kRecord: {
       out += '{';
       bool first = true;
@@ -259,7 +303,8 @@ const Value& Record::at(std::string_view name) const {
   if (const Value* v = find(name)) return *v;
   std::string names;
   for (const auto& f : fields_) names += (names.empty() ? "" : ", ") + f.first;
-  throw Error("record has no field '" + std::string(name) + "' (fields: " + (names.empty() ? "none" : names) + ")");
+  throw Error("record has no field '" + std::string(name) +
+              "' (fields: " + (names.empty() ? "none" : names) + ")");
 }
 
 std::uint64_t Record::hash() const {

@@ -1,10 +1,10 @@
 // A plugin with two ops: a plain one, and a stateful one whose lookup table
 // each worker builds once. Start your own from here (docs/plugins.md).
+#include <shoal/plugin.h>
+
 #include <cctype>
 #include <string>
 #include <unordered_map>
-
-#include <shoal/plugin.h>
 
 namespace {
 
@@ -37,14 +37,15 @@ SHOAL_PLUGIN("greet", "0.1.0") {
       .input("name", "string", "Who to greet")
       .output("out", "string")
       .param_string("language", "en", "A language code")
-      .run_with_state<Greetings>(
-          [] { return std::make_shared<Greetings>(); },
-          [](Greetings& g, shoal::OpContext&, std::span<const shoal::Value> in, const shoal::Params& p) {
-            auto it = g.by_language.find(p.at("language").as_string());
-            if (it == g.by_language.end()) {
-              throw shoal::Error("op 'greet.language': unknown language '" + p.at("language").as_string() +
-                                 "'; use en, fr, de or es");
-            }
-            return shoal::Value(it->second + " " + in[0].as_string());
-          });
+      .run_with_state<Greetings>([] { return std::make_shared<Greetings>(); },
+                                 [](Greetings& g, shoal::OpContext&,
+                                    std::span<const shoal::Value> in, const shoal::Params& p) {
+                                   auto it = g.by_language.find(p.at("language").as_string());
+                                   if (it == g.by_language.end()) {
+                                     throw shoal::Error("op 'greet.language': unknown language '" +
+                                                        p.at("language").as_string() +
+                                                        "'; use en, fr, de or es");
+                                   }
+                                   return shoal::Value(it->second + " " + in[0].as_string());
+                                 });
 }

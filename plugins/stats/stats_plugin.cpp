@@ -5,15 +5,15 @@
 // Results follow numpy: histogram as numpy.histogram, quantiles as
 // numpy.quantile (linear), correlation as numpy.corrcoef, fit as
 // numpy.polyfit(x, y, 1).
+#include <shoal/column.h>
+#include <shoal/plugin.h>
+#include <shoal/table.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <shoal/column.h>
-#include <shoal/plugin.h>
-#include <shoal/table.h>
 
 namespace {
 
@@ -25,9 +25,11 @@ using shoal::Value;
 using Inputs = std::span<const Value>;
 
 // One number per row of a column (NaN for a null, for pairing), or throws.
-std::vector<double> column_numbers(const shoal::Table& t, const std::string& name, const std::string& op) {
+std::vector<double> column_numbers(const shoal::Table& t, const std::string& name,
+                                   const std::string& op) {
   if (name.empty()) {
-    throw Error("op '" + op + "': the input is a table; set the column parameter to one of its columns");
+    throw Error("op '" + op +
+                "': the input is a table; set the column parameter to one of its columns");
   }
   if (t.index_of(name) < 0) throw Error("op '" + op + "': the table has no column '" + name + "'");
   const shoal::Column& c = t.column(name);
@@ -57,7 +59,8 @@ std::vector<double> numbers(const Value& v, const std::string& column, const std
   out.reserve(v.as_list().size());
   for (const Value& x : v.as_list()) {
     if (!x.is_number() && !x.is_null()) {
-      throw Error("op '" + op + "': expected numbers, found " + std::string(shoal::kind_name(x.kind())));
+      throw Error("op '" + op + "': expected numbers, found " +
+                  std::string(shoal::kind_name(x.kind())));
     }
     out.push_back(x.is_null() ? std::numeric_limits<double>::quiet_NaN() : x.as_float());
   }
@@ -144,8 +147,8 @@ shoal::ParamSpec list_param(std::string name, List def, std::string doc) {
 
 void need(std::size_t n, std::size_t at_least, const std::string& op) {
   if (n < at_least) {
-    throw Error("op '" + op + "': needs at least " + std::to_string(at_least) + " values (not null), got " +
-                std::to_string(n));
+    throw Error("op '" + op + "': needs at least " + std::to_string(at_least) +
+                " values (not null), got " + std::to_string(n));
   }
 }
 
@@ -153,19 +156,29 @@ void need(std::size_t n, std::size_t at_least, const std::string& op) {
 
 SHOAL_PLUGIN("stats", "1.0.0") {
   plugin.op("stats.histogram")
-      .doc("Counts of values in `bins` equal-width bins, as numpy.histogram: outputs counts and bin edges.")
+      .doc(
+          "Counts of values in `bins` equal-width bins, as numpy.histogram: outputs counts and bin "
+          "edges.")
       .input("values", "any", "A list of numbers, or a table (see column)")
       .output("counts", "list", "bins counts (int64)")
       .output("edges", "list", "bins + 1 edges (float64)")
       .param_int("bins", 10, 1, 1e6, "Number of bins")
       .param_string("column", "", "The column to read when the input is a table")
-      .param(shoal::ParamSpec{"range", shoal::ParamSpec::Type::kList, Value(), false, {}, {}, {},
+      .param(shoal::ParamSpec{"range",
+                              shoal::ParamSpec::Type::kList,
+                              Value(),
+                              false,
+                              {},
+                              {},
+                              {},
                               "[low, high]; the data's range when unset"})
       .run([](OpContext&, Inputs in, const Params& p) {
-        std::vector<double> v = drop_nulls(numbers(in[0], p.at("column").as_string(), "stats.histogram"));
+        std::vector<double> v =
+            drop_nulls(numbers(in[0], p.at("column").as_string(), "stats.histogram"));
         double lo = 0, hi = 0;
         if (const Value* r = p.find("range"); r && !r->is_null()) {
-          if (r->as_list().size() != 2) throw Error("op 'stats.histogram': range must be [low, high]");
+          if (r->as_list().size() != 2)
+            throw Error("op 'stats.histogram': range must be [low, high]");
           lo = r->as_list()[0].as_float(), hi = r->as_list()[1].as_float();
           if (!(lo <= hi)) throw Error("op 'stats.histogram': range must have low <= high");
         } else {
@@ -177,29 +190,36 @@ SHOAL_PLUGIN("stats", "1.0.0") {
       });
 
   plugin.op("stats.quantiles")
-      .doc("The quantiles `q` of the values (linear interpolation, as numpy.quantile), as a list of float64.")
+      .doc(
+          "The quantiles `q` of the values (linear interpolation, as numpy.quantile), as a list of "
+          "float64.")
       .input("values", "any", "A list of numbers, or a table (see column)")
       .output("out", "list")
       .param(list_param("q", List{Value(0.25), Value(0.5), Value(0.75)}, "Quantiles in [0, 1]"))
       .param_string("column", "", "The column to read when the input is a table")
       .run([](OpContext&, Inputs in, const Params& p) {
-        std::vector<double> v = drop_nulls(numbers(in[0], p.at("column").as_string(), "stats.quantiles"));
+        std::vector<double> v =
+            drop_nulls(numbers(in[0], p.at("column").as_string(), "stats.quantiles"));
         need(v.size(), 1, "stats.quantiles");
         std::sort(v.begin(), v.end());
         List out;
         for (const Value& q : p.at("q").as_list()) {
           double f = q.as_float();
-          if (!(f >= 0 && f <= 1)) throw Error("op 'stats.quantiles': each q must be in [0, 1], got " + q.repr());
+          if (!(f >= 0 && f <= 1))
+            throw Error("op 'stats.quantiles': each q must be in [0, 1], got " + q.repr());
           out.emplace_back(quantile(v, f));
         }
         return Value(std::move(out));
       });
 
   plugin.op("stats.correlation")
-      .doc("Pearson's correlation coefficient of x and y (numpy.corrcoef); with one table input, of two of its "
-           "columns.")
+      .doc(
+          "Pearson's correlation coefficient of x and y (numpy.corrcoef); with one table input, of "
+          "two of its "
+          "columns.")
       .input("x", "any", "A list of numbers, or a table")
-      .optional_input("y", "any", "A list of numbers, or a table; unset = read y_column from x's table")
+      .optional_input("y", "any",
+                      "A list of numbers, or a table; unset = read y_column from x's table")
       .output("r", "float64")
       .param_string("x_column", "", "x's column when x is a table")
       .param_string("y_column", "", "y's column when y (or x) is a table")
@@ -207,15 +227,19 @@ SHOAL_PLUGIN("stats", "1.0.0") {
         Pairs d = pairs(in[0], in.size() > 1 ? in[1] : Value(), p, "stats.correlation");
         need(d.x.size(), 2, "stats.correlation");
         Moments m = moments(d);
-        if (m.sxx == 0 || m.syy == 0) throw Error("op 'stats.correlation': x or y is constant; r is undefined");
+        if (m.sxx == 0 || m.syy == 0)
+          throw Error("op 'stats.correlation': x or y is constant; r is undefined");
         return Value(m.sxy / std::sqrt(m.sxx * m.syy));
       });
 
   plugin.op("stats.linear_fit")
-      .doc("Least-squares line y = slope * x + intercept (numpy.polyfit(x, y, 1)); the model is the list "
-           "[slope, intercept], the input of stats.linear_predict.")
+      .doc(
+          "Least-squares line y = slope * x + intercept (numpy.polyfit(x, y, 1)); the model is the "
+          "list "
+          "[slope, intercept], the input of stats.linear_predict.")
       .input("x", "any", "A list of numbers, or a table")
-      .optional_input("y", "any", "A list of numbers, or a table; unset = read y_column from x's table")
+      .optional_input("y", "any",
+                      "A list of numbers, or a table; unset = read y_column from x's table")
       .output("model", "list", "[slope, intercept]")
       .param_string("x_column", "", "x's column when x is a table")
       .param_string("y_column", "", "y's column when y (or x) is a table")
@@ -223,7 +247,8 @@ SHOAL_PLUGIN("stats", "1.0.0") {
         Pairs d = pairs(in[0], in.size() > 1 ? in[1] : Value(), p, "stats.linear_fit");
         need(d.x.size(), 2, "stats.linear_fit");
         Moments m = moments(d);
-        if (m.sxx == 0) throw Error("op 'stats.linear_fit': every x is the same; the slope is undefined");
+        if (m.sxx == 0)
+          throw Error("op 'stats.linear_fit': every x is the same; the slope is undefined");
         double slope = m.sxy / m.sxx;
         return Value(List{Value(slope), Value(m.my - slope * m.mx)});
       });
@@ -236,7 +261,8 @@ SHOAL_PLUGIN("stats", "1.0.0") {
       .param_string("column", "", "The column to read when x is a table")
       .run([](OpContext&, Inputs in, const Params& p) {
         const List& model = in[0].as_list();
-        if (model.size() != 2) throw Error("op 'stats.linear_predict': the model must be [slope, intercept]");
+        if (model.size() != 2)
+          throw Error("op 'stats.linear_predict': the model must be [slope, intercept]");
         double slope = model[0].as_float(), intercept = model[1].as_float();
         List out;
         for (double x : numbers(in[1], p.at("column").as_string(), "stats.linear_predict")) {

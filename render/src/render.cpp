@@ -42,7 +42,6 @@ std::string format_for(const std::string& path) {
               "; use one of " + std::string(kSupportedExtensions));
 }
 
-
 }  // namespace
 
 std::string render_dot(std::string_view dot, std::string_view format, std::string_view engine) {

@@ -67,16 +67,20 @@ std::vector<std::byte> encode_data_file(const std::vector<Table>& tables) {
 
 std::vector<Table> decode_data_file(std::span<const std::byte> bytes, std::string_view name,
                                     const DecodeLimits& limits) {
-  if (bytes.size() < kHeaderBytes) bad(name, "not a .shoal data file (only " + std::to_string(bytes.size()) + " bytes)");
-  if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) bad(name, "not a .shoal data file (wrong magic)");
+  if (bytes.size() < kHeaderBytes)
+    bad(name, "not a .shoal data file (only " + std::to_string(bytes.size()) + " bytes)");
+  if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    bad(name, "not a .shoal data file (wrong magic)");
   auto version = get<std::uint32_t>(bytes, 8);
   if (version > kDataFileVersion) {
-    bad(name, "written in .shoal format version " + std::to_string(version) + ", newer than this Shoal reads (" +
-                  std::to_string(kDataFileVersion) + "): upgrade Shoal");
+    bad(name, "written in .shoal format version " + std::to_string(version) +
+                  ", newer than this Shoal reads (" + std::to_string(kDataFileVersion) +
+                  "): upgrade Shoal");
   }
   if (version == 0) bad(name, "invalid .shoal format version 0");
   auto count = get<std::uint32_t>(bytes, 12);
-  if (count > (bytes.size() - kHeaderBytes) / 8) bad(name, "truncated: header promises " + std::to_string(count) + " tables");
+  if (count > (bytes.size() - kHeaderBytes) / 8)
+    bad(name, "truncated: header promises " + std::to_string(count) + " tables");
   std::vector<Table> tables;
   tables.reserve(count);
   std::size_t at = kHeaderBytes;
@@ -93,7 +97,8 @@ std::vector<Table> decode_data_file(std::span<const std::byte> bytes, std::strin
     }
     at += length;
   }
-  if (at != bytes.size()) bad(name, std::to_string(bytes.size() - at) + " trailing bytes after the last table");
+  if (at != bytes.size())
+    bad(name, std::to_string(bytes.size() - at) + " trailing bytes after the last table");
   return tables;
 }
 
@@ -102,7 +107,9 @@ void write_tables(const std::filesystem::path& path, const std::vector<Table>& t
   write_file_atomically(path, {reinterpret_cast<const char*>(bytes.data()), bytes.size()});
 }
 
-void write_table(const std::filesystem::path& path, const Table& table) { write_tables(path, {table}); }
+void write_table(const std::filesystem::path& path, const Table& table) {
+  write_tables(path, {table});
+}
 
 std::vector<Table> read_tables(const std::filesystem::path& path, const DecodeLimits& limits) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -122,7 +129,8 @@ std::vector<Table> read_tables(const std::filesystem::path& path, const DecodeLi
     throw;
   }
   std::fclose(f);
-  return decode_data_file({reinterpret_cast<const std::byte*>(words.data()), size}, path.string(), limits);
+  return decode_data_file({reinterpret_cast<const std::byte*>(words.data()), size}, path.string(),
+                          limits);
 }
 
 Table read_table(const std::filesystem::path& path, const DecodeLimits& limits) {

@@ -43,7 +43,8 @@ bool register_ops() {
   read.name = "dataframe.read_shoal";
   read.doc = "Reads the table of the .shoal file `path`.";
   read.group = "DataFrame";
-  read.params = {ParamSpec{.name = "path", .type = ParamSpec::Type::kPath, .required = true, .doc = "A .shoal file."}};
+  read.params = {ParamSpec{
+      .name = "path", .type = ParamSpec::Type::kPath, .required = true, .doc = "A .shoal file."}};
   read.fn = read_op;
   r.add(std::move(read), "serialization");
   Op write;
@@ -51,7 +52,10 @@ bool register_ops() {
   write.doc = "Writes a table to the .shoal file `path` (atomically); returns the path.";
   write.group = "DataFrame";
   write.inputs = {PortSpec{"table", "table"}};
-  write.params = {ParamSpec{.name = "path", .type = ParamSpec::Type::kPath, .required = true, .doc = "The file to write."}};
+  write.params = {ParamSpec{.name = "path",
+                            .type = ParamSpec::Type::kPath,
+                            .required = true,
+                            .doc = "The file to write."}};
   write.fn = write_op;
   r.add(std::move(write), "serialization");
   return true;
@@ -61,9 +65,11 @@ const bool kRegistered = register_ops();
 
 }  // namespace
 
-std::vector<std::string> to_shoal(const DataFrame& frame, const std::string& pattern, Executor& executor) {
+std::vector<std::string> to_shoal(const DataFrame& frame, const std::string& pattern,
+                                  Executor& executor) {
   if (frame.npartitions() > 1 && pattern.find('*') == std::string::npos) {
-    throw Error("to_shoal: '" + pattern + "' has no '*' but the frame has " + std::to_string(frame.npartitions()) +
+    throw Error("to_shoal: '" + pattern + "' has no '*' but the frame has " +
+                std::to_string(frame.npartitions()) +
                 " partitions; put a '*' where the partition number goes (e.g. part-*.shoal)");
   }
   std::vector<std::string> paths;
@@ -76,7 +82,8 @@ std::vector<std::string> to_shoal(const DataFrame& frame, const std::string& pat
   Key base("to-shoal-" + tok.hex());
   for (std::size_t i = 0; i < frame.npartitions(); ++i) {
     std::string path = pattern;
-    if (auto star = path.find('*'); star != std::string::npos) path.replace(star, 1, std::to_string(i));
+    if (auto star = path.find('*'); star != std::string::npos)
+      path.replace(star, 1, std::to_string(i));
     paths.push_back(path);
     Task t;
     t.key = base.with_index({static_cast<std::int64_t>(i)});
@@ -117,6 +124,8 @@ DataFrame read_shoal(const std::vector<std::string>& paths_or_globs) {
   return DataFrame({g}, std::move(keys), std::move(schema));
 }
 
-DataFrame read_shoal(const std::string& path_or_glob) { return read_shoal(std::vector<std::string>{path_or_glob}); }
+DataFrame read_shoal(const std::string& path_or_glob) {
+  return read_shoal(std::vector<std::string>{path_or_glob});
+}
 
 }  // namespace shoal

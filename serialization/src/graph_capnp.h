@@ -66,8 +66,10 @@ struct GraphReader {
 
   Arg arg(schema::Arg::Reader in, int depth) {
     switch (in.which()) {
-      case schema::Arg::LITERAL: return Arg(read_value(in.getLiteral(), 0, max_nesting));
-      case schema::Arg::REF: return Arg(key(in.getRef()));
+      case schema::Arg::LITERAL:
+        return Arg(read_value(in.getLiteral(), 0, max_nesting));
+      case schema::Arg::REF:
+        return Arg(key(in.getRef()));
       case schema::Arg::LIST: {
         check_depth(depth + 1, "argument lists");
         auto items = in.getList();
@@ -92,7 +94,8 @@ struct GraphReader {
       auto params = std::make_shared<Params>();
       for (auto p : in.getParams()) {
         auto name = p.getName();
-        params->set(std::string(name.begin(), name.size()), read_value(p.getValue(), 0, max_nesting));
+        params->set(std::string(name.begin(), name.size()),
+                    read_value(p.getValue(), 0, max_nesting));
       }
       t.params = std::move(params);
     }

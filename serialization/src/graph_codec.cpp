@@ -6,13 +6,12 @@
 #include <unordered_map>
 
 #include "graph.capnp.h"
+#include "graph_capnp.h"
 #include "message_io.h"
 #include "shoal/op.h"
 #include "value_capnp.h"
-#include "graph_capnp.h"
 
 namespace shoal::detail {
-
 
 void write_key(schema::Key::Builder out, const Key& key) {
   auto name = out.initName(static_cast<unsigned>(key.name().size()));
@@ -55,7 +54,8 @@ void write_task(schema::Task::Builder out, const Task& task) {
   }
   if (task.prelude) {
     auto prelude = out.initPrelude(static_cast<unsigned>(task.prelude->size()));
-    for (std::size_t i = 0; i < task.prelude->size(); ++i) write_task(prelude[i], (*task.prelude)[i]);
+    for (std::size_t i = 0; i < task.prelude->size(); ++i)
+      write_task(prelude[i], (*task.prelude)[i]);
   }
 }
 

@@ -77,12 +77,18 @@ class Scanner {
           space();
           return at_ < s_.size() && s_[at_] == '"' && string() && eat(':') && value(depth + 1);
         });
-      case '[': return sequence(']', [&] { return value(depth + 1); });
-      case '"': return string();
-      case 't': return literal("true");
-      case 'f': return literal("false");
-      case 'n': return literal("null");
-      default: return number();
+      case '[':
+        return sequence(']', [&] { return value(depth + 1); });
+      case '"':
+        return string();
+      case 't':
+        return literal("true");
+      case 'f':
+        return literal("false");
+      case 'n':
+        return literal("null");
+      default:
+        return number();
     }
   }
 

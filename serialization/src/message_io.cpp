@@ -16,7 +16,8 @@ constexpr std::size_t kMaxSegmentWords = (std::size_t{1} << 29) - 1;  // Cap'n P
 }  // namespace
 
 VectorMessageBuilder::VectorMessageBuilder(std::size_t estimated_bytes)
-    : first_words_(std::min(kMaxSegmentWords, std::max(kMinSegmentWords, estimated_bytes / kWord + 64))) {}
+    : first_words_(
+          std::min(kMaxSegmentWords, std::max(kMinSegmentWords, estimated_bytes / kWord + 64))) {}
 
 kj::ArrayPtr<capnp::word> VectorMessageBuilder::allocateSegment(unsigned minimum_words) {
   if (!first_given_) {
@@ -78,9 +79,11 @@ kj::ArrayPtr<const capnp::word> aligned_words(std::span<const std::byte> bytes,
   return {storage.begin(), storage.size()};
 }
 
-void check_consumed(const capnp::FlatArrayMessageReader& reader, kj::ArrayPtr<const capnp::word> words) {
+void check_consumed(const capnp::FlatArrayMessageReader& reader,
+                    kj::ArrayPtr<const capnp::word> words) {
   if (reader.getEnd() != words.end()) {
-    fail(std::to_string((words.end() - reader.getEnd()) * kWord) + " trailing bytes after the message");
+    fail(std::to_string((words.end() - reader.getEnd()) * kWord) +
+         " trailing bytes after the message");
   }
 }
 
@@ -92,7 +95,9 @@ void advise_huge_pages(const void* p, std::size_t n) noexcept {
   if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 }
 
-void fail(std::string message) { throw DecodeError(std::move(message)); }
+void fail(std::string message) {
+  throw DecodeError(std::move(message));
+}
 
 void rethrow_as_decode_error(std::string_view what) {
   std::string prefix(what);

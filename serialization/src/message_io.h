@@ -45,22 +45,24 @@ capnp::ReaderOptions reader_options(std::size_t words, const DecodeLimits& limit
 /// exception (Cap'n Proto's, core's invariant checks, bad_alloc) into a
 /// DecodeError starting with `what`.
 template <class F>
-auto read_message(std::span<const std::byte> bytes, const DecodeLimits& limits, std::string_view what,
-                  int nesting_per_level, F&& read);
+auto read_message(std::span<const std::byte> bytes, const DecodeLimits& limits,
+                  std::string_view what, int nesting_per_level, F&& read);
 
 [[noreturn]] void rethrow_as_decode_error(std::string_view what);
 kj::ArrayPtr<const capnp::word> aligned_words(std::span<const std::byte> bytes,
                                               kj::Array<capnp::word>& storage,
                                               const DecodeLimits& limits);
-void check_consumed(const capnp::FlatArrayMessageReader& reader, kj::ArrayPtr<const capnp::word> words);
+void check_consumed(const capnp::FlatArrayMessageReader& reader,
+                    kj::ArrayPtr<const capnp::word> words);
 
 template <class F>
-auto read_message(std::span<const std::byte> bytes, const DecodeLimits& limits, std::string_view what,
-                  int nesting_per_level, F&& read) {
+auto read_message(std::span<const std::byte> bytes, const DecodeLimits& limits,
+                  std::string_view what, int nesting_per_level, F&& read) {
   try {
     kj::Array<capnp::word> storage;
     auto words = aligned_words(bytes, storage, limits);
-    capnp::FlatArrayMessageReader reader(words, reader_options(words.size(), limits, nesting_per_level));
+    capnp::FlatArrayMessageReader reader(words,
+                                         reader_options(words.size(), limits, nesting_per_level));
     check_consumed(reader, words);
     return read(reader);
   } catch (...) {

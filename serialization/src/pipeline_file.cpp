@@ -1,5 +1,7 @@
 // Pipeline files on disk: written beside the target and renamed into place,
 // read whole with a size cap.
+#include "shoal/pipeline_file.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -10,7 +12,6 @@
 #include <string>
 
 #include "shoal/atomic_file.h"
-#include "shoal/pipeline_file.h"
 
 namespace shoal {
 namespace {
@@ -20,7 +21,6 @@ using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
 std::string io_error(const std::filesystem::path& path, std::string_view doing) {
   return "cannot " + std::string(doing) + " '" + path.string() + "': " + std::strerror(errno);
 }
-
 
 }  // namespace
 

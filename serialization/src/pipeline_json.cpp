@@ -21,23 +21,39 @@ constexpr double kMaxExactInt = 9007199254740992.0;  // 2^53
 // the JsonValue struct's own fields.
 class RawJsonHandler final : public capnp::JsonCodec::Handler<JsonValue> {
  public:
-  void encode(const capnp::JsonCodec&, JsonValue::Reader in, JsonValue::Builder out) const override {
+  void encode(const capnp::JsonCodec&, JsonValue::Reader in,
+              JsonValue::Builder out) const override {
     copy(in, out);
   }
-  void decode(const capnp::JsonCodec&, JsonValue::Reader in, JsonValue::Builder out) const override {
+  void decode(const capnp::JsonCodec&, JsonValue::Reader in,
+              JsonValue::Builder out) const override {
     copy(in, out);
   }
 
  private:
   static void copy(JsonValue::Reader in, JsonValue::Builder out) {
     switch (in.which()) {
-      case JsonValue::NULL_: out.setNull(); break;
-      case JsonValue::BOOLEAN: out.setBoolean(in.getBoolean()); break;
-      case JsonValue::NUMBER: out.setNumber(in.getNumber()); break;
-      case JsonValue::STRING: out.setString(in.getString()); break;
-      case JsonValue::ARRAY: out.setArray(in.getArray()); break;
-      case JsonValue::OBJECT: out.setObject(in.getObject()); break;
-      case JsonValue::CALL: out.setCall(in.getCall()); break;
+      case JsonValue::NULL_:
+        out.setNull();
+        break;
+      case JsonValue::BOOLEAN:
+        out.setBoolean(in.getBoolean());
+        break;
+      case JsonValue::NUMBER:
+        out.setNumber(in.getNumber());
+        break;
+      case JsonValue::STRING:
+        out.setString(in.getString());
+        break;
+      case JsonValue::ARRAY:
+        out.setArray(in.getArray());
+        break;
+      case JsonValue::OBJECT:
+        out.setObject(in.getObject());
+        break;
+      case JsonValue::CALL:
+        out.setCall(in.getCall());
+        break;
     }
   }
 };
@@ -54,38 +70,50 @@ struct Codec {
 
 // ---- parameters: Value <-> JSON ----
 
-[[noreturn]] void cannot_save(const PipelineNode& n, const std::string& param, const std::string& why) {
+[[noreturn]] void cannot_save(const PipelineNode& n, const std::string& param,
+                              const std::string& why) {
   throw EncodeError("node '" + n.id + "', parameter '" + param + "': " + why +
                     " cannot be saved in a pipeline file; use a number, string, bool or list");
 }
 
-void write_param(JsonValue::Builder out, const Value& v, const PipelineNode& n, const std::string& param) {
+void write_param(JsonValue::Builder out, const Value& v, const PipelineNode& n,
+                 const std::string& param) {
   switch (v.kind()) {
-    case ValueKind::kNull: out.setNull(); return;
-    case ValueKind::kBool: out.setBoolean(v.as_bool()); return;
+    case ValueKind::kNull:
+      out.setNull();
+      return;
+    case ValueKind::kBool:
+      out.setBoolean(v.as_bool());
+      return;
     case ValueKind::kInt:
-      if (std::abs(static_cast<double>(v.as_int())) > kMaxExactInt) cannot_save(n, param, "an integer beyond 2^53");
+      if (std::abs(static_cast<double>(v.as_int())) > kMaxExactInt)
+        cannot_save(n, param, "an integer beyond 2^53");
       out.setNumber(static_cast<double>(v.as_int()));
       return;
     case ValueKind::kFloat:
       if (!std::isfinite(v.as_float())) cannot_save(n, param, "NaN or infinity");
       out.setNumber(v.as_float());
       return;
-    case ValueKind::kString: out.setString(v.as_string()); return;
+    case ValueKind::kString:
+      out.setString(v.as_string());
+      return;
     case ValueKind::kList: {
       const List& items = v.as_list();
       auto arr = out.initArray(static_cast<unsigned>(items.size()));
       for (std::size_t i = 0; i < items.size(); ++i) write_param(arr[i], items[i], n, param);
       return;
     }
-    default: cannot_save(n, param, "a " + std::string(kind_name(v.kind())) + " value");
+    default:
+      cannot_save(n, param, "a " + std::string(kind_name(v.kind())) + " value");
   }
 }
 
 Value read_param(JsonValue::Reader in, const std::string& where) {
   switch (in.which()) {
-    case JsonValue::NULL_: return Value();
-    case JsonValue::BOOLEAN: return Value(in.getBoolean());
+    case JsonValue::NULL_:
+      return Value();
+    case JsonValue::BOOLEAN:
+      return Value(in.getBoolean());
     case JsonValue::NUMBER: {
       double d = in.getNumber();
       if (std::isfinite(d) && std::trunc(d) == d && std::abs(d) <= kMaxExactInt) {
@@ -93,14 +121,18 @@ Value read_param(JsonValue::Reader in, const std::string& where) {
       }
       return Value(d);
     }
-    case JsonValue::STRING: return Value(std::string(in.getString().cStr(), in.getString().size()));
+    case JsonValue::STRING:
+      return Value(std::string(in.getString().cStr(), in.getString().size()));
     case JsonValue::ARRAY: {
       List items;
       for (auto item : in.getArray()) items.push_back(read_param(item, where));
       return Value(std::move(items));
     }
-    case JsonValue::OBJECT: throw DecodeError(where + " is a JSON object; parameters hold null, bool, number, string or array");
-    case JsonValue::CALL: throw DecodeError(where + " is not JSON (a function call)");
+    case JsonValue::OBJECT:
+      throw DecodeError(where +
+                        " is a JSON object; parameters hold null, bool, number, string or array");
+    case JsonValue::CALL:
+      throw DecodeError(where + " is not JSON (a function call)");
   }
   throw DecodeError(where + " has an unknown JSON type");
 }
@@ -122,7 +154,9 @@ void write_node(schema::Node::Builder out, const PipelineNode& n) {
   }
 }
 
-std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+std::string text(capnp::Text::Reader t) {
+  return std::string(t.cStr(), t.size());
+}
 
 PipelineNode read_node(schema::Node::Reader in, std::string_view name, std::size_t index) {
   PipelineNode n;
@@ -132,7 +166,8 @@ PipelineNode read_node(schema::Node::Reader in, std::string_view name, std::size
   n.x = std::isfinite(in.getX()) ? in.getX() : 0.0;
   n.y = std::isfinite(in.getY()) ? in.getY() : 0.0;
   if (!in.hasParams()) return n;
-  std::string where = std::string(name) + ": node " + std::to_string(index + 1) + " ('" + n.id + "')";
+  std::string where =
+      std::string(name) + ": node " + std::to_string(index + 1) + " ('" + n.id + "')";
   auto params = in.getParams();
   if (!params.isObject()) throw DecodeError(where + ": \"params\" must be a JSON object");
   for (auto field : params.getObject()) {
@@ -148,7 +183,8 @@ void check_format(const Codec& codec, kj::ArrayPtr<const char> input, std::strin
   capnp::MallocMessageBuilder raw;
   auto root = raw.initRoot<JsonValue>();
   codec.json.decodeRaw(input, root);
-  if (!root.isObject()) throw DecodeError(std::string(name) + ": not a Shoal pipeline (the JSON is not an object)");
+  if (!root.isObject())
+    throw DecodeError(std::string(name) + ": not a Shoal pipeline (the JSON is not an object)");
   for (auto field : root.getObject()) {
     if (field.getName() != "format") continue;
     auto v = field.getValue();
@@ -156,7 +192,8 @@ void check_format(const Codec& codec, kj::ArrayPtr<const char> input, std::strin
       throw DecodeError(std::string(name) + ": \"format\" must be a positive integer");
     }
     if (v.getNumber() > kPipelineFormatVersion) {
-      std::string found = v.getNumber() < 1e9 ? std::to_string(static_cast<long long>(v.getNumber())) : "?";
+      std::string found =
+          v.getNumber() < 1e9 ? std::to_string(static_cast<long long>(v.getNumber())) : "?";
       throw DecodeError(std::string(name) + ": written by a newer Shoal (format " + found +
                         ", this build reads up to " + std::to_string(kPipelineFormatVersion) +
                         "); upgrade Shoal to open it");
@@ -173,7 +210,8 @@ Pipeline read_pipeline(schema::PipelineFile::Reader in, std::string_view name) {
   std::size_t i = 0;
   for (auto n : in.getNodes()) p.nodes.push_back(read_node(n, name, i++));
   for (auto e : in.getEdges()) {
-    p.edges.push_back({{text(e.getFrom()), text(e.getFromPort())}, {text(e.getTo()), text(e.getToPort())}});
+    p.edges.push_back(
+        {{text(e.getFrom()), text(e.getFromPort())}, {text(e.getTo()), text(e.getToPort())}});
   }
   return p;
 }
@@ -203,7 +241,8 @@ std::string encode_pipeline_json(const Pipeline& pipeline) {
 
 Pipeline decode_pipeline_json(std::string_view json, std::string_view name) {
   if (json.size() > kMaxPipelineFileBytes) {
-    throw DecodeError(std::string(name) + ": " + std::to_string(json.size()) + " bytes, more than a pipeline file may hold (" +
+    throw DecodeError(std::string(name) + ": " + std::to_string(json.size()) +
+                      " bytes, more than a pipeline file may hold (" +
                       std::to_string(kMaxPipelineFileBytes) + ")");
   }
   kj::ArrayPtr<const char> input(json.data(), json.size());
@@ -212,8 +251,8 @@ Pipeline decode_pipeline_json(std::string_view json, std::string_view name) {
     try {
       check_format(codec, input, name);
     } catch (const kj::Exception& e) {
-      throw DecodeError(std::string(name) + ": not valid JSON" + detail::json_error_position(json) + " (" +
-                        e.getDescription().cStr() + ")");
+      throw DecodeError(std::string(name) + ": not valid JSON" + detail::json_error_position(json) +
+                        " (" + e.getDescription().cStr() + ")");
     }
     capnp::MallocMessageBuilder message;
     auto root = message.initRoot<schema::PipelineFile>();
@@ -222,7 +261,8 @@ Pipeline decode_pipeline_json(std::string_view json, std::string_view name) {
   } catch (const DecodeError&) {
     throw;
   } catch (const kj::Exception& e) {
-    throw DecodeError(std::string(name) + ": not a Shoal pipeline (" + e.getDescription().cStr() + ")");
+    throw DecodeError(std::string(name) + ": not a Shoal pipeline (" + e.getDescription().cStr() +
+                      ")");
   } catch (const std::exception& e) {
     throw DecodeError(std::string(name) + ": " + e.what());
   }

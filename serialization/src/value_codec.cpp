@@ -11,8 +11,9 @@
 #include "shoal/tensor.h"
 #include "value_capnp.h"
 
-static_assert(std::endian::native == std::endian::little,
-              "the Shoal encoding stores numbers little-endian; big-endian hosts need byte swaps here");
+static_assert(
+    std::endian::native == std::endian::little,
+    "the Shoal encoding stores numbers little-endian; big-endian hosts need byte swaps here");
 
 namespace shoal::detail {
 
@@ -26,7 +27,8 @@ void copy_into(B blob, const void* src, std::size_t n) {
 void check_blob(std::size_t n, std::string_view what) {
   if (n > kMaxBlobBytes) {
     throw EncodeError(std::string(what) + " of " + std::to_string(n) + " bytes exceeds the " +
-                      std::to_string(kMaxBlobBytes) + "-byte limit of one blob: split it (repartition, rechunk)");
+                      std::to_string(kMaxBlobBytes) +
+                      "-byte limit of one blob: split it (repartition, rechunk)");
   }
 }
 
@@ -37,7 +39,8 @@ B init_blob(std::size_t n, std::string_view what, auto init) {
 }
 
 void write_column(schema::Column::Builder out, const std::string& name, const Column& col) {
-  auto nm = init_blob<capnp::Text::Builder>(name.size(), "column name", [&](unsigned n) { return out.initName(n); });
+  auto nm = init_blob<capnp::Text::Builder>(name.size(), "column name",
+                                            [&](unsigned n) { return out.initName(n); });
   copy_into(nm, name.data(), name.size());
   out.setType(static_cast<schema::DataType>(col.type()));
   out.setLength(col.size());
@@ -52,7 +55,8 @@ void write_column(schema::Column::Builder out, const std::string& name, const Co
         using S = std::decay_t<decltype(s)>;
         if constexpr (std::is_same_v<S, StringData>) {
           std::size_t ob = s.offsets.size() * sizeof(std::int64_t);
-          auto o = init_blob<capnp::Data::Builder>(ob, "string offsets", [&](unsigned n) { return out.initOffsets(n); });
+          auto o = init_blob<capnp::Data::Builder>(ob, "string offsets",
+                                                   [&](unsigned n) { return out.initOffsets(n); });
           copy_into(o, s.offsets.data(), ob);
           auto c = init_blob<capnp::Data::Builder>(s.chars.size(), "column '" + name + "'",
                                                    [&](unsigned n) { return out.initChars(n); });
@@ -91,7 +95,9 @@ std::vector<T> vector_from(capnp::Data::Reader blob, std::size_t n) {
 
 void check_bools(const std::uint8_t* p, std::size_t n, std::string_view what) {
   for (std::size_t i = 0; i < n; ++i) {
-    if (p[i] > 1) fail(std::string(what) + ": bool at " + std::to_string(i) + " is " + std::to_string(p[i]) + ", not 0 or 1");
+    if (p[i] > 1)
+      fail(std::string(what) + ": bool at " + std::to_string(i) + " is " + std::to_string(p[i]) +
+           ", not 0 or 1");
   }
 }
 
@@ -109,9 +115,11 @@ StringData read_strings(schema::Column::Reader in, std::size_t rows, const std::
   check_size(offsets.size(), rows + 1, sizeof(std::int64_t), what + " offsets");
   StringData s;
   s.offsets = vector_from<std::int64_t>(offsets, rows + 1);
-  if (s.offsets[0] != 0) fail(what + ": first string offset is " + std::to_string(s.offsets[0]) + ", not 0");
+  if (s.offsets[0] != 0)
+    fail(what + ": first string offset is " + std::to_string(s.offsets[0]) + ", not 0");
   for (std::size_t i = 1; i <= rows; ++i) {
-    if (s.offsets[i] < s.offsets[i - 1]) fail(what + ": string offsets decrease at row " + std::to_string(i - 1));
+    if (s.offsets[i] < s.offsets[i - 1])
+      fail(what + ": string offsets decrease at row " + std::to_string(i - 1));
   }
   if (static_cast<std::uint64_t>(s.offsets[rows]) != chars.size()) {
     fail(what + ": string offsets end at " + std::to_string(s.offsets[rows]) + " but there are " +
@@ -121,7 +129,8 @@ StringData read_strings(schema::Column::Reader in, std::size_t rows, const std::
   return s;
 }
 
-Column::Storage read_storage(schema::Column::Reader in, DataType type, std::size_t rows, const std::string& what) {
+Column::Storage read_storage(schema::Column::Reader in, DataType type, std::size_t rows,
+                             const std::string& what) {
   switch (type) {
     case DataType::kBool: {
       auto d = in.getValues();
@@ -140,24 +149,29 @@ Column::Storage read_storage(schema::Column::Reader in, DataType type, std::size
       check_size(d.size(), rows, 8, what);
       return vector_from<double>(d, rows);
     }
-    case DataType::kString: return read_strings(in, rows, what);
+    case DataType::kString:
+      return read_strings(in, rows, what);
   }
   fail(what + ": unknown column type");
 }
 
-std::shared_ptr<const Column> read_column(schema::Column::Reader in, std::size_t rows, std::string& name) {
+std::shared_ptr<const Column> read_column(schema::Column::Reader in, std::size_t rows,
+                                          std::string& name) {
   name = std::string(in.getName().begin(), in.getName().size());
   std::string what = "column '" + name + "'";
   auto tag = static_cast<std::uint16_t>(in.getType());
-  if (tag > static_cast<std::uint16_t>(DataType::kTimestamp)) fail(what + ": unknown type tag " + std::to_string(tag));
+  if (tag > static_cast<std::uint16_t>(DataType::kTimestamp))
+    fail(what + ": unknown type tag " + std::to_string(tag));
   if (in.getLength() != rows) {
-    fail(what + ": " + std::to_string(in.getLength()) + " rows in a table of " + std::to_string(rows));
+    fail(what + ": " + std::to_string(in.getLength()) + " rows in a table of " +
+         std::to_string(rows));
   }
   auto type = static_cast<DataType>(tag);
   auto validity_blob = in.getValidity();
   std::vector<std::uint8_t> validity(validity_blob.begin(), validity_blob.end());
   if (!validity.empty() && validity.size() != (rows + 7) / 8) {
-    fail(what + ": validity bitmap of " + std::to_string(validity.size()) + " bytes for " + std::to_string(rows) + " rows");
+    fail(what + ": validity bitmap of " + std::to_string(validity.size()) + " bytes for " +
+         std::to_string(rows) + " rows");
   }
   auto storage = read_storage(in, type, rows, what);
   return std::make_shared<const Column>(type, std::move(storage), std::move(validity));
@@ -165,10 +179,14 @@ std::shared_ptr<const Column> read_column(schema::Column::Reader in, std::size_t
 
 std::size_t element_size(DType dtype) {
   switch (dtype) {
-    case DType::kFloat64: return 8;
-    case DType::kFloat32: return 4;
-    case DType::kInt64: return 8;
-    case DType::kBool: return 1;
+    case DType::kFloat64:
+      return 8;
+    case DType::kFloat32:
+      return 4;
+    case DType::kInt64:
+      return 8;
+    case DType::kBool:
+      return 1;
   }
   return 1;
 }
@@ -177,8 +195,10 @@ std::size_t column_bytes(const Column& c) {
   return std::visit(
       [](const auto& s) -> std::size_t {
         using S = std::decay_t<decltype(s)>;
-        if constexpr (std::is_same_v<S, StringData>) return s.offsets.size() * 8 + s.chars.size();
-        else return s.size() * sizeof(s[0]);
+        if constexpr (std::is_same_v<S, StringData>)
+          return s.offsets.size() * 8 + s.chars.size();
+        else
+          return s.size() * sizeof(s[0]);
       },
       c.storage());
 }
@@ -190,7 +210,8 @@ constexpr std::size_t kPad = 16;  // per blob: pointer + rounding to a word
 void write_table(schema::Table::Builder out, const Table& table) {
   out.setNumRows(table.num_rows());
   auto cols = out.initColumns(static_cast<unsigned>(table.num_columns()));
-  for (std::size_t i = 0; i < table.num_columns(); ++i) write_column(cols[i], table.names()[i], table.column(i));
+  for (std::size_t i = 0; i < table.num_columns(); ++i)
+    write_column(cols[i], table.names()[i], table.column(i));
 }
 
 void write_tensor(schema::Tensor::Builder out, const Tensor& tensor) {
@@ -200,7 +221,8 @@ void write_tensor(schema::Tensor::Builder out, const Tensor& tensor) {
   std::visit(
       [&](const auto& v) {
         std::size_t nb = v.size() * sizeof(v[0]);
-        auto d = init_blob<capnp::Data::Builder>(nb, "tensor", [&](unsigned n) { return out.initData(n); });
+        auto d = init_blob<capnp::Data::Builder>(nb, "tensor",
+                                                 [&](unsigned n) { return out.initData(n); });
         copy_into(d, v.data(), nb);
       },
       tensor.storage());
@@ -208,19 +230,29 @@ void write_tensor(schema::Tensor::Builder out, const Tensor& tensor) {
 
 void write_value(schema::Value::Builder out, const Value& value) {
   switch (value.kind()) {
-    case ValueKind::kNull: out.setNone(); return;
-    case ValueKind::kBool: out.setBoolean(value.as_bool()); return;
-    case ValueKind::kInt: out.setInt64(value.as_int()); return;
-    case ValueKind::kFloat: out.setFloat64(value.as_float()); return;
+    case ValueKind::kNull:
+      out.setNone();
+      return;
+    case ValueKind::kBool:
+      out.setBoolean(value.as_bool());
+      return;
+    case ValueKind::kInt:
+      out.setInt64(value.as_int());
+      return;
+    case ValueKind::kFloat:
+      out.setFloat64(value.as_float());
+      return;
     case ValueKind::kString: {
       const auto& s = value.as_string();
-      auto t = init_blob<capnp::Text::Builder>(s.size(), "string", [&](unsigned n) { return out.initText(n); });
+      auto t = init_blob<capnp::Text::Builder>(s.size(), "string",
+                                               [&](unsigned n) { return out.initText(n); });
       copy_into(t, s.data(), s.size());
       return;
     }
     case ValueKind::kBytes: {
       const auto& b = value.as_bytes();
-      auto d = init_blob<capnp::Data::Builder>(b.size(), "bytes", [&](unsigned n) { return out.initBytes(n); });
+      auto d = init_blob<capnp::Data::Builder>(b.size(), "bytes",
+                                               [&](unsigned n) { return out.initBytes(n); });
       copy_into(d, b.data(), b.size());
       return;
     }
@@ -230,8 +262,12 @@ void write_value(schema::Value::Builder out, const Value& value) {
       for (std::size_t i = 0; i < items.size(); ++i) write_value(list[i], items[i]);
       return;
     }
-    case ValueKind::kTable: write_table(out.initTable(), value.as_table()); return;
-    case ValueKind::kTensor: write_tensor(out.initTensor(), value.as_tensor()); return;
+    case ValueKind::kTable:
+      write_table(out.initTable(), value.as_table());
+      return;
+    case ValueKind::kTensor:
+      write_tensor(out.initTensor(), value.as_tensor());
+      return;
     case ValueKind::kRecord: {
       const Record& r = value.as_record();
       auto fields = out.initRecord(static_cast<unsigned>(r.size()));
@@ -254,17 +290,20 @@ void write_value(schema::Value::Builder out, const Value& value) {
 Table read_table(schema::Table::Reader in) {
   std::uint64_t rows = in.getNumRows();
   auto cols = in.getColumns();
-  if (cols.size() == 0 && rows != 0) fail("table without columns claims " + std::to_string(rows) + " rows");
+  if (cols.size() == 0 && rows != 0)
+    fail("table without columns claims " + std::to_string(rows) + " rows");
   std::vector<std::string> names(cols.size());
   std::vector<std::shared_ptr<const Column>> columns;
   columns.reserve(cols.size());
-  for (unsigned i = 0; i < cols.size(); ++i) columns.push_back(read_column(cols[i], rows, names[i]));
+  for (unsigned i = 0; i < cols.size(); ++i)
+    columns.push_back(read_column(cols[i], rows, names[i]));
   return Table(std::move(names), std::move(columns));
 }
 
 Tensor read_tensor(schema::Tensor::Reader in) {
   auto tag = static_cast<std::uint16_t>(in.getDtype());
-  if (tag > static_cast<std::uint16_t>(DType::kBool)) fail("tensor: unknown dtype tag " + std::to_string(tag));
+  if (tag > static_cast<std::uint16_t>(DType::kBool))
+    fail("tensor: unknown dtype tag " + std::to_string(tag));
   auto dtype = static_cast<DType>(tag);
   auto shape_in = in.getShape();
   std::vector<std::int64_t> shape;
@@ -274,13 +313,17 @@ Tensor read_tensor(schema::Tensor::Reader in) {
   std::size_t width = element_size(dtype), count = 1;
   for (std::int64_t d : shape) {
     if (d < 0) fail("tensor: negative dimension " + std::to_string(d));
-    if (__builtin_mul_overflow(count, static_cast<std::size_t>(d), &count)) fail("tensor: shape overflows");
+    if (__builtin_mul_overflow(count, static_cast<std::size_t>(d), &count))
+      fail("tensor: shape overflows");
   }
   check_size(data.size(), count, width, "tensor of " + std::string(dtype_name(dtype)));
   switch (dtype) {
-    case DType::kFloat64: return Tensor(std::move(shape), vector_from<double>(data, count));
-    case DType::kFloat32: return Tensor(std::move(shape), vector_from<float>(data, count));
-    case DType::kInt64: return Tensor(std::move(shape), vector_from<std::int64_t>(data, count));
+    case DType::kFloat64:
+      return Tensor(std::move(shape), vector_from<double>(data, count));
+    case DType::kFloat32:
+      return Tensor(std::move(shape), vector_from<float>(data, count));
+    case DType::kInt64:
+      return Tensor(std::move(shape), vector_from<std::int64_t>(data, count));
     case DType::kBool:
       check_bools(data.begin(), count, "bool tensor");
       return Tensor(std::move(shape), vector_from<std::uint8_t>(data, count));
@@ -290,21 +333,27 @@ Tensor read_tensor(schema::Tensor::Reader in) {
 
 Value read_value(schema::Value::Reader in, int depth, int max_nesting) {
   switch (in.which()) {
-    case schema::Value::NONE: return Value();
-    case schema::Value::BOOLEAN: return Value(in.getBoolean());
-    case schema::Value::INT64: return Value(static_cast<long long>(in.getInt64()));
-    case schema::Value::FLOAT64: return Value(in.getFloat64());
+    case schema::Value::NONE:
+      return Value();
+    case schema::Value::BOOLEAN:
+      return Value(in.getBoolean());
+    case schema::Value::INT64:
+      return Value(static_cast<long long>(in.getInt64()));
+    case schema::Value::FLOAT64:
+      return Value(in.getFloat64());
     case schema::Value::TEXT: {
       auto t = in.getText();
       return Value(std::string(t.begin(), t.size()));
     }
     case schema::Value::BYTES: {
       auto d = in.getBytes();
-      return Value(Bytes(reinterpret_cast<const std::byte*>(d.begin()), reinterpret_cast<const std::byte*>(d.end())));
+      return Value(Bytes(reinterpret_cast<const std::byte*>(d.begin()),
+                         reinterpret_cast<const std::byte*>(d.end())));
     }
     case schema::Value::LIST: {
       if (depth + 1 > max_nesting) {
-        fail("lists nest deeper than the limit of " + std::to_string(max_nesting) + " (DecodeLimits::max_nesting)");
+        fail("lists nest deeper than the limit of " + std::to_string(max_nesting) +
+             " (DecodeLimits::max_nesting)");
       }
       auto items = in.getList();
       List out;
@@ -312,17 +361,21 @@ Value read_value(schema::Value::Reader in, int depth, int max_nesting) {
       for (auto item : items) out.push_back(read_value(item, depth + 1, max_nesting));
       return Value(std::move(out));
     }
-    case schema::Value::TABLE: return Value(read_table(in.getTable()));
-    case schema::Value::TENSOR: return Value(read_tensor(in.getTensor()));
+    case schema::Value::TABLE:
+      return Value(read_table(in.getTable()));
+    case schema::Value::TENSOR:
+      return Value(read_tensor(in.getTensor()));
     case schema::Value::RECORD: {
       if (depth + 1 > max_nesting) {
-        fail("records nest deeper than the limit of " + std::to_string(max_nesting) + " (DecodeLimits::max_nesting)");
+        fail("records nest deeper than the limit of " + std::to_string(max_nesting) +
+             " (DecodeLimits::max_nesting)");
       }
       std::vector<Record::Field> fields;
       fields.reserve(in.getRecord().size());
       for (auto f : in.getRecord()) {
         auto name = f.getName();
-        fields.emplace_back(std::string(name.begin(), name.size()), read_value(f.getValue(), depth + 1, max_nesting));
+        fields.emplace_back(std::string(name.begin(), name.size()),
+                            read_value(f.getValue(), depth + 1, max_nesting));
       }
       try {
         return Value(Record(std::move(fields)));
@@ -345,24 +398,29 @@ std::size_t estimate_bytes(const Table& table) {
 
 std::size_t estimate_bytes(const Value& value) {
   switch (value.kind()) {
-    case ValueKind::kString: return 16 + value.as_string().size() + kPad;
-    case ValueKind::kBytes: return 16 + value.as_bytes().size() + kPad;
+    case ValueKind::kString:
+      return 16 + value.as_string().size() + kPad;
+    case ValueKind::kBytes:
+      return 16 + value.as_bytes().size() + kPad;
     case ValueKind::kList: {
       std::size_t n = 16 + kPad;
       for (const Value& v : value.as_list()) n += estimate_bytes(v);
       return n;
     }
-    case ValueKind::kTable: return 16 + estimate_bytes(value.as_table());
+    case ValueKind::kTable:
+      return 16 + estimate_bytes(value.as_table());
     case ValueKind::kRecord: {
       std::size_t n = 16 + kPad;
-      for (const auto& [name, v] : value.as_record()) n += 32 + name.size() + kPad + estimate_bytes(v);
+      for (const auto& [name, v] : value.as_record())
+        n += 32 + name.size() + kPad + estimate_bytes(v);
       return n;
     }
     case ValueKind::kTensor: {
       const Tensor& t = value.as_tensor();
       return 64 + t.ndim() * 8 + t.nbytes() + 2 * kPad;
     }
-    default: return 16;
+    default:
+      return 16;
   }
 }
 

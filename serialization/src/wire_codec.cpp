@@ -1,7 +1,6 @@
 // The runtime's messages to Cap'n Proto (schema/wire.capnp) and back.
-#include "shoal/wire.h"
-
 #include "graph_capnp.h"
+#include "shoal/wire.h"
 #include "wire.capnp.h"
 
 namespace shoal::detail {
@@ -9,13 +8,16 @@ namespace {
 
 using schema::WireMessage;
 
-std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+std::string text(capnp::Text::Reader t) {
+  return std::string(t.cStr(), t.size());
+}
 
 void write_keys(capnp::List<schema::Key>::Builder out, const std::vector<Key>& keys) {
   for (std::size_t i = 0; i < keys.size(); ++i) write_key(out[i], keys[i]);
 }
 
-void write_inputs(capnp::List<schema::InputLocation>::Builder out, const std::vector<wire::InputLocation>& in) {
+void write_inputs(capnp::List<schema::InputLocation>::Builder out,
+                  const std::vector<wire::InputLocation>& in) {
   for (std::size_t i = 0; i < in.size(); ++i) {
     auto b = out[static_cast<unsigned>(i)];
     write_key(b.initKey(), in[i].key);
@@ -87,7 +89,8 @@ struct Writer {
     auto b = out.initRelease();
     b.setRunId(m.run_id);
     auto ids = b.initTaskIds(static_cast<unsigned>(m.task_ids.size()));
-    for (std::size_t i = 0; i < m.task_ids.size(); ++i) ids.set(static_cast<unsigned>(i), m.task_ids[i]);
+    for (std::size_t i = 0; i < m.task_ids.size(); ++i)
+      ids.set(static_cast<unsigned>(i), m.task_ids[i]);
   }
   void operator()(const wire::RunResult& m) {
     auto b = out.initRunResult();
@@ -105,7 +108,8 @@ struct Writer {
     write_keys(b.initKeys(static_cast<unsigned>(m.keys.size())), m.keys);
     b.setRunId(m.run_id);
     auto ids = b.initTaskIds(static_cast<unsigned>(m.task_ids.size()));
-    for (std::size_t i = 0; i < m.task_ids.size(); ++i) ids.set(static_cast<unsigned>(i), m.task_ids[i]);
+    for (std::size_t i = 0; i < m.task_ids.size(); ++i)
+      ids.set(static_cast<unsigned>(i), m.task_ids[i]);
   }
   void operator()(const wire::FetchReply& m) {
     auto b = out.initFetchReply();
@@ -145,39 +149,42 @@ struct Writer {
 
 std::size_t estimate(const wire::Message& message) {
   std::size_t n = 256;
-  std::visit([&](const auto& m) {
-    using T = std::decay_t<decltype(m)>;
-    if constexpr (std::is_same_v<T, wire::RunGraph>) {
-      for (const Task& t : m.graph.tasks()) n += estimate_task(t);
-      n += 64 * m.outputs.size();
-    } else if constexpr (std::is_same_v<T, wire::AssignTask>) {
-      n += estimate_task(m.task) + estimate_inputs(m.inputs);
-    } else if constexpr (std::is_same_v<T, wire::RunResult>) {
-      n += estimate_inputs(m.outputs) + m.error_message.size();
-    } else if constexpr (std::is_same_v<T, wire::Release>) {
-      n += 4 * m.task_ids.size();
-    } else if constexpr (std::is_same_v<T, wire::TaskDone>) {
-      n += m.has_value ? estimate_bytes(m.value) : 0;
-    } else if constexpr (std::is_same_v<T, wire::FetchReply>) {
-      for (const auto& v : m.values) n += 96 + estimate_bytes(v.value);
-      n += 64 * m.missing.size();
-    } else if constexpr (std::is_same_v<T, wire::FetchRequest>) {
-      n += 68 * m.keys.size();
-    } else if constexpr (std::is_same_v<T, wire::RegisterWorker>) {
-      for (const auto& op : m.ops) n += 16 + op.size();
-    }
-  }, message);
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, wire::RunGraph>) {
+          for (const Task& t : m.graph.tasks()) n += estimate_task(t);
+          n += 64 * m.outputs.size();
+        } else if constexpr (std::is_same_v<T, wire::AssignTask>) {
+          n += estimate_task(m.task) + estimate_inputs(m.inputs);
+        } else if constexpr (std::is_same_v<T, wire::RunResult>) {
+          n += estimate_inputs(m.outputs) + m.error_message.size();
+        } else if constexpr (std::is_same_v<T, wire::Release>) {
+          n += 4 * m.task_ids.size();
+        } else if constexpr (std::is_same_v<T, wire::TaskDone>) {
+          n += m.has_value ? estimate_bytes(m.value) : 0;
+        } else if constexpr (std::is_same_v<T, wire::FetchReply>) {
+          for (const auto& v : m.values) n += 96 + estimate_bytes(v.value);
+          n += 64 * m.missing.size();
+        } else if constexpr (std::is_same_v<T, wire::FetchRequest>) {
+          n += 68 * m.keys.size();
+        } else if constexpr (std::is_same_v<T, wire::RegisterWorker>) {
+          for (const auto& op : m.ops) n += 16 + op.size();
+        }
+      },
+      message);
   return n;
 }
 
 // ---- readers ----
 
-std::vector<wire::InputLocation> read_inputs(GraphReader& r, capnp::List<schema::InputLocation>::Reader in) {
+std::vector<wire::InputLocation> read_inputs(GraphReader& r,
+                                             capnp::List<schema::InputLocation>::Reader in) {
   std::vector<wire::InputLocation> out;
   out.reserve(in.size());
   for (auto i : in) {
-    wire::InputLocation loc{r.key(i.getKey()), text(i.getWorker()), i.getTaskId(), i.getHasValue(), Value(),
-                            i.getRunId()};
+    wire::InputLocation loc{r.key(i.getKey()), text(i.getWorker()), i.getTaskId(), i.getHasValue(),
+                            Value(),           i.getRunId()};
     if (loc.has_value) loc.value = read_value(i.getValue(), 0, r.max_nesting);
     out.push_back(std::move(loc));
   }
@@ -211,25 +218,26 @@ wire::Message read(GraphReader& r, WireMessage::Reader in) {
     }
     case WireMessage::ASSIGN_TASK: {
       auto m = in.getAssignTask();
-      return wire::AssignTask{m.getRunId(), r.task(m.getTask(), 0), m.getPriority(), read_inputs(r, m.getInputs()),
-                              m.getTaskId()};
+      return wire::AssignTask{m.getRunId(), r.task(m.getTask(), 0), m.getPriority(),
+                              read_inputs(r, m.getInputs()), m.getTaskId()};
     }
     case WireMessage::TASK_DONE: {
       auto m = in.getTaskDone();
-      wire::TaskDone out{m.getRunId(), r.key(m.getKey()), text(m.getWorker()), m.getNbytes(), m.getDurationNs(),
-                         m.getHasValue(), Value(), m.getTaskId(), m.getStartNs()};
+      wire::TaskDone out{m.getRunId(),  r.key(m.getKey()), text(m.getWorker()),
+                         m.getNbytes(), m.getDurationNs(), m.getHasValue(),
+                         Value(),       m.getTaskId(),     m.getStartNs()};
       if (out.has_value) out.value = read_value(m.getValue(), 0, r.max_nesting);
       return out;
     }
     case WireMessage::TASK_FAILED: {
       auto m = in.getTaskFailed();
-      return wire::TaskFailed{m.getRunId(), r.key(m.getKey()), text(m.getOp()), text(m.getMessage()),
-                              text(m.getWorker()), m.getTaskId()};
+      return wire::TaskFailed{m.getRunId(),         r.key(m.getKey()),   text(m.getOp()),
+                              text(m.getMessage()), text(m.getWorker()), m.getTaskId()};
     }
     case WireMessage::INPUT_MISSING: {
       auto m = in.getInputMissing();
-      return wire::InputMissing{m.getRunId(), m.getTaskId(), m.getInputId(), text(m.getHolder()),
-                                text(m.getMessage()), m.getInputRunId()};
+      return wire::InputMissing{m.getRunId(),        m.getTaskId(),        m.getInputId(),
+                                text(m.getHolder()), text(m.getMessage()), m.getInputRunId()};
     }
     case WireMessage::RELEASE: {
       auto m = in.getRelease();
@@ -237,8 +245,13 @@ wire::Message read(GraphReader& r, WireMessage::Reader in) {
     }
     case WireMessage::RUN_RESULT: {
       auto m = in.getRunResult();
-      return wire::RunResult{m.getRunId(), m.getOk(), text(m.getErrorKey()), text(m.getErrorOp()),
-                             text(m.getErrorMessage()), read_inputs(r, m.getOutputs()), m.getKind()};
+      return wire::RunResult{m.getRunId(),
+                             m.getOk(),
+                             text(m.getErrorKey()),
+                             text(m.getErrorOp()),
+                             text(m.getErrorMessage()),
+                             read_inputs(r, m.getOutputs()),
+                             m.getKind()};
     }
     case WireMessage::FETCH_REQUEST: {
       auto m = in.getFetchRequest();
@@ -249,19 +262,21 @@ wire::Message read(GraphReader& r, WireMessage::Reader in) {
       auto m = in.getFetchReply();
       wire::FetchReply out{m.getRequestId(), {}, read_keys(r, m.getMissing()), m.getRunId()};
       for (auto kv : m.getValues()) {
-        out.values.push_back({r.key(kv.getKey()), read_value(kv.getValue(), 0, r.max_nesting), kv.getTaskId()});
+        out.values.push_back(
+            {r.key(kv.getKey()), read_value(kv.getValue(), 0, r.max_nesting), kv.getTaskId()});
       }
       return out;
     }
     case WireMessage::HEARTBEAT: {
       auto m = in.getHeartbeat();
-      return wire::Heartbeat{text(m.getWorker()), m.getRunning(), m.getQueued(), m.getMemoryBytes(),
-                             m.getMemoryLimit(), m.getSpilledBytes(), m.getSentAtNs()};
+      return wire::Heartbeat{text(m.getWorker()), m.getRunning(),     m.getQueued(),
+                             m.getMemoryBytes(),  m.getMemoryLimit(), m.getSpilledBytes(),
+                             m.getSentAtNs()};
     }
     case WireMessage::REGISTER_WORKER: {
       auto m = in.getRegisterWorker();
-      wire::RegisterWorker out{text(m.getName()), text(m.getHost()), m.getPort(), m.getThreads(),
-                               m.getMemoryLimit(), {}};
+      wire::RegisterWorker out{text(m.getName()), text(m.getHost()),  m.getPort(),
+                               m.getThreads(),    m.getMemoryLimit(), {}};
       for (auto op : m.getOps()) out.ops.push_back(text(op));
       return out;
     }

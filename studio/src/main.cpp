@@ -3,8 +3,8 @@
 // Opens FILE (a *.shoal.json pipeline) in the studio. With --screenshot it
 // lays the window out, optionally runs the pipeline (--run) and shows the
 // task graph (--tasks), saves a PNG of the window and exits, printing what
-// the scene holds; without a display it uses Qt's offscreen platform. Exit status: 0, 1 when the file cannot be
-// opened or the PNG written, 2 when the run failed (the PNG is written).
+// the scene holds; without a display it uses Qt's offscreen platform. Exit status: 0, 1 when the
+// file cannot be opened or the PNG written, 2 when the run failed (the PNG is written).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
@@ -25,10 +25,11 @@ namespace {
 // failure or after 60 seconds.
 bool run_and_wait(shoal::studio::MainWindow& w) {
   bool done = false, ok = false;
-  QObject::connect(w.runner(), &shoal::studio::RunController::finished, [&](bool success, const QString&) {
-    done = true;
-    ok = success;
-  });
+  QObject::connect(w.runner(), &shoal::studio::RunController::finished,
+                   [&](bool success, const QString&) {
+                     done = true;
+                     ok = success;
+                   });
   w.run();
   QElapsedTimer clock;
   clock.start();
@@ -36,7 +37,8 @@ bool run_and_wait(shoal::studio::MainWindow& w) {
   return ok;
 }
 
-int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString& out, bool run, bool tasks) {
+int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString& out, bool run,
+               bool tasks) {
   w.set_interactive(false);
   w.show();
   if (!file.isEmpty() && !w.open_file(file)) {
@@ -45,7 +47,9 @@ int screenshot(shoal::studio::MainWindow& w, const QString& file, const QString&
   }
   // A failed run is still worth a picture (the error shows on its node).
   bool run_failed = run && !run_and_wait(w);
-  if (run_failed) std::fprintf(stderr, "shoal-studio: the run failed: %s\n", qPrintable(w.run_panel()->message()));
+  if (run_failed)
+    std::fprintf(stderr, "shoal-studio: the run failed: %s\n",
+                 qPrintable(w.run_panel()->message()));
   if (tasks) w.findChild<QDockWidget*>(QStringLiteral("Tasks"))->raise();
   for (int i = 0; i < 5; ++i) QApplication::processEvents();
   w.view()->zoom_fit();
@@ -87,29 +91,37 @@ std::vector<std::string> take_plugins(int& argc, char** argv) {
 int main(int argc, char** argv) {
   const std::vector<std::string> plugins = take_plugins(argc, argv);
   bool wants_screenshot = false;
-  for (int i = 1; i < argc; ++i) wants_screenshot = wants_screenshot || std::string(argv[i]) == "--screenshot";
-  if (wants_screenshot && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM")) {
+  for (int i = 1; i < argc; ++i)
+    wants_screenshot = wants_screenshot || std::string(argv[i]) == "--screenshot";
+  if (wants_screenshot && !std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") &&
+      !std::getenv("QT_QPA_PLATFORM")) {
     setenv("QT_QPA_PLATFORM", "offscreen", 1);
   }
   QApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("Shoal"));
   QApplication::setApplicationName(QStringLiteral("Shoal Studio"));
   QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral("Shoal Studio: build, lay out, run and watch pipelines."));
+  parser.setApplicationDescription(
+      QStringLiteral("Shoal Studio: build, lay out, run and watch pipelines."));
   parser.addHelpOption();
-  QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window to <out> and exit."),
+  QCommandLineOption shot(QStringLiteral("screenshot"),
+                          QStringLiteral("Save a PNG of the window to <out> and exit."),
                           QStringLiteral("out"));
-  QCommandLineOption run(QStringLiteral("run"), QStringLiteral("With --screenshot: run the pipeline first."));
-  QCommandLineOption tasks(QStringLiteral("tasks"), QStringLiteral("With --screenshot: show the Tasks panel."));
+  QCommandLineOption run(QStringLiteral("run"),
+                         QStringLiteral("With --screenshot: run the pipeline first."));
+  QCommandLineOption tasks(QStringLiteral("tasks"),
+                           QStringLiteral("With --screenshot: show the Tasks panel."));
   parser.addOption(shot);
   parser.addOption(tasks);
   parser.addOption(run);
   // Listed for --help; take_plugins() has already read the values.
-  QCommandLineOption plugin(QStringLiteral("plugin"),
-                            QStringLiteral("Load a plugin's ops (a path, or a name on SHOAL_PLUGIN_PATH); repeatable."),
-                            QStringLiteral("path"));
+  QCommandLineOption plugin(
+      QStringLiteral("plugin"),
+      QStringLiteral("Load a plugin's ops (a path, or a name on SHOAL_PLUGIN_PATH); repeatable."),
+      QStringLiteral("path"));
   parser.addOption(plugin);
-  parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A *.shoal.json pipeline to open."));
+  parser.addPositionalArgument(QStringLiteral("file"),
+                               QStringLiteral("A *.shoal.json pipeline to open."));
   parser.process(app);
   QString file = parser.positionalArguments().value(0);
   // Before the window exists, so that the palette lists the plugins' ops.
@@ -123,7 +135,8 @@ int main(int argc, char** argv) {
   }
 
   shoal::studio::MainWindow window;
-  if (parser.isSet(shot)) return screenshot(window, file, parser.value(shot), parser.isSet(run), parser.isSet(tasks));
+  if (parser.isSet(shot))
+    return screenshot(window, file, parser.value(shot), parser.isSet(run), parser.isSet(tasks));
   window.show();
   if (!file.isEmpty()) window.open_file(file);
   return app.exec();

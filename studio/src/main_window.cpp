@@ -24,7 +24,9 @@ constexpr const char* kPipelineMime = "application/x-shoal-pipeline";
 constexpr int kMaxRecent = 8;
 const QString kFileFilter = QObject::tr("Shoal pipelines (*.shoal.json);;All files (*)");
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 }  // namespace
 
@@ -45,12 +47,17 @@ MainWindow::MainWindow(QWidget* parent)
   connect(doc_, &PipelineDocument::title_changed, this, &MainWindow::update_title);
   connect(doc_, &PipelineDocument::changed, this, &MainWindow::update_title);
   connect(scene_, &QGraphicsScene::selectionChanged, this, &MainWindow::selection_changed);
-  connect(scene_, &PipelineScene::connection_refused, this,
-          [this](const QString& why) { statusBar()->showMessage(tr("Connection refused: %1").arg(why), 8000); });
-  connect(validation_, &ValidationPanel::node_activated, this, [this](const QString& id) { scene_->select_node(id.toStdString()); });
+  connect(scene_, &PipelineScene::connection_refused, this, [this](const QString& why) {
+    statusBar()->showMessage(tr("Connection refused: %1").arg(why), 8000);
+  });
+  connect(validation_, &ValidationPanel::node_activated, this,
+          [this](const QString& id) { scene_->select_node(id.toStdString()); });
   connect(validation_, &ValidationPanel::validated, this, [this](int problems) {
     const Pipeline& p = doc_->pipeline();
-    statusBar()->showMessage(tr("%1 nodes, %2 edges, %3 problems").arg(p.nodes.size()).arg(p.edges.size()).arg(problems));
+    statusBar()->showMessage(tr("%1 nodes, %2 edges, %3 problems")
+                                 .arg(p.nodes.size())
+                                 .arg(p.edges.size())
+                                 .arg(problems));
   });
   connect(palette_, &OpPalette::op_activated, this, [this](const QString& op) {
     scene_->drop_op(op.toStdString(), view_->mapToScene(view_->viewport()->rect().center()));
@@ -84,7 +91,8 @@ void MainWindow::build_docks() {
   resizeDocks({run}, {330}, Qt::Horizontal);
 }
 
-QAction* MainWindow::add(QMenu* menu, const QString& text, QKeySequence key, void (MainWindow::*slot)()) {
+QAction* MainWindow::add(QMenu* menu, const QString& text, QKeySequence key,
+                         void (MainWindow::*slot)()) {
   QAction* a = menu->addAction(text, this, slot);
   if (!key.isEmpty()) a->setShortcut(key);
   actions_[QString(text).remove('&')] = a;
@@ -149,8 +157,9 @@ void MainWindow::show_error(const QString& title, const QString& text) {
 
 bool MainWindow::maybe_save() {
   if (!doc_->is_modified() || !interactive_) return true;
-  auto answer = QMessageBox::question(this, tr("Unsaved changes"), tr("Save the changes to this pipeline?"),
-                                      QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  auto answer =
+      QMessageBox::question(this, tr("Unsaved changes"), tr("Save the changes to this pipeline?"),
+                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
   if (answer == QMessageBox::Cancel) return false;
   if (answer == QMessageBox::Save) {
     if (doc_->file_path().isEmpty()) {
@@ -208,7 +217,8 @@ void MainWindow::save() {
 }
 
 void MainWindow::save_as() {
-  QString path = QFileDialog::getSaveFileName(this, tr("Save pipeline"), doc_->file_path(), kFileFilter);
+  QString path =
+      QFileDialog::getSaveFileName(this, tr("Save pipeline"), doc_->file_path(), kFileFilter);
   if (path.isEmpty()) return;
   if (!path.endsWith(QStringLiteral(".json"))) path += QStringLiteral(".shoal.json");
   save_file(path);
@@ -245,16 +255,20 @@ void MainWindow::update_recent_menu() {
   recent_menu_->clear();
   QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
   for (const QString& path : recent) {
-    recent_menu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
-      if (maybe_save()) open_file(path);
-    })->setToolTip(path);
+    recent_menu_
+        ->addAction(QFileInfo(path).fileName(), this,
+                    [this, path] {
+                      if (maybe_save()) open_file(path);
+                    })
+        ->setToolTip(path);
   }
   recent_menu_->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::update_title() {
   const Pipeline& p = doc_->pipeline();
-  QString name = doc_->file_path().isEmpty() ? tr("untitled") : QFileInfo(doc_->file_path()).fileName();
+  QString name =
+      doc_->file_path().isEmpty() ? tr("untitled") : QFileInfo(doc_->file_path()).fileName();
   if (!p.metadata.name.empty()) name = q(p.metadata.name) + " — " + name;
   setWindowTitle(name + (doc_->is_modified() ? "*" : "") + tr(" — Shoal Studio"));
 }
@@ -305,7 +319,8 @@ void MainWindow::paste() {
 }
 
 void MainWindow::duplicate() {
-  std::vector<std::string> ids = doc_->paste(doc_->fragment(scene_->selected_ids()), QPointF(40, 40));
+  std::vector<std::string> ids =
+      doc_->paste(doc_->fragment(scene_->selected_ids()), QPointF(40, 40));
   scene_->clearSelection();
   for (const std::string& id : ids) {
     if (NodeItem* item = scene_->node_item(id)) item->setSelected(true);
@@ -344,7 +359,8 @@ void MainWindow::run() {
   if (runner_->running()) return;
   scene_->clear_status();
   // Relative paths in a pipeline are relative to its file, as in `shoal run`.
-  QString dir = doc_->file_path().isEmpty() ? QString() : QFileInfo(doc_->file_path()).absolutePath();
+  QString dir =
+      doc_->file_path().isEmpty() ? QString() : QFileInfo(doc_->file_path()).absolutePath();
   if (!runner_->start(doc_->pipeline(), dir.toStdString(), run_panel_->scheduler())) return;
 }
 
@@ -358,22 +374,26 @@ void MainWindow::on_run_started(int tasks) {
   run_panel_->progress()->setRange(0, std::max(tasks, 1));
   run_panel_->progress()->setValue(0);
   std::string where = run_panel_->scheduler();
-  run_panel_->set_message(where.empty() ? tr("Running %1 tasks on the embedded LocalCluster…").arg(tasks)
-                                        : tr("Running %1 tasks on the cluster at %2…")
-                                              .arg(tasks)
-                                              .arg(QString::fromStdString(where)),
+  run_panel_->set_message(where.empty()
+                              ? tr("Running %1 tasks on the embedded LocalCluster…").arg(tasks)
+                              : tr("Running %1 tasks on the cluster at %2…")
+                                    .arg(tasks)
+                                    .arg(QString::fromStdString(where)),
                           false);
   run_panel_->run_button()->setEnabled(false);
   run_panel_->stop_button()->setEnabled(true);
   action(tr("Run"))->setEnabled(false);
   action(tr("Stop"))->setEnabled(true);
   const LoweredPipeline& low = runner_->lowered();
-  for (const auto& [id, key] : low.node_keys) scene_->set_status(id, NodeStatus::kWaiting, tr("0/1 tasks"));
+  for (const auto& [id, key] : low.node_keys)
+    scene_->set_status(id, NodeStatus::kWaiting, tr("0/1 tasks"));
   try {
     tasks_->set_graph(low.graph);
-    for (const Task& t : low.graph.tasks()) tasks_->set_task_status(t.key.str(), NodeStatus::kWaiting);
+    for (const Task& t : low.graph.tasks())
+      tasks_->set_task_status(t.key.str(), NodeStatus::kWaiting);
   } catch (const std::exception& e) {
-    statusBar()->showMessage(tr("Cannot draw the task graph: %1").arg(QString::fromUtf8(e.what())), 8000);
+    statusBar()->showMessage(tr("Cannot draw the task graph: %1").arg(QString::fromUtf8(e.what())),
+                             8000);
   }
 }
 
@@ -391,7 +411,8 @@ void MainWindow::on_task(const QString& key, int state, const QString& error) {
                                                   : tr("0/1 tasks, running");
   for (const std::string& node : runner_->nodes_of(k)) {
     scene_->set_status(node, status, caption);
-    if (NodeItem* item = scene_->node_item(node); item && status == NodeStatus::kError) item->setToolTip(error);
+    if (NodeItem* item = scene_->node_item(node); item && status == NodeStatus::kError)
+      item->setToolTip(error);
   }
 }
 
@@ -405,7 +426,8 @@ void MainWindow::on_run_finished(bool ok, const QString& message) {
     // Nodes that never ran stay "waiting"; a cancelled run says so on them.
     for (const auto& [id, key] : runner_->lowered().node_keys) {
       NodeStatus s = scene_->status(id);
-      if (s == NodeStatus::kWaiting || s == NodeStatus::kRunning) scene_->set_status(id, NodeStatus::kWaiting, tr("not run"));
+      if (s == NodeStatus::kWaiting || s == NodeStatus::kRunning)
+        scene_->set_status(id, NodeStatus::kWaiting, tr("not run"));
     }
     statusBar()->showMessage(tr("Run failed: %1").arg(message), 10000);
   } else {
@@ -428,7 +450,8 @@ void MainWindow::show_preview() {
     if (!text.isEmpty()) text += "\n\n";
     text += q(id) + ":\n" + preview_text(it->second);
   }
-  run_panel_->set_preview(scene_->selected_ids().empty() ? tr("Preview (results)") : tr("Preview (selected)"), text);
+  run_panel_->set_preview(
+      scene_->selected_ids().empty() ? tr("Preview (results)") : tr("Preview (selected)"), text);
 }
 
 }  // namespace shoal::studio

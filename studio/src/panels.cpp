@@ -24,7 +24,9 @@
 namespace shoal::studio {
 namespace {
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 // A tree whose items drag as op names.
 class OpTree : public QTreeWidget {
@@ -43,36 +45,48 @@ class OpTree : public QTreeWidget {
 
 QJsonValue to_json(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kNull: return QJsonValue::Null;
-    case ValueKind::kBool: return v.as_bool();
-    case ValueKind::kInt: return static_cast<qint64>(v.as_int());
-    case ValueKind::kFloat: return v.as_float();
-    case ValueKind::kString: return q(v.as_string());
+    case ValueKind::kNull:
+      return QJsonValue::Null;
+    case ValueKind::kBool:
+      return v.as_bool();
+    case ValueKind::kInt:
+      return static_cast<qint64>(v.as_int());
+    case ValueKind::kFloat:
+      return v.as_float();
+    case ValueKind::kString:
+      return q(v.as_string());
     case ValueKind::kList: {
       QJsonArray a;
       for (const Value& item : v.as_list()) a.append(to_json(item));
       return a;
     }
-    default: return q(v.repr());
+    default:
+      return q(v.repr());
   }
 }
 
 Value from_json(const QJsonValue& j) {
   switch (j.type()) {
-    case QJsonValue::Null: return Value();
-    case QJsonValue::Bool: return Value(j.toBool());
+    case QJsonValue::Null:
+      return Value();
+    case QJsonValue::Bool:
+      return Value(j.toBool());
     case QJsonValue::Double: {
       double d = j.toDouble();
-      if (std::floor(d) == d && std::abs(d) <= 9007199254740992.0) return Value(static_cast<std::int64_t>(d));
+      if (std::floor(d) == d && std::abs(d) <= 9007199254740992.0)
+        return Value(static_cast<std::int64_t>(d));
       return Value(d);
     }
-    case QJsonValue::String: return Value(j.toString().toStdString());
+    case QJsonValue::String:
+      return Value(j.toString().toStdString());
     case QJsonValue::Array: {
       List items;
       for (const QJsonValue& item : j.toArray()) items.push_back(from_json(item));
       return Value(std::move(items));
     }
-    default: throw Error("a parameter cannot be a JSON object; use a list, number, string, true, false or null");
+    default:
+      throw Error(
+          "a parameter cannot be a JSON object; use a list, number, string, true, false or null");
   }
 }
 
@@ -87,7 +101,8 @@ Value parse_json_value(const QString& text) {
   QJsonParseError err;
   QJsonDocument doc = QJsonDocument::fromJson(("[" + text + "]").toUtf8(), &err);
   if (err.error != QJsonParseError::NoError || doc.array().size() != 1) {
-    throw Error("'" + text.toStdString() + "' is not a JSON value (e.g. 3, 2.5, \"text\", [1, 2], true)");
+    throw Error("'" + text.toStdString() +
+                "' is not a JSON value (e.g. 3, 2.5, \"text\", [1, 2], true)");
   }
   return from_json(doc.array().at(0));
 }
@@ -161,7 +176,8 @@ QStringList OpPalette::visible_ops() const {
 
 // ---------------------------------------------------------------- PropertyEditor
 
-PropertyEditor::PropertyEditor(PipelineDocument* doc, QWidget* parent) : QWidget(parent), doc_(doc) {
+PropertyEditor::PropertyEditor(PipelineDocument* doc, QWidget* parent)
+    : QWidget(parent), doc_(doc) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   connect(doc_, &PipelineDocument::changed, this, &PropertyEditor::schedule_rebuild);
@@ -209,9 +225,8 @@ void PropertyEditor::rebuild() {
   form->addRow(tr("Id"), id);
   auto* label = new QLineEdit(q(node->label));
   label->setPlaceholderText(q(node->id));
-  connect(label, &QLineEdit::editingFinished, this, [this, label, nid = node->id] {
-    doc_->set_label(nid, label->text().toStdString());
-  });
+  connect(label, &QLineEdit::editingFinished, this,
+          [this, label, nid = node->id] { doc_->set_label(nid, label->text().toStdString()); });
   form->addRow(tr("Label"), label);
   editors_["label"] = label;
   OpPtr op = OpRegistry::global().find(node->op);
@@ -224,7 +239,8 @@ void PropertyEditor::rebuild() {
   form->addRow(doc);
   std::vector<ParamSpec> specs = op->params;
   for (const auto& [name, value] : node->params) {  // set, but not declared: edit as JSON
-    if (std::none_of(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; })) {
+    if (std::none_of(specs.begin(), specs.end(),
+                     [&](const ParamSpec& s) { return s.name == name; })) {
       specs.push_back(ParamSpec{.name = name});
     }
   }
@@ -260,9 +276,11 @@ QWidget* PropertyEditor::make_editor(const ParamSpec& spec, const Value* current
     case ParamSpec::Type::kFloat: {
       auto* spin = new QDoubleSpinBox;
       spin->setDecimals(6);
-      spin->setRange(std::max(spec.min.value_or(-kBig), -kBig), std::min(spec.max.value_or(kBig), kBig));
+      spin->setRange(std::max(spec.min.value_or(-kBig), -kBig),
+                     std::min(spec.max.value_or(kBig), kBig));
       spin->setKeyboardTracking(false);
-      if (value.is_number()) spin->setValue(value.is_int() ? static_cast<double>(value.as_int()) : value.as_float());
+      if (value.is_number())
+        spin->setValue(value.is_int() ? static_cast<double>(value.as_int()) : value.as_float());
       connect(spin, &QDoubleSpinBox::valueChanged, this, [set](double v) { set(Value(v)); });
       return spin;
     }
@@ -270,7 +288,8 @@ QWidget* PropertyEditor::make_editor(const ParamSpec& spec, const Value* current
       auto* combo = new QComboBox;
       for (const std::string& c : spec.choices) combo->addItem(q(c));
       if (value.is_string()) combo->setCurrentText(q(value.as_string()));
-      connect(combo, &QComboBox::currentTextChanged, this, [set](const QString& t) { set(Value(t.toStdString())); });
+      connect(combo, &QComboBox::currentTextChanged, this,
+              [set](const QString& t) { set(Value(t.toStdString())); });
       return combo;
     }
     case ParamSpec::Type::kString:
@@ -337,14 +356,16 @@ void ValidationPanel::refresh() {
   std::vector<PipelineProblem> problems = doc_->pipeline().problems();
   count_ = static_cast<int>(problems.size());
   for (const PipelineProblem& p : problems) {
-    auto* item = new QListWidgetItem(QStringLiteral("[%1] %2").arg(q(std::string(problem_kind_name(p.kind))), q(p.message)));
+    auto* item = new QListWidgetItem(
+        QStringLiteral("[%1] %2").arg(q(std::string(problem_kind_name(p.kind))), q(p.message)));
     item->setData(Qt::UserRole, q(p.node));
     item->setForeground(QColor(160, 0, 0));
     list_->addItem(item);
   }
   if (problems.empty()) {
-    auto* ok = new QListWidgetItem(doc_->pipeline().nodes.empty() ? tr("Empty pipeline: drag ops from the palette.")
-                                                                  : tr("No problems: the pipeline can run."));
+    auto* ok = new QListWidgetItem(doc_->pipeline().nodes.empty()
+                                       ? tr("Empty pipeline: drag ops from the palette.")
+                                       : tr("No problems: the pipeline can run."));
     ok->setForeground(QColor(0, 110, 0));
     list_->addItem(ok);
   }
@@ -371,8 +392,9 @@ RunPanel::RunPanel(QWidget* parent)
   layout->addLayout(buttons);
   auto* where = new QFormLayout;
   scheduler_->setPlaceholderText(tr("embedded LocalCluster"));
-  scheduler_->setToolTip(tr("HOST:PORT of a remote cluster's scheduler (`shoal scheduler`); "
-                            "empty runs on the embedded LocalCluster."));
+  scheduler_->setToolTip(
+      tr("HOST:PORT of a remote cluster's scheduler (`shoal scheduler`); "
+         "empty runs on the embedded LocalCluster."));
   where->addRow(tr("Scheduler"), scheduler_);
   layout->addLayout(where);
   progress_->setRange(0, 1);

@@ -13,8 +13,13 @@ namespace shoal::studio {
 // (>= 0) and text merge into one undo step.
 class PipelineCommand : public QUndoCommand {
  public:
-  PipelineCommand(PipelineDocument* doc, Pipeline before, Pipeline after, const QString& text, int merge_id)
-      : QUndoCommand(text), doc_(doc), before_(std::move(before)), after_(std::move(after)), merge_id_(merge_id) {}
+  PipelineCommand(PipelineDocument* doc, Pipeline before, Pipeline after, const QString& text,
+                  int merge_id)
+      : QUndoCommand(text),
+        doc_(doc),
+        before_(std::move(before)),
+        after_(std::move(after)),
+        merge_id_(merge_id) {}
   void undo() override { doc_->set_pipeline(before_); }
   void redo() override { doc_->set_pipeline(after_); }
   int id() const override { return merge_id_; }
@@ -42,7 +47,9 @@ const PortSpec* find_port(const std::string& op_name, const std::string& port, b
   return nullptr;
 }
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 }  // namespace
 
@@ -87,11 +94,15 @@ void PipelineDocument::remove_nodes(const std::vector<std::string>& ids) {
   std::set<std::string> gone(ids.begin(), ids.end());
   Pipeline next = pipeline_;
   std::erase_if(next.nodes, [&](const PipelineNode& n) { return gone.count(n.id) > 0; });
-  std::erase_if(next.edges, [&](const PipelineEdge& e) { return gone.count(e.from.node) || gone.count(e.to.node); });
-  apply(next, ids.size() == 1 ? tr("Delete %1").arg(q(ids[0])) : tr("Delete %1 nodes").arg(ids.size()));
+  std::erase_if(next.edges, [&](const PipelineEdge& e) {
+    return gone.count(e.from.node) || gone.count(e.to.node);
+  });
+  apply(next,
+        ids.size() == 1 ? tr("Delete %1").arg(q(ids[0])) : tr("Delete %1 nodes").arg(ids.size()));
 }
 
-void PipelineDocument::move_nodes(const std::map<std::string, QPointF>& positions, const QString& text) {
+void PipelineDocument::move_nodes(const std::map<std::string, QPointF>& positions,
+                                  const QString& text) {
   Pipeline next = pipeline_;
   for (PipelineNode& n : next.nodes) {
     auto it = positions.find(n.id);
@@ -106,7 +117,9 @@ void PipelineDocument::move_nodes(const std::map<std::string, QPointF>& position
 // anything; "number" accepts int64 and float64.
 bool PipelineDocument::types_compatible(const std::string& from, const std::string& to) {
   if (from == "any" || to == "any" || from == to) return true;
-  auto numeric = [](const std::string& t) { return t == "int64" || t == "float64" || t == "number"; };
+  auto numeric = [](const std::string& t) {
+    return t == "int64" || t == "float64" || t == "number";
+  };
   return (from == "number" || to == "number") && numeric(from) && numeric(to);
 }
 
@@ -134,11 +147,16 @@ bool PipelineDocument::connect_ports(const PortRef& from, const PortRef& to, QSt
   if (!a || !b) return refuse(tr("No node '%1'.").arg(q(a ? to.node : from.node)));
   const PortSpec* out = find_port(a->op, from.port, true);
   const PortSpec* in = find_port(b->op, to.port, false);
-  if (!out) return refuse(tr("'%1' is not an output port of %2 (op %3).").arg(q(from.port), q(a->id), q(a->op)));
-  if (!in) return refuse(tr("'%1' is not an input port of %2 (op %3).").arg(q(to.port), q(b->id), q(b->op)));
+  if (!out)
+    return refuse(
+        tr("'%1' is not an output port of %2 (op %3).").arg(q(from.port), q(a->id), q(a->op)));
+  if (!in)
+    return refuse(
+        tr("'%1' is not an input port of %2 (op %3).").arg(q(to.port), q(b->id), q(b->op)));
   if (!types_compatible(out->type, in->type)) {
-    return refuse(tr("Type mismatch: %1.%2 gives %3 but %4.%5 takes %6.")
-                      .arg(q(a->id), q(out->name), q(out->type), q(b->id), q(in->name), q(in->type)));
+    return refuse(
+        tr("Type mismatch: %1.%2 gives %3 but %4.%5 takes %6.")
+            .arg(q(a->id), q(out->name), q(out->type), q(b->id), q(in->name), q(in->type)));
   }
   if (from.node == to.node || would_cycle(from.node, to.node)) {
     return refuse(tr("Connecting %1 to %2 would form a cycle.").arg(q(a->id), q(b->id)));
@@ -159,12 +177,14 @@ void PipelineDocument::remove_edges(std::vector<std::size_t> indices) {
   std::sort(indices.rbegin(), indices.rend());
   Pipeline next = pipeline_;
   for (std::size_t i : indices) {
-    if (i < next.edges.size()) next.edges.erase(next.edges.begin() + static_cast<std::ptrdiff_t>(i));
+    if (i < next.edges.size())
+      next.edges.erase(next.edges.begin() + static_cast<std::ptrdiff_t>(i));
   }
   apply(next, tr("Delete edge"));
 }
 
-void PipelineDocument::set_param(const std::string& id, const std::string& name, const Value& value) {
+void PipelineDocument::set_param(const std::string& id, const std::string& name,
+                                 const Value& value) {
   Pipeline next = pipeline_;
   PipelineNode* n = next.find_node(id);
   if (!n) return;

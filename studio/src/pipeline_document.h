@@ -42,7 +42,8 @@ class PipelineDocument : public QObject {
   /// Removes the nodes and every edge touching them.
   void remove_nodes(const std::vector<std::string>& ids);
   /// Moves nodes (scene positions of their top-left corners), one undo step.
-  void move_nodes(const std::map<std::string, QPointF>& positions, const QString& text = tr("Move"));
+  void move_nodes(const std::map<std::string, QPointF>& positions,
+                  const QString& text = tr("Move"));
   /// Connects an output port to an input port. Returns false, with the
   /// reason in *why, when the ports are unknown, of the wrong direction or
   /// of incompatible types, when the input is taken (and not variadic), or

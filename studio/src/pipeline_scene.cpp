@@ -19,7 +19,9 @@ namespace {
 constexpr double kNodeHeight = 66;
 constexpr double kPortRadius = 6;
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 // The ports a node shows: its op's, plus any an edge names (an unknown op).
 std::vector<PortSpec> ports_of(const Pipeline& p, const PipelineNode& n, bool output) {
@@ -28,7 +30,8 @@ std::vector<PortSpec> ports_of(const Pipeline& p, const PipelineNode& n, bool ou
   for (const PipelineEdge& e : p.edges) {
     const PortRef& ref = output ? e.from : e.to;
     if (ref.node != n.id) continue;
-    if (std::none_of(ports.begin(), ports.end(), [&](const PortSpec& s) { return s.name == ref.port; })) {
+    if (std::none_of(ports.begin(), ports.end(),
+                     [&](const PortSpec& s) { return s.name == ref.port; })) {
       ports.push_back(PortSpec{ref.port});
     }
   }
@@ -36,7 +39,8 @@ std::vector<PortSpec> ports_of(const Pipeline& p, const PipelineNode& n, bool ou
 }
 
 QSizeF node_size(std::size_t inputs, std::size_t outputs) {
-  return {std::max<double>(150, 64.0 * static_cast<double>(std::max(inputs, outputs))), kNodeHeight};
+  return {std::max<double>(150, 64.0 * static_cast<double>(std::max(inputs, outputs))),
+          kNodeHeight};
 }
 
 // A colour per port type, so that matching ports look alike.
@@ -53,22 +57,32 @@ std::string route_key(const PipelineEdge& e) {
 
 QColor status_color(NodeStatus status) {
   switch (status) {
-    case NodeStatus::kIdle: return QColor(250, 250, 250);
-    case NodeStatus::kWaiting: return QColor(214, 224, 240);
-    case NodeStatus::kRunning: return QColor(255, 214, 110);
-    case NodeStatus::kDone: return QColor(150, 220, 150);
-    case NodeStatus::kError: return QColor(240, 120, 110);
+    case NodeStatus::kIdle:
+      return QColor(250, 250, 250);
+    case NodeStatus::kWaiting:
+      return QColor(214, 224, 240);
+    case NodeStatus::kRunning:
+      return QColor(255, 214, 110);
+    case NodeStatus::kDone:
+      return QColor(150, 220, 150);
+    case NodeStatus::kError:
+      return QColor(240, 120, 110);
   }
   return Qt::white;
 }
 
 QString status_name(NodeStatus status) {
   switch (status) {
-    case NodeStatus::kIdle: return QStringLiteral("idle");
-    case NodeStatus::kWaiting: return QStringLiteral("waiting");
-    case NodeStatus::kRunning: return QStringLiteral("running");
-    case NodeStatus::kDone: return QStringLiteral("done");
-    case NodeStatus::kError: return QStringLiteral("error");
+    case NodeStatus::kIdle:
+      return QStringLiteral("idle");
+    case NodeStatus::kWaiting:
+      return QStringLiteral("waiting");
+    case NodeStatus::kRunning:
+      return QStringLiteral("running");
+    case NodeStatus::kDone:
+      return QStringLiteral("done");
+    case NodeStatus::kError:
+      return QStringLiteral("error");
   }
   return {};
 }
@@ -77,20 +91,24 @@ QString status_name(NodeStatus status) {
 
 PortItem::PortItem(NodeItem* node, const PortSpec& spec, bool output, QPointF centre)
     : QGraphicsEllipseItem(-kPortRadius, -kPortRadius, 2 * kPortRadius, 2 * kPortRadius, node),
-      node_(node), name_(spec.name), type_(spec.type), output_(output) {
+      node_(node),
+      name_(spec.name),
+      type_(spec.type),
+      output_(output) {
   setPos(centre);
   setBrush(type_color(spec.type));
   setPen(QPen(QColor(60, 60, 60), 1));
   setToolTip(QStringLiteral("%1 %2 (%3)%4%5")
-                 .arg(output ? QObject::tr("output") : QObject::tr("input"), q(spec.name), q(spec.type),
-                      spec.variadic ? QObject::tr(", variadic") : QString(),
+                 .arg(output ? QObject::tr("output") : QObject::tr("input"), q(spec.name),
+                      q(spec.type), spec.variadic ? QObject::tr(", variadic") : QString(),
                       spec.doc.empty() ? QString() : QStringLiteral("\n") + q(spec.doc)));
   setCursor(Qt::CrossCursor);
 }
 
 // ---------------------------------------------------------------- NodeItem
 
-NodeItem::NodeItem(PipelineScene* scene, const PipelineNode& node) : scene_(scene), id_(node.id), op_(node.op) {
+NodeItem::NodeItem(PipelineScene* scene, const PipelineNode& node)
+    : scene_(scene), id_(node.id), op_(node.op) {
   setFlags(ItemIsMovable | ItemIsSelectable | ItemSendsGeometryChanges);
   const Pipeline& p = scene->document()->pipeline();
   auto ins = ports_of(p, node, false), outs = ports_of(p, node, true);
@@ -98,7 +116,8 @@ NodeItem::NodeItem(PipelineScene* scene, const PipelineNode& node) : scene_(scen
   auto place = [&](const std::vector<PortSpec>& specs, bool output) {
     for (std::size_t i = 0; i < specs.size(); ++i) {
       double x = size_.width() * (static_cast<double>(i) + 0.5) / static_cast<double>(specs.size());
-      ports_.push_back(new PortItem(this, specs[i], output, QPointF(x, output ? size_.height() : 0)));
+      ports_.push_back(
+          new PortItem(this, specs[i], output, QPointF(x, output ? size_.height() : 0)));
     }
   };
   place(ins, false);
@@ -139,15 +158,18 @@ void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
   painter->setFont(font);
   painter->setPen(Qt::black);
   QRectF text = box.adjusted(6, 9, -6, -9);
-  painter->drawText(text, Qt::AlignHCenter | Qt::AlignTop, painter->fontMetrics().elidedText(q(title_), Qt::ElideRight, static_cast<int>(text.width())));
+  painter->drawText(
+      text, Qt::AlignHCenter | Qt::AlignTop,
+      painter->fontMetrics().elidedText(q(title_), Qt::ElideRight, static_cast<int>(text.width())));
   font.setBold(false);
   painter->setFont(font);
   painter->setPen(QColor(80, 80, 80));
   painter->drawText(text, Qt::AlignHCenter | Qt::AlignVCenter, QStringLiteral("(%1)").arg(q(op_)));
   if (!caption.isEmpty()) {
     painter->setPen(status == NodeStatus::kError ? QColor(120, 0, 0) : QColor(20, 60, 20));
-    painter->drawText(text, Qt::AlignHCenter | Qt::AlignBottom,
-                      painter->fontMetrics().elidedText(caption, Qt::ElideRight, static_cast<int>(text.width())));
+    painter->drawText(
+        text, Qt::AlignHCenter | Qt::AlignBottom,
+        painter->fontMetrics().elidedText(caption, Qt::ElideRight, static_cast<int>(text.width())));
   }
 }
 
@@ -159,7 +181,8 @@ QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) 
 
 // ---------------------------------------------------------------- EdgeItem
 
-EdgeItem::EdgeItem(std::size_t index, PortItem* from, PortItem* to) : index_(index), from_(from), to_(to) {
+EdgeItem::EdgeItem(std::size_t index, PortItem* from, PortItem* to)
+    : index_(index), from_(from), to_(to) {
   setFlags(ItemIsSelectable);
   setZValue(-1);
   setPen(QPen(QColor(60, 60, 60), 1.6));
@@ -172,7 +195,8 @@ void EdgeItem::update_path() {
   QPainterPath path;
   if (route_.size() >= 4) {
     path.moveTo(route_[0]);
-    for (qsizetype i = 1; i + 2 < route_.size(); i += 3) path.cubicTo(route_[i], route_[i + 1], route_[i + 2]);
+    for (qsizetype i = 1; i + 2 < route_.size(); i += 3)
+      path.cubicTo(route_[i], route_[i + 1], route_[i + 2]);
   } else {
     QPointF a = from_->anchor(), b = to_->anchor();
     double dy = std::max(40.0, std::abs(b.y() - a.y()) / 2);
@@ -194,7 +218,8 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
   const double length = path().length();
   if (length < 3 * kPortRadius) return;
   const double t = 1 - kPortRadius / length;
-  QPointF tip = path().pointAtPercent(t), back = path().pointAtPercent(std::max(0.0, t - 4 / length));
+  QPointF tip = path().pointAtPercent(t),
+          back = path().pointAtPercent(std::max(0.0, t - 4 / length));
   QLineF dir(tip, back);
   if (dir.length() < 0.01) return;
   dir.setLength(9);
@@ -207,7 +232,8 @@ void EdgeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget
 
 // ---------------------------------------------------------------- PipelineScene
 
-PipelineScene::PipelineScene(PipelineDocument* doc, QObject* parent) : QGraphicsScene(parent), doc_(doc) {
+PipelineScene::PipelineScene(PipelineDocument* doc, QObject* parent)
+    : QGraphicsScene(parent), doc_(doc) {
   setBackgroundBrush(QColor(236, 238, 242));
   connect(doc_, &PipelineDocument::changed, this, &PipelineScene::sync);
   sync();
@@ -235,7 +261,9 @@ std::vector<NodeItem*> PipelineScene::node_items() const {
   return out;
 }
 
-std::vector<EdgeItem*> PipelineScene::edge_items() const { return edges_; }
+std::vector<EdgeItem*> PipelineScene::edge_items() const {
+  return edges_;
+}
 
 std::vector<std::string> PipelineScene::selected_ids() const {
   std::vector<std::string> ids;
@@ -284,7 +312,8 @@ void PipelineScene::sync() {
   for (const PipelineNode& n : p.nodes) {
     NodeItem* item = node_item(n.id);
     nodes_.erase(n.id);
-    if (item && item->op() == n.op && item->ports().size() == ports_of(p, n, false).size() + ports_of(p, n, true).size()) {
+    if (item && item->op() == n.op &&
+        item->ports().size() == ports_of(p, n, false).size() + ports_of(p, n, true).size()) {
       item->update_from(n);
     } else {
       delete item;  // not in nodes_ any more: a selectionChanged handler cannot see it
@@ -349,7 +378,8 @@ void PipelineScene::auto_layout() {
   for (const LayoutNode& ln : layout.nodes) {
     NodeItem* item = index.count(ln.name) ? node_item(p.nodes[index[ln.name]].id) : nullptr;
     if (!item || ln.width <= 0 || ln.height <= 0) continue;
-    s = std::max({s, item->size().width() * 1.15 / ln.width, item->size().height() * 1.5 / ln.height});
+    s = std::max(
+        {s, item->size().width() * 1.15 / ln.width, item->size().height() * 1.5 / ln.height});
   }
   auto to_scene = [&](double x, double y) { return QPointF(s * x, s * (layout.height - y)); };
   std::map<std::string, QPointF> positions;
@@ -370,7 +400,8 @@ void PipelineScene::auto_layout() {
     const PipelineNode* a = p.find_node(e.from.node);
     const PipelineNode* b = p.find_node(e.to.node);
     if (!a || !b) continue;
-    auto pair = std::pair{"n" + std::to_string(a - p.nodes.data()), "n" + std::to_string(b - p.nodes.data())};
+    auto pair = std::pair{"n" + std::to_string(a - p.nodes.data()),
+                          "n" + std::to_string(b - p.nodes.data())};
     std::size_t k = used[pair]++;
     std::string key = route_key(e) + "#" + std::to_string(seen[route_key(e)]++);
     NodeItem* ai = node_item(a->id);
@@ -402,12 +433,14 @@ std::string PipelineScene::drop_op(const std::string& op, QPointF pos) {
 
 bool PipelineScene::connect_ports(PortItem* a, PortItem* b, QPointF where) {
   if (a->is_output() == b->is_output()) {
-    show_refusal(tr("Connect an output port (below a node) to an input port (on top of a node)."), where);
+    show_refusal(tr("Connect an output port (below a node) to an input port (on top of a node)."),
+                 where);
     return false;
   }
   if (!a->is_output()) std::swap(a, b);
   QString why;
-  if (doc_->connect_ports({a->node()->id(), a->name()}, {b->node()->id(), b->name()}, &why)) return true;
+  if (doc_->connect_ports({a->node()->id(), a->name()}, {b->node()->id(), b->name()}, &why))
+    return true;
   show_refusal(why, where);
   return false;
 }
@@ -485,7 +518,8 @@ void PipelineScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* event) {
     drag_line_ = nullptr;
     PortItem* from = drag_from_;
     drag_from_ = nullptr;
-    if (PortItem* to = port_at(event->scenePos()); to && to != from) connect_ports(from, to, event->scenePos());
+    if (PortItem* to = port_at(event->scenePos()); to && to != from)
+      connect_ports(from, to, event->scenePos());
     return;
   }
   QGraphicsScene::mouseReleaseEvent(event);

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <sstream>
 
-#include "shoal/error.h"
 #include "shoal/client.h"
+#include "shoal/error.h"
 #include "shoal/local_cluster.h"
 #include "shoal/table.h"
 
@@ -20,8 +20,9 @@ class ForwardingObserver : public TaskObserver {
   void on_task(const TaskEvent& e) override {
     QString key = QString::fromStdString(e.key.str()), error = QString::fromStdString(e.error);
     int state = static_cast<int>(e.state);
-    QMetaObject::invokeMethod(target_, [t = target_, key, state, error] { emit t->task_changed(key, state, error); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        target_, [t = target_, key, state, error] { emit t->task_changed(key, state, error); },
+        Qt::QueuedConnection);
   }
 
  private:
@@ -31,11 +32,15 @@ class ForwardingObserver : public TaskObserver {
 std::string cell(const Column& c, std::size_t row) {
   if (!c.is_valid(row)) return "null";
   switch (c.type()) {
-    case DataType::kBool: return c.bools()[row] ? "true" : "false";
+    case DataType::kBool:
+      return c.bools()[row] ? "true" : "false";
     case DataType::kInt64:
-    case DataType::kTimestamp: return std::to_string(c.int64s()[row]);
-    case DataType::kFloat64: return Value(c.float64s()[row]).repr();
-    case DataType::kString: return std::string(c.string_at(row));
+    case DataType::kTimestamp:
+      return std::to_string(c.int64s()[row]);
+    case DataType::kFloat64:
+      return Value(c.float64s()[row]).repr();
+    case DataType::kString:
+      return std::string(c.string_at(row));
   }
   return "?";
 }
@@ -81,7 +86,8 @@ std::vector<std::string> RunController::nodes_of(const std::string& key) const {
   return it == nodes_of_key_.end() ? std::vector<std::string>() : it->second;
 }
 
-bool RunController::start(const Pipeline& pipeline, const std::string& base_dir, const std::string& scheduler) {
+bool RunController::start(const Pipeline& pipeline, const std::string& base_dir,
+                          const std::string& scheduler) {
   if (running_) return false;
   if (thread_.joinable()) thread_.join();
   try {
@@ -100,7 +106,8 @@ bool RunController::start(const Pipeline& pipeline, const std::string& base_dir,
     ids.push_back(id);
   }
   if (scheduler.empty() && !local_) {
-    local_ = std::make_unique<LocalCluster>(LocalClusterOptions{.workers = 1, .threads_per_worker = 2});
+    local_ =
+        std::make_unique<LocalCluster>(LocalClusterOptions{.workers = 1, .threads_per_worker = 2});
   }
   if (scheduler != remote_address_) remote_.reset();
   remote_address_ = scheduler;
@@ -119,7 +126,9 @@ bool RunController::start(const Pipeline& pipeline, const std::string& base_dir,
     try {
       Executor* executor = local_.get();
       if (!remote_address_.empty()) {
-        if (!remote_) remote_ = std::make_unique<Client>(remote_address_, ClientOptions{std::chrono::milliseconds(3000)});
+        if (!remote_)
+          remote_ = std::make_unique<Client>(remote_address_,
+                                             ClientOptions{std::chrono::milliseconds(3000)});
         executor = remote_.get();
       }
       std::vector<Value> values = executor->run(graph, keys, options);
@@ -129,9 +138,12 @@ bool RunController::start(const Pipeline& pipeline, const std::string& base_dir,
       ok = false;
       message = QString::fromUtf8(e.what());
     }
-    QMetaObject::invokeMethod(this, [this, ok, message, results = std::move(results)]() mutable {
-      on_done(ok, message, std::move(results));
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, ok, message, results = std::move(results)]() mutable {
+          on_done(ok, message, std::move(results));
+        },
+        Qt::QueuedConnection);
   });
   return true;
 }

@@ -46,7 +46,8 @@ class RunController : public QObject {
   /// document's directory; empty for an unsaved document: the current one).
   /// `scheduler`: "HOST:PORT" of a remote cluster; empty for the embedded
   /// LocalCluster.
-  bool start(const Pipeline& pipeline, const std::string& base_dir = {}, const std::string& scheduler = {});
+  bool start(const Pipeline& pipeline, const std::string& base_dir = {},
+             const std::string& scheduler = {});
   /// Asks the running run to stop (RunOptions::cancel).
   void stop();
   bool running() const { return running_; }

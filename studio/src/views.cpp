@@ -92,7 +92,8 @@ void TaskGraphView::set_graph(const Graph& graph) {
     if (e.points.size() < 4) continue;
     QPainterPath path(at(e.points[0].first, e.points[0].second));
     for (std::size_t i = 1; i + 2 < e.points.size(); i += 3) {
-      path.cubicTo(at(e.points[i].first, e.points[i].second), at(e.points[i + 1].first, e.points[i + 1].second),
+      path.cubicTo(at(e.points[i].first, e.points[i].second),
+                   at(e.points[i + 1].first, e.points[i + 1].second),
                    at(e.points[i + 2].first, e.points[i + 2].second));
     }
     if (e.has_arrow_tip) path.lineTo(at(e.arrow_tip.first, e.arrow_tip.second));

@@ -16,5 +16,6 @@ TEST_CASE("array reductions on a LocalCluster equal the inline result") {
   InlineExecutor inline_executor;
   CHECK(q.compute(cluster) == q.compute(inline_executor));
   CHECK(m.compute(cluster) == m.compute(inline_executor));
-  CHECK(x.std(Reduce{{0, 1}, true, 1, 3}).compute(cluster) == x.std(Reduce{{0, 1}, true, 1, 3}).compute(inline_executor));
+  CHECK(x.std(Reduce{{0, 1}, true, 1, 3}).compute(cluster) ==
+        x.std(Reduce{{0, 1}, true, 1, 3}).compute(inline_executor));
 }

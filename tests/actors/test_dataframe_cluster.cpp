@@ -11,7 +11,8 @@
 using namespace shoal;
 
 TEST_CASE("groupby on a LocalCluster equals the inline result") {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-df-cluster-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("shoal-df-cluster-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto path = (dir / "data.csv").string();
   {
@@ -34,13 +35,15 @@ TEST_CASE("groupby on a LocalCluster equals the inline result") {
 }
 
 TEST_CASE("shuffles on a LocalCluster equal the inline results") {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-df-cluster-shuffle-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("shoal-df-cluster-shuffle-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto path = (dir / "data.csv").string(), lookup = (dir / "lookup.csv").string();
   {
     std::ofstream out(path);
     out << "id,key,x\n";
-    for (int i = 0; i < 20000; ++i) out << i << ",k" << (i * 7919) % 53 << "," << ((i * 31) % 1009) * 0.25 - 40 << "\n";
+    for (int i = 0; i < 20000; ++i)
+      out << i << ",k" << (i * 7919) % 53 << "," << ((i * 31) % 1009) * 0.25 - 40 << "\n";
     std::ofstream lk(lookup);
     lk << "key,w\n";
     for (int k = 0; k < 60; k += 2) lk << "k" << k << "," << k * 1.5 << "\n";
@@ -59,7 +62,8 @@ TEST_CASE("shuffles on a LocalCluster equal the inline results") {
   CHECK(both(merge(df, lk, {.on = {"key"}, .how = JoinHow::kLeft})).num_rows() == 20000);
   CHECK(both(merge(df, lk, {.on = {"key"}, .broadcast_threshold = 0})).num_rows() > 0);
   Table sorted = both(df.sort_values({{"x", false}, {"id", true}}, cluster));
-  for (std::size_t r = 1; r < sorted.num_rows(); ++r) CHECK(sorted.column("x").float64s()[r - 1] >= sorted.column("x").float64s()[r]);
+  for (std::size_t r = 1; r < sorted.num_rows(); ++r)
+    CHECK(sorted.column("x").float64s()[r - 1] >= sorted.column("x").float64s()[r]);
   CHECK(both(df.groupby({"key"}).agg({{"x", "sum", ""}}, 4)).num_rows() == 53);
   CHECK(both(df.repartition(3)).num_rows() == 20000);
   std::filesystem::remove_all(dir);

@@ -22,21 +22,23 @@ Task task_of(Key key, const char* op, std::vector<Arg> args) {
 
 // A float64 tensor of n ones: a big result.
 OpPtr big_tensor_op() {
-  static OpPtr op = testing::local_op("test.big_tensor", [](OpContext&, std::span<const Value> a, const Params&) {
-    auto n = a[0].as_int();
-    return Value(Tensor({n}, std::vector<double>(static_cast<std::size_t>(n), 1.0)));
-  });
+  static OpPtr op =
+      testing::local_op("test.big_tensor", [](OpContext&, std::span<const Value> a, const Params&) {
+        auto n = a[0].as_int();
+        return Value(Tensor({n}, std::vector<double>(static_cast<std::size_t>(n), 1.0)));
+      });
   return op;
 }
 
 OpPtr tensor_sum_op() {
-  static OpPtr op = testing::local_op("test.tensor_sum", [](OpContext&, std::span<const Value> a, const Params&) {
-    double s = 0;
-    for (const Value& v : a) {
-      for (double x : v.as_tensor().values<double>()) s += x;
-    }
-    return Value(s);
-  });
+  static OpPtr op =
+      testing::local_op("test.tensor_sum", [](OpContext&, std::span<const Value> a, const Params&) {
+        double s = 0;
+        for (const Value& v : a) {
+          for (double x : v.as_tensor().values<double>()) s += x;
+        }
+        return Value(s);
+      });
   return op;
 }
 
@@ -86,7 +88,7 @@ TEST_CASE("after a run only the requested results were held, and no partition su
   CHECK(out[0].as_float() == 20000.0);
   CHECK(out[1].as_tensor().size() == 1000);
   auto stats = cluster.stats();
-  CHECK(stats.partitions_spawned == 20);  // every big result had its partition actor
+  CHECK(stats.partitions_spawned == 20);   // every big result had its partition actor
   CHECK(stats.last_run_live_at_end == 2);  // the two outputs, nothing else
   // Partition actors are released asynchronously: wait a moment for them.
   for (int i = 0; i < 200 && cluster.stats().partitions_alive != 0; ++i) {

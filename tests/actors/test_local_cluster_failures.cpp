@@ -19,18 +19,20 @@ std::atomic<int> g_ran{0};
 
 // Counts its calls and takes a little time, like real work.
 OpPtr counting_op() {
-  static OpPtr op = testing::local_op("test.count", [](OpContext&, std::span<const Value> a, const Params&) {
-    ++g_ran;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-    return a.empty() ? Value(1) : a[0];
-  });
+  static OpPtr op =
+      testing::local_op("test.count", [](OpContext&, std::span<const Value> a, const Params&) {
+        ++g_ran;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        return a.empty() ? Value(1) : a[0];
+      });
   return op;
 }
 
 OpPtr failing_op() {
-  static OpPtr op = testing::local_op("test.fail", [](OpContext&, std::span<const Value>, const Params&) -> Value {
-    throw std::runtime_error("disk on fire");
-  });
+  static OpPtr op = testing::local_op(
+      "test.fail", [](OpContext&, std::span<const Value>, const Params&) -> Value {
+        throw std::runtime_error("disk on fire");
+      });
   return op;
 }
 
@@ -70,7 +72,8 @@ TEST_CASE("a failure deep in a graph names the failing task, not its dependents"
   g.add(testing::make_task(Key("a"), OpRegistry::global().get("identity"), {Arg(Value(1))}));
   // `inc` of a string throws a TypeError inside the op.
   g.add(testing::make_task(Key("b"), OpRegistry::global().get("inc"), {Arg(Value("text"))}));
-  g.add(testing::make_task(Key("c"), OpRegistry::global().get("add"), {Arg(Key("a")), Arg(Key("b"))}));
+  g.add(testing::make_task(Key("c"), OpRegistry::global().get("add"),
+                           {Arg(Key("a")), Arg(Key("b"))}));
   Key c("c");
   CHECK_THROWS_WITH_AS(cluster.run(g, {&c, 1}), doctest::Contains("task b (op 'inc') failed"),
                        TaskError);
@@ -88,7 +91,8 @@ TEST_CASE("an invalid graph is refused before any task runs") {
 }
 
 TEST_CASE("destroying the cluster under a running graph fails the run; nothing hangs") {
-  auto cluster = std::make_unique<LocalCluster>(LocalClusterOptions{.workers = 1, .threads_per_worker = 1});
+  auto cluster =
+      std::make_unique<LocalCluster>(LocalClusterOptions{.workers = 1, .threads_per_worker = 1});
   Graph g;
   std::vector<Key> outputs;
   for (int i = 0; i < 5000; ++i) {
@@ -129,7 +133,8 @@ TEST_CASE("RunOptions::cancel stops a run: CancelledError, the rest not run, the
     options.cancel->store(true);  // from another thread, as a Stop button does
   });
   auto start = std::chrono::steady_clock::now();
-  CHECK_THROWS_WITH_AS(cluster.run(g, outputs, options), doctest::Contains("cancelled"), CancelledError);
+  CHECK_THROWS_WITH_AS(cluster.run(g, outputs, options), doctest::Contains("cancelled"),
+                       CancelledError);
   stopper.join();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   CHECK(g_ran >= 50);
@@ -148,10 +153,11 @@ TEST_CASE("RunOptions::cancel stops a run: CancelledError, the rest not run, the
 
 TEST_CASE("cancelling while one long task runs returns once it finishes") {
   LocalCluster cluster({.workers = 1, .threads_per_worker = 1});
-  static OpPtr sleepy = testing::local_op("test.sleep", [](OpContext&, std::span<const Value>, const Params&) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    return Value(1);
-  });
+  static OpPtr sleepy =
+      testing::local_op("test.sleep", [](OpContext&, std::span<const Value>, const Params&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        return Value(1);
+      });
   Graph g;
   g.add(testing::make_task(Key("long"), sleepy, {}));
   g.add(testing::make_task(Key("after"), OpRegistry::global().get("inc"), {Arg(Key("long"))}));

@@ -41,7 +41,9 @@ OpPtr thrower() {
   static OpPtr op = [] {
     Op o;
     o.name = "test.remote_throws";
-    o.fn = [](OpContext&, std::span<const Value>, const Params&) -> Value { throw Error("bad input row 7"); };
+    o.fn = [](OpContext&, std::span<const Value>, const Params&) -> Value {
+      throw Error("bad input row 7");
+    };
     return OpRegistry::global().add(std::move(o), "test_remote_cluster");
   }();
   return op;
@@ -168,12 +170,13 @@ TEST_CASE("a lambda op is refused before anything is sent") {
   op->fn = [](OpContext&, std::span<const Value>, const Params&) { return Value(1); };
   Graph g;
   g.add(task_of(Key("l"), op, {}));
-  CHECK_THROWS_WITH_AS(client.run(g, std::vector<Key>{Key("l")}),
-                       doctest::Contains("local_only"), GraphError);
+  CHECK_THROWS_WITH_AS(client.run(g, std::vector<Key>{Key("l")}), doctest::Contains("local_only"),
+                       GraphError);
 }
 
 TEST_CASE("an unreachable scheduler is a clear error") {
-  CHECK_THROWS_WITH_AS(Client("127.0.0.1:1", {.connect_timeout = 300ms}), doctest::Contains("127.0.0.1:1"), Error);
+  CHECK_THROWS_WITH_AS(Client("127.0.0.1:1", {.connect_timeout = 300ms}),
+                       doctest::Contains("127.0.0.1:1"), Error);
   WorkerNodeOptions o;
   o.scheduler = "127.0.0.1:1";
   o.reconnect_timeout = 300ms;
@@ -241,7 +244,8 @@ TEST_CASE("futures: submit, map, gather, futures as arguments, then, wait, as_co
   CHECK(all[99] == Value(std::int64_t{100}));
 
   std::atomic<int> called{0};
-  Future slow = client.submit("test.remote_sleepy_inc", {Value(5)}, {.params = Params{{"ms", Value(200)}}});
+  Future slow =
+      client.submit("test.remote_sleepy_inc", {Value(5)}, {.params = Params{{"ms", Value(200)}}});
   slow.then([&](const Future& f) { called += f.done() ? 1 : 100; });
   Future quick = client.submit("inc", {Value(0)});
   auto first = wait({slow, quick}, WaitFor::kFirstCompleted);
@@ -273,7 +277,8 @@ TEST_CASE("futures: scatter, persist, retries, errors, priority and cancel") {
   LocalCluster local({.workers = 1, .threads_per_worker = 1});
   CHECK(client.gather(parts) == local.run(x.graph(), x.keys()));
   Future col_sum = client.submit("array.sum_all_test_missing_op", {parts[0]});
-  CHECK_THROWS_WITH_AS(col_sum.result(), doctest::Contains("array.sum_all_test_missing_op"), GraphError);
+  CHECK_THROWS_WITH_AS(col_sum.result(), doctest::Contains("array.sum_all_test_missing_op"),
+                       GraphError);
 
   Future boom = client.submit("test.remote_throws", {});
   CHECK_THROWS_AS(boom.result(), TaskError);
@@ -288,7 +293,8 @@ TEST_CASE("futures: scatter, persist, retries, errors, priority and cancel") {
   Future flaky_no_retry = client.submit("test.remote_flaky", {Value(1)});
   CHECK_THROWS_AS(flaky_no_retry.result(), TaskError);
 
-  Future long_one = client.submit("test.remote_sleepy_inc", {Value(1)}, {.params = Params{{"ms", Value(3000)}}});
+  Future long_one =
+      client.submit("test.remote_sleepy_inc", {Value(1)}, {.params = Params{{"ms", Value(3000)}}});
   std::this_thread::sleep_for(50ms);
   long_one.cancel();
   CHECK_THROWS_AS(long_one.result(), CancelledError);
@@ -321,7 +327,8 @@ TEST_CASE("the event stream: task and worker events of every client") {
   for (const ClusterEvent& e : seen) {
     started += e.kind == ClusterEvent::Kind::kTaskStarted;
     finished += e.kind == ClusterEvent::Kind::kTaskFinished;
-    if (e.kind == ClusterEvent::Kind::kTaskFinished && e.key == tree.root.str()) CHECK(e.op == "sum");
+    if (e.kind == ClusterEvent::Kind::kTaskFinished && e.key == tree.root.str())
+      CHECK(e.op == "sum");
   }
   CHECK(started == tree.graph.size());
   CHECK(finished == tree.graph.size());
@@ -360,7 +367,8 @@ TEST_CASE("an idle worker steals queued tasks from a saturated one") {
   client.status();  // the subscription is in place
   std::vector<Arg> items;
   for (std::int64_t i = 0; i < 4; ++i) items.emplace_back(Value(i));
-  std::vector<Future> fs = client.map("test.remote_sleepy_inc", items, {.params = Params{{"ms", Value(300)}}});
+  std::vector<Future> fs =
+      client.map("test.remote_sleepy_inc", items, {.params = Params{{"ms", Value(300)}}});
   std::this_thread::sleep_for(50ms);
   cluster.add_worker("thief");  // idle, while nothing is left to place
   std::vector<Value> out = client.gather(fs);

@@ -1,7 +1,6 @@
 // A remote worker's ResultStore: past 70% of its limit the least recently
 // used results go to disk and come back equal; erase and clear leave no file.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -26,7 +25,8 @@ std::size_t files_in(const std::filesystem::path& dir) {
 }
 
 struct TempDir {
-  std::filesystem::path path = std::filesystem::temp_directory_path() / ("shoal-store-test-" + std::to_string(::getpid()));
+  std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("shoal-store-test-" + std::to_string(::getpid()));
   ~TempDir() { std::filesystem::remove_all(path); }
 };
 
@@ -44,7 +44,8 @@ TEST_CASE("results past 70% of the limit spill, least recently used first, and r
   REQUIRE(store.get(1, 0));
   const std::uint64_t spilled = store.spilled_bytes();
   CHECK(*store.get(1, 0) == block(0));  // the oldest was spilled and comes back
-  CHECK(store.spilled_bytes() == spilled);  // read from disk, left there: nothing else is evicted for it
+  CHECK(store.spilled_bytes() ==
+        spilled);  // read from disk, left there: nothing else is evicted for it
   CHECK(store.memory_bytes() <= 350'000);
   for (std::uint32_t i = 0; i < 10; ++i) CHECK(*store.get(1, i) == block(i));
   CHECK_FALSE(store.get(2, 0));
@@ -71,7 +72,8 @@ TEST_CASE("without a limit nothing spills; a corrupt spill file is reported, not
   store.put(7, 1, block(1));
   store.put(7, 2, block(2));  // spills 7/1
   REQUIRE(files_in(dir.path) == 1);
-  for (const auto& f : std::filesystem::directory_iterator(dir.path)) std::filesystem::resize_file(f.path(), 10);
+  for (const auto& f : std::filesystem::directory_iterator(dir.path))
+    std::filesystem::resize_file(f.path(), 10);
   CHECK_FALSE(store.get(7, 1));
   REQUIRE(log.size() == 1);
   CHECK(log[0].find("recomputed") != std::string::npos);

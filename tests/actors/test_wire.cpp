@@ -5,7 +5,6 @@
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
-
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -48,9 +47,14 @@ caf::behavior echo(caf::event_based_actor* self) {
 
 std::vector<Value> every_kind() {
   shoal::testing::RandomValues r(99);
-  std::vector<Value> values = {Value(), Value(true), Value(-7), Value(2.5), Value("text"),
-                               Value(Bytes{std::byte{0}, std::byte{255}}),
-                               Value(List{Value(1), Value(List{Value("a"), Value(List{Value(2.5), Value()})})})};
+  std::vector<Value> values = {
+      Value(),
+      Value(true),
+      Value(-7),
+      Value(2.5),
+      Value("text"),
+      Value(Bytes{std::byte{0}, std::byte{255}}),
+      Value(List{Value(1), Value(List{Value("a"), Value(List{Value(2.5), Value()})})})};
   for (int i = 0; i < 4; ++i) values.push_back(Value(r.table(30)));  // nulls and strings among them
   for (DType d : {DType::kFloat64, DType::kFloat32, DType::kInt64, DType::kBool}) {
     values.push_back(Value(r.tensor(d, {2, 3, 4})));
@@ -83,7 +87,8 @@ TEST_CASE("values and wire messages round-trip between two actor systems over lo
             .receive(
                 [&](const WireValue& back) {
                   CHECK(back.value == v);
-                  if (v.is_table()) CHECK(back.value.table_ptr() != v.table_ptr());  // really copied
+                  if (v.is_table())
+                    CHECK(back.value.table_ptr() != v.table_ptr());  // really copied
                   ++received;
                 },
                 [&](caf::error& err) { FAIL(client.render(err)); });
@@ -128,7 +133,8 @@ TEST_CASE("a value that cannot leave its process is refused at the sender, not c
       REQUIRE(remote);
       caf::scoped_actor self{client};
       bool answered = false;
-      self->request(*remote, std::chrono::seconds(2), WireValue{Value(std::make_shared<const Local>())})
+      self->request(*remote, std::chrono::seconds(2),
+                    WireValue{Value(std::make_shared<const Local>())})
           .receive([&](const WireValue&) { answered = true; }, [&](caf::error&) {});
       CHECK_FALSE(answered);
       // The connection still works afterwards.
@@ -161,9 +167,15 @@ TEST_CASE("hostile payloads: CAF's deserializer gets an error, never a crash") {
   for (int i = 0; i < 5000; ++i) {
     std::vector<char> bad = good;
     switch (i % 3) {
-      case 0: bad.resize(rng() % bad.size()); break;
-      case 1: for (int k = 0; k < 4; ++k) bad[rng() % bad.size()] ^= static_cast<char>(1 << (rng() % 8)); break;
-      default: std::memset(bad.data(), 0xff, std::min<std::size_t>(8, bad.size())); break;  // a huge length
+      case 0:
+        bad.resize(rng() % bad.size());
+        break;
+      case 1:
+        for (int k = 0; k < 4; ++k) bad[rng() % bad.size()] ^= static_cast<char>(1 << (rng() % 8));
+        break;
+      default:
+        std::memset(bad.data(), 0xff, std::min<std::size_t>(8, bad.size()));
+        break;  // a huge length
     }
     caf::binary_deserializer source(nullptr, bad);
     WireValue back;

@@ -38,9 +38,10 @@ std::filesystem::path example_data() {
 Table trips_by_zone() {
   std::string data = example_data().string();
   DataFrame trips = read_csv(data + "/trips.csv");
-  DataFrame longer = trips[trips["distance"] > 1.0].assign("per_km", trips["fare"] / trips["distance"]);
-  DataFrame by_zone =
-      longer.groupby({"zone"}).agg({{"per_km", "mean", "per_km"}, {"fare", "sum", "fares"}, {"fare", "size", "trips"}});
+  DataFrame longer =
+      trips[trips["distance"] > 1.0].assign("per_km", trips["fare"] / trips["distance"]);
+  DataFrame by_zone = longer.groupby({"zone"}).agg(
+      {{"per_km", "mean", "per_km"}, {"fare", "sum", "fares"}, {"fare", "size", "trips"}});
   InlineExecutor ex;
   return merge(by_zone, read_csv(data + "/zones.csv"), {.on = {"zone"}, .how = JoinHow::kLeft})
       .sort_values({{"per_km", false}}, ex)
@@ -72,7 +73,8 @@ List array_stats() {
 // Equal, except that floats may differ in the last bits: the pipeline
 // reduces one whole tensor, the Array sums chunk by chunk (and fuses).
 bool close(const Value& got, const Value& want) {
-  if (got.is_float() && want.is_float()) return got.as_float() == doctest::Approx(want.as_float()).epsilon(1e-12);
+  if (got.is_float() && want.is_float())
+    return got.as_float() == doctest::Approx(want.as_float()).epsilon(1e-12);
   if (!got.is_list() || !want.is_list()) return got == want;
   if (got.as_list().size() != want.as_list().size()) return false;
   for (std::size_t i = 0; i < got.as_list().size(); ++i)
@@ -83,7 +85,8 @@ bool close(const Value& got, const Value& want) {
 // Points every file a pipeline writes into `dir`, not the source tree.
 void redirect_outputs(Pipeline& p, const std::filesystem::path& dir) {
   for (PipelineNode& n : p.nodes) {
-    if (n.op == "table.to_csv") n.params.set("path", (dir / n.params.at("path").as_string()).string());
+    if (n.op == "table.to_csv")
+      n.params.set("path", (dir / n.params.at("path").as_string()).string());
   }
 }
 
@@ -113,7 +116,8 @@ TEST_CASE("every example pipeline loads, validates, runs and renders to SVG") {
     for (const auto& problem : p.problems()) FAIL(problem.message);
     CHECK_FALSE(p.metadata.description.empty());
     CHECK(encode_pipeline_json(p) == read_text(entry.path()));
-    auto out_dir = std::filesystem::temp_directory_path() / ("shoal-cli-examples-" + std::to_string(::getpid()));
+    auto out_dir = std::filesystem::temp_directory_path() /
+                   ("shoal-cli-examples-" + std::to_string(::getpid()));
     std::filesystem::create_directories(out_dir);
     redirect_outputs(p, out_dir);
     LoweredPipeline low = lower(p, OpRegistry::global(), entry.path().parent_path().string());

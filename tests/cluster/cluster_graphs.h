@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -36,7 +35,8 @@ class TempDir {
  public:
   explicit TempDir(const std::string& tag) {
     remove_orphans("shoal-" + tag + "-");
-    path_ = std::filesystem::temp_directory_path() / ("shoal-" + tag + "-" + std::to_string(::getpid()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("shoal-" + tag + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -53,12 +53,14 @@ class TempDir {
   // Directories "<prefix><pid>" whose process is gone.
   static void remove_orphans(const std::string& prefix) {
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), ec)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), ec)) {
       const std::string name = entry.path().filename().string();
       if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size()) continue;
       const std::string pid = name.substr(prefix.size());
       if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-      if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) std::filesystem::remove_all(entry.path(), ec);
+      if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH)
+        std::filesystem::remove_all(entry.path(), ec);
     }
   }
 
@@ -71,7 +73,8 @@ struct SlowGraph : TestGraph {
 };
 
 namespace detail {
-inline Task slow_task(Key key, const std::string& op, std::vector<Arg> args, std::int64_t ms, std::int64_t pad) {
+inline Task slow_task(Key key, const std::string& op, std::vector<Arg> args, std::int64_t ms,
+                      std::int64_t pad) {
   Task t = make_task(std::move(key), OpRegistry::global().get(op), std::move(args));
   t.params = std::make_shared<const Params>(Params{{"ms", Value(ms)}, {"pad", Value(pad)}});
   return t;
@@ -97,7 +100,8 @@ inline SlowGraph slow_tree(std::int64_t leaves, int fan_in, std::int64_t ms, std
     for (std::size_t j = 0; j < level.size(); j += static_cast<std::size_t>(fan_in)) {
       Key k("slow-sum-" + token, {depth, static_cast<std::int64_t>(next.size())});
       std::vector<Arg> args;
-      for (std::size_t c = j; c < std::min(level.size(), j + static_cast<std::size_t>(fan_in)); ++c) {
+      for (std::size_t c = j; c < std::min(level.size(), j + static_cast<std::size_t>(fan_in));
+           ++c) {
         args.emplace_back(level[c]);
         g.inputs[k.str()].push_back(level[c].str());
       }

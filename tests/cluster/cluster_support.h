@@ -36,13 +36,17 @@ inline ClusterOptions traced_cluster(const TempDir& traces, int workers, int thr
   o.worker_args = {"--threads", std::to_string(threads), "--plugin", SHOAL_CLUSTER_TEST_PLUGIN};
   o.worker_args.insert(o.worker_args.end(), worker_args.begin(), worker_args.end());
   std::string dir = traces.path().string();
-  o.worker_env = [dir](int i) { return std::vector<std::string>{"SHOAL_TEST_TRACE=" + dir + "/w" + std::to_string(i) + ".trace"}; };
+  o.worker_env = [dir](int i) {
+    return std::vector<std::string>{"SHOAL_TEST_TRACE=" + dir + "/w" + std::to_string(i) +
+                                    ".trace"};
+  };
   return o;
 }
 
 inline std::vector<std::string> trace_paths(const TempDir& traces, std::size_t workers) {
   std::vector<std::string> paths;
-  for (std::size_t i = 0; i < workers; ++i) paths.push_back(traces.file("w" + std::to_string(i) + ".trace"));
+  for (std::size_t i = 0; i < workers; ++i)
+    paths.push_back(traces.file("w" + std::to_string(i) + ".trace"));
   return paths;
 }
 
@@ -53,21 +57,26 @@ inline std::vector<std::string> trace_paths(const TempDir& traces, std::size_t w
 class BackgroundRun {
  public:
   BackgroundRun(Client& client, const TestGraph& g, Process& scheduler)
-      : scheduler_(scheduler), future_(std::async(std::launch::async, [&client, &g] { return client.run(g.graph, g.outputs); })) {}
+      : scheduler_(scheduler), future_(std::async(std::launch::async, [&client, &g] {
+          return client.run(g.graph, g.outputs);
+        })) {}
   ~BackgroundRun() {
     if (!future_.valid() || done()) return;
     if (scheduler_.running()) scheduler_.send_signal(SIGKILL);
     if (future_.wait_for(std::chrono::seconds(30)) != std::future_status::ready) {
       // The future's destructor would block forever, and ctest's timeout
       // would swallow doctest's report: say what happened, and leave.
-      std::cerr << "FATAL: Client::run did not return within 30 s after its scheduler was killed" << std::endl;
+      std::cerr << "FATAL: Client::run did not return within 30 s after its scheduler was killed"
+                << std::endl;
       std::_Exit(3);
     }
   }
   BackgroundRun(const BackgroundRun&) = delete;
   BackgroundRun& operator=(const BackgroundRun&) = delete;
 
-  bool done() { return future_.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready; }
+  bool done() {
+    return future_.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready;
+  }
 
   /// The run's values (or its exception), waiting at most `timeout`.
   std::vector<Value> get(std::chrono::seconds timeout) {
@@ -86,9 +95,11 @@ class BackgroundRun {
     while (count_finished(traces) < n) {
       if (done()) {
         future_.get();  // rethrows the run's error, if any
-        throw std::runtime_error("the run ended before " + std::to_string(n) + " tasks had finished");
+        throw std::runtime_error("the run ended before " + std::to_string(n) +
+                                 " tasks had finished");
       }
-      if (Clock::now() > deadline) throw std::runtime_error("fewer than " + std::to_string(n) + " tasks finished in time");
+      if (Clock::now() > deadline)
+        throw std::runtime_error("fewer than " + std::to_string(n) + " tasks finished in time");
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
@@ -100,10 +111,11 @@ class BackgroundRun {
 
 /// The scheduler's view in one line, for failure messages.
 inline std::string describe(const ClusterStatus& s) {
-  std::string out = "runs " + std::to_string(s.runs) + ", tasks waiting " + std::to_string(s.waiting) + ", queued " +
-                    std::to_string(s.queued) + ", processing " + std::to_string(s.processing) + ", in memory " +
-                    std::to_string(s.memory) + ", workers lost " + std::to_string(s.workers_lost) + ", recomputed " +
-                    std::to_string(s.tasks_recomputed) + "; workers:";
+  std::string out = "runs " + std::to_string(s.runs) + ", tasks waiting " +
+                    std::to_string(s.waiting) + ", queued " + std::to_string(s.queued) +
+                    ", processing " + std::to_string(s.processing) + ", in memory " +
+                    std::to_string(s.memory) + ", workers lost " + std::to_string(s.workers_lost) +
+                    ", recomputed " + std::to_string(s.tasks_recomputed) + "; workers:";
   for (const WorkerStatus& w : s.workers) {
     out += " " + w.name + " (" + w.address + ", running " + std::to_string(w.running) + ")";
   }
@@ -111,7 +123,8 @@ inline std::string describe(const ClusterStatus& s) {
 }
 
 /// Runs `g` on `client`, failing after `timeout` instead of hanging.
-inline std::vector<Value> run_within(Client& client, const TestGraph& g, Process& scheduler, std::chrono::seconds timeout) {
+inline std::vector<Value> run_within(Client& client, const TestGraph& g, Process& scheduler,
+                                     std::chrono::seconds timeout) {
   BackgroundRun run(client, g, scheduler);
   return run.get(timeout);
 }

@@ -19,7 +19,9 @@ using namespace shoal;
 using namespace shoal::testing;
 
 namespace {
-std::int64_t arg(char** argv, int i) { return std::atoll(argv[i]); }
+std::int64_t arg(char** argv, int i) {
+  return std::atoll(argv[i]);
+}
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -29,18 +31,20 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    SlowGraph g = shape == "tree" ? slow_tree(arg(argv, 3), static_cast<int>(arg(argv, 4)), arg(argv, 5), arg(argv, 6))
+    SlowGraph g = shape == "tree" ? slow_tree(arg(argv, 3), static_cast<int>(arg(argv, 4)),
+                                              arg(argv, 5), arg(argv, 6))
                                   : slow_map(arg(argv, 3), arg(argv, 4));
     Client client(argv[1]);
     std::vector<Value> values = client.run(g.graph, g.outputs);
     if (values != g.expected_values) {
-      std::cout << "wrong values: got " << (values.empty() ? std::string("nothing") : values[0].repr()) << ", expected "
+      std::cout << "wrong values: got "
+                << (values.empty() ? std::string("nothing") : values[0].repr()) << ", expected "
                 << g.expected_values[0].repr() << std::endl;
       return 1;
     }
     ClusterStatus s = client.status();
-    std::cout << "ok: " << g.graph.size() << " tasks, workers lost " << s.workers_lost << ", recomputed "
-              << s.tasks_recomputed << std::endl;
+    std::cout << "ok: " << g.graph.size() << " tasks, workers lost " << s.workers_lost
+              << ", recomputed " << s.tasks_recomputed << std::endl;
     return 0;
   } catch (const std::exception& e) {
     std::cout << "run failed: " << e.what() << std::endl;

@@ -50,7 +50,8 @@ inline std::set<std::string> with_lineage(const std::set<std::string>& keys, con
 }
 
 /// Check 3 above, on the traces of the killed worker and the survivor.
-inline void check_reruns(const SlowGraph& g, const Trace& killed, const Trace& survivor, const ClusterStatus& status) {
+inline void check_reruns(const SlowGraph& g, const Trace& killed, const Trace& survivor,
+                         const ClusterStatus& status) {
   std::map<std::string, int> runs = killed.started;
   for (const auto& [k, n] : survivor.started) runs[k] += n;
   std::set<std::string> killed_started;
@@ -66,14 +67,19 @@ inline void check_reruns(const SlowGraph& g, const Trace& killed, const Trace& s
     if (n > 1) {
       ++reruns;
       CHECK_MESSAGE(lost_work.count(k.str()) == 1,
-                    "task " << k.str() << " was re-run but neither the killed worker started it nor is it an input of one it started");
+                    "task " << k.str()
+                            << " was re-run but neither the killed worker started it nor is it an "
+                               "input of one it started");
     }
   }
-  CHECK_MESSAGE(status.tasks_recomputed <= reruns, "the scheduler reports " << status.tasks_recomputed
-                                                   << " recomputed tasks, but only " << reruns << " tasks ran twice");
-  MESSAGE("tasks " << g.graph.size() << ", started on the killed worker " << killed_started.size() << " (finished "
-                   << killed.total_finished << "), lost work incl. lineage " << lost_work.size() << ", re-run "
-                   << reruns << ", scheduler's tasks_recomputed " << status.tasks_recomputed);
+  CHECK_MESSAGE(status.tasks_recomputed <= reruns, "the scheduler reports "
+                                                       << status.tasks_recomputed
+                                                       << " recomputed tasks, but only " << reruns
+                                                       << " tasks ran twice");
+  MESSAGE("tasks " << g.graph.size() << ", started on the killed worker " << killed_started.size()
+                   << " (finished " << killed.total_finished << "), lost work incl. lineage "
+                   << lost_work.size() << ", re-run " << reruns << ", scheduler's tasks_recomputed "
+                   << status.tasks_recomputed);
 }
 
 /// One repeat: see the file comment. `repeat` picks the victim and when it dies.
@@ -92,9 +98,11 @@ inline void kill_one_worker_during(const SlowGraph& g, int repeat) {
   cluster.worker(victim).send_signal(SIGKILL);
   const auto killed_at = Clock::now();
   Line lost = cluster.scheduler().wait_for_line(
-      Stream::kStderr, std::regex("worker lost: " + Cluster::worker_name(victim) + "\\b"), std::chrono::seconds(10), log_from);
+      Stream::kStderr, std::regex("worker lost: " + Cluster::worker_name(victim) + "\\b"),
+      std::chrono::seconds(10), log_from);
   const double latency = ms_between(killed_at, lost.arrived);
-  CHECK_MESSAGE(latency <= 200.0, "the scheduler logged the loss " << latency << " ms after the kill: " << lost.text);
+  CHECK_MESSAGE(latency <= 200.0,
+                "the scheduler logged the loss " << latency << " ms after the kill: " << lost.text);
 
   std::vector<Value> values;
   try {
@@ -102,11 +110,13 @@ inline void kill_one_worker_during(const SlowGraph& g, int repeat) {
   } catch (const std::exception& e) {
     std::size_t outputs_done = 0;
     for (const Key& k : g.outputs) {
-      for (const std::string& p : paths) outputs_done += read_trace(p).finished.count(k.str()) > 0 ? 1 : 0;
+      for (const std::string& p : paths)
+        outputs_done += read_trace(p).finished.count(k.str()) > 0 ? 1 : 0;
     }
-    const std::string why = std::string(e.what()) + "\nthe scheduler's view: " + describe(client.status()) +
-                            "\noutputs finished (per the traces, counting each worker): " + std::to_string(outputs_done) +
-                            " of " + std::to_string(g.outputs.size());
+    const std::string why =
+        std::string(e.what()) + "\nthe scheduler's view: " + describe(client.status()) +
+        "\noutputs finished (per the traces, counting each worker): " +
+        std::to_string(outputs_done) + " of " + std::to_string(g.outputs.size());
     FAIL(why);
   }
   CHECK(values == g.expected_values);
@@ -115,8 +125,8 @@ inline void kill_one_worker_during(const SlowGraph& g, int repeat) {
   ClusterStatus status = client.status();
   CHECK(status.workers_lost == 1);
   CHECK(status.workers.size() == 1);
-  MESSAGE("repeat " << repeat << ": killed " << Cluster::worker_name(victim) << " at " << share * 100
-                    << "% done; loss logged after " << latency << " ms");
+  MESSAGE("repeat " << repeat << ": killed " << Cluster::worker_name(victim) << " at "
+                    << share * 100 << "% done; loss logged after " << latency << " ms");
   check_reruns(g, read_trace(paths[victim]), read_trace(paths[1 - victim]), status);
 }
 

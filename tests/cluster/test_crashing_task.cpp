@@ -38,12 +38,14 @@ TEST_CASE("a task on which 3 workers died fails the run as 'killed worker', nami
     CHECK(e.message().find("killed worker") != std::string::npos);
   }
   std::size_t dead = 0;
-  for (std::size_t i = 0; i < cluster.num_workers(); ++i) dead += cluster.worker(i).running() ? 0 : 1;
+  for (std::size_t i = 0; i < cluster.num_workers(); ++i)
+    dead += cluster.worker(i).running() ? 0 : 1;
   CHECK(dead == 3);  // not a fourth: the task is not tried again
   ClusterStatus s = client.status();
   CHECK(s.workers_lost == 3);
   CHECK(s.workers.size() == 1);
   CHECK(cluster.scheduler().running());
   SlowGraph next = slow_map(20, 1);  // the survivor still serves
-  CHECK(run_within(client, next, cluster.scheduler(), std::chrono::seconds(30)) == next.expected_values);
+  CHECK(run_within(client, next, cluster.scheduler(), std::chrono::seconds(30)) ==
+        next.expected_values);
 }

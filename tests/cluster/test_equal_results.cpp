@@ -36,7 +36,8 @@ std::string write_csv(const TempDir& dir) {
   std::string path = dir.file("data.csv");
   std::ofstream out(path);
   out << "key,x,n\n";
-  for (int i = 0; i < 200000; ++i) out << "k" << (i * 7919) % 61 << "," << ((i * 31) % 1009) * 0.25 - 40 << "," << i % 97 << "\n";
+  for (int i = 0; i < 200000; ++i)
+    out << "k" << (i * 7919) % 61 << "," << ((i * 31) % 1009) * 0.25 - 40 << "," << i % 97 << "\n";
   return path;
 }
 
@@ -52,7 +53,8 @@ std::string write_text(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(Fixture, "a DataFrame groupby and filter on a 2-worker cluster equal the LocalCluster's") {
+TEST_CASE_FIXTURE(Fixture,
+                  "a DataFrame groupby and filter on a 2-worker cluster equal the LocalCluster's") {
   CsvOptions o;
   o.blocksize = 256 * 1024;
   DataFrame df = read_csv(write_csv(dir), o);
@@ -87,7 +89,8 @@ TEST_CASE_FIXTURE(Fixture, "Array reductions on a 2-worker cluster equal the Loc
 namespace {
 
 // `shoal run FILE [extra...]`: its exit status and standard output.
-std::pair<ExitStatus, std::string> shoal_run(const std::string& file, std::vector<std::string> extra = {}) {
+std::pair<ExitStatus, std::string> shoal_run(const std::string& file,
+                                             std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"run", file};
   args.insert(args.end(), extra.begin(), extra.end());
   Process p(kShoalExe, args);
@@ -109,7 +112,8 @@ std::string read_file(const std::filesystem::path& p) {
 // the pipeline file), run by `shoal run` on the embedded LocalCluster and
 // with --scheduler on the cluster: the same output, and the same file.
 TEST_CASE_FIXTURE(Fixture, "shoal run --scheduler prints and writes what shoal run does locally") {
-  const std::filesystem::path examples = std::filesystem::path(SHOAL_EXAMPLE_PIPELINES).parent_path();
+  const std::filesystem::path examples =
+      std::filesystem::path(SHOAL_EXAMPLE_PIPELINES).parent_path();
   std::filesystem::create_directories(dir.path() / "pipelines");
   std::filesystem::copy(examples / "data", dir.path() / "data");
   for (const std::string name : {"arithmetic", "sum_of_squares", "trips"}) {
@@ -126,6 +130,8 @@ TEST_CASE_FIXTURE(Fixture, "shoal run --scheduler prints and writes what shoal r
     CHECK(read_file(dir.path() / "pipelines" / "trips_by_zone.csv") == written);
   }
   // --scheduler is honoured: with nothing listening there, the run fails.
-  Process closed_port(kShoalExe, {"run", (dir.path() / "pipelines" / "arithmetic.shoal.json").string(), "--scheduler", "127.0.0.1:1"});
+  Process closed_port(kShoalExe,
+                      {"run", (dir.path() / "pipelines" / "arithmetic.shoal.json").string(),
+                       "--scheduler", "127.0.0.1:1"});
   CHECK_FALSE(closed_port.wait_exit(std::chrono::seconds(60)).clean());
 }

@@ -5,9 +5,8 @@
 // stay open and silent until the end. The job started meanwhile must finish
 // correctly, the next one too, `shoal status` must still answer, no worker
 // may be lost, and no process may crash.
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -37,7 +36,8 @@ class Sockets {
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "connect to port " << port);
+    REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0,
+                    "connect to port " << port);
     return fd;
   }
   /// Sends what the peer takes without blocking (a peer may stop reading).
@@ -112,7 +112,7 @@ std::vector<Bytes8> broken_frames(std::mt19937_64& rng) {
 // kept in `keep` (open until the test ends).
 void attack(std::uint16_t port, Sockets& keep, std::mt19937_64& rng) {
   for (int i = 0; i < 20; ++i) keep.hold(keep.connect(port));  // idle: never a byte
-  for (int i = 0; i < 40; ++i) {  // random bytes, then close
+  for (int i = 0; i < 40; ++i) {                               // random bytes, then close
     Sockets once;
     int fd = once.connect(port);
     Sockets::send_some(fd, random_bytes(rng, 1 + rng() % 65536));
@@ -141,16 +141,18 @@ std::uint16_t port_of(const std::string& address) {
   return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
 }
 
-
 // The cluster still serves: a next job, `shoal status`, no worker lost, no
 // process gone, and the scheduler still stops on SIGTERM with exit code 0.
 void check_still_serving(Cluster& cluster, Client& client) {
   SlowGraph next = slow_map(200, 5);
-  CHECK(run_within(client, next, cluster.scheduler(), std::chrono::seconds(60)) == next.expected_values);
+  CHECK(run_within(client, next, cluster.scheduler(), std::chrono::seconds(60)) ==
+        next.expected_values);
   Process status(kShoalExe, {"status", cluster.address()});
   CHECK(status.wait_exit(std::chrono::seconds(20)).clean());
-  CHECK(status.wait_for_line(Stream::kStdout, std::regex(R"(\bw0\b)"), std::chrono::seconds(1)).text.size() > 0);
-  CHECK(status.wait_for_line(Stream::kStdout, std::regex(R"(\bw1\b)"), std::chrono::seconds(1)).text.size() > 0);
+  CHECK(status.wait_for_line(Stream::kStdout, std::regex(R"(\bw0\b)"), std::chrono::seconds(1))
+            .text.size() > 0);
+  CHECK(status.wait_for_line(Stream::kStdout, std::regex(R"(\bw1\b)"), std::chrono::seconds(1))
+            .text.size() > 0);
   ClusterStatus after = client.status();
   CHECK(after.workers.size() == 2);
   CHECK(after.workers_lost == 0);
@@ -169,14 +171,17 @@ struct Fixture {
   Fixture() {
     ClusterStatus s = client.status();
     REQUIRE(s.workers.size() == 2);
-    REQUIRE_MESSAGE(s.workers[0].address.rfind("127.0.0.1:", 0) == 0, "worker address: " << s.workers[0].address);
+    REQUIRE_MESSAGE(s.workers[0].address.rfind("127.0.0.1:", 0) == 0,
+                    "worker address: " << s.workers[0].address);
     worker_port = port_of(s.workers[0].address);
   }
 };
 
 }  // namespace
 
-TEST_CASE_FIXTURE(Fixture, "garbage, truncated frames and idle connections on the scheduler's and a worker's port do not stop the cluster") {
+TEST_CASE_FIXTURE(Fixture,
+                  "garbage, truncated frames and idle connections on the scheduler's and a "
+                  "worker's port do not stop the cluster") {
   SlowGraph job = slow_map(1000, 20);  // ~5 s on 4 threads
   Sockets keep;
   BackgroundRun run(client, job, cluster.scheduler());
@@ -198,7 +203,9 @@ TEST_CASE_FIXTURE(Fixture, "frames announcing gigabytes take neither memory nor 
   BackgroundRun run(client, job, cluster.scheduler());
   run.wait_finished(trace_paths(traces, 2), 100);
   for (std::uint16_t port : {cluster.port(), worker_port}) {
-    for (auto [op, len] : {std::pair<std::uint8_t, std::uint32_t>{0x00, 0xFFFFFFFF}, {0x02, 0x7FFFFFFF}, {0x03, 0xFFFFFFFF}}) {
+    for (auto [op, len] : {std::pair<std::uint8_t, std::uint32_t>{0x00, 0xFFFFFFFF},
+                           {0x02, 0x7FFFFFFF},
+                           {0x03, 0xFFFFFFFF}}) {
       int fd = keep.connect(port);
       Sockets::send_some(fd, basp_header(op, len, 1));
       keep.hold(fd);
@@ -208,7 +215,8 @@ TEST_CASE_FIXTURE(Fixture, "frames announcing gigabytes take neither memory nor 
   constexpr std::uint64_t kMiB = 1 << 20;
   const std::uint64_t scheduler_peak = peak_rss_bytes(cluster.scheduler().pid()),
                       worker_peak = peak_rss_bytes(cluster.worker(0).pid());
-  MESSAGE("peak RSS: scheduler " << scheduler_peak / kMiB << " MiB, w0 " << worker_peak / kMiB << " MiB");
+  MESSAGE("peak RSS: scheduler " << scheduler_peak / kMiB << " MiB, w0 " << worker_peak / kMiB
+                                 << " MiB");
   CHECK(scheduler_peak < 512 * kMiB);
   CHECK(worker_peak < 512 * kMiB);
   check_still_serving(cluster, client);

@@ -6,6 +6,7 @@
 using namespace shoal;
 using namespace shoal::testing;
 
-TEST_CASE("kill -9 of a worker during a map: correct results, bounded re-runs, loss logged at once") {
+TEST_CASE(
+    "kill -9 of a worker during a map: correct results, bounded re-runs, loss logged at once") {
   kill_repeatedly(slow_map(2600, 20));
 }

@@ -73,9 +73,13 @@ void check_result(const Table& result, const Truth& truth) {
   std::size_t wrong = 0;
   for (std::size_t r = 0; r < result.num_rows(); ++r) {
     const std::size_t k = std::stoul(std::string(key.string_at(r).substr(1)));
-    const bool ok = k < truth.sum.size() && sum.int64s()[r] == truth.sum[k] && n.int64s()[r] == truth.count[k] &&
-                    max.float64s()[r] == doctest::Approx(static_cast<double>(truth.max_cents[k]) / 100.0).epsilon(1e-12);
-    if (!ok && ++wrong <= 5) CHECK_MESSAGE(ok, "group " << std::string(key.string_at(r)) << " is wrong");
+    const bool ok =
+        k < truth.sum.size() && sum.int64s()[r] == truth.sum[k] &&
+        n.int64s()[r] == truth.count[k] &&
+        max.float64s()[r] ==
+            doctest::Approx(static_cast<double>(truth.max_cents[k]) / 100.0).epsilon(1e-12);
+    if (!ok && ++wrong <= 5)
+      CHECK_MESSAGE(ok, "group " << std::string(key.string_at(r)) << " is wrong");
   }
   CHECK(wrong == 0);
 }
@@ -88,9 +92,11 @@ void groupby_within_limits(std::int64_t keys, std::size_t split_out) {
   const std::string csv = dir.file("big.csv");
   auto t0 = Clock::now();
   write_csv(csv, 8 * kLimit, truth);  // 4x (2 x 96 MiB)
-  MESSAGE("wrote " << std::filesystem::file_size(csv) / kMiB << " MiB in " << ms_between(t0, Clock::now()) / 1000 << " s");
+  MESSAGE("wrote " << std::filesystem::file_size(csv) / kMiB << " MiB in "
+                   << ms_between(t0, Clock::now()) / 1000 << " s");
 
-  Cluster cluster(traced_cluster(dir, 2, 2, {"--memory-limit", "96MiB", "--spill-dir", dir.file("spill")}));
+  Cluster cluster(
+      traced_cluster(dir, 2, 2, {"--memory-limit", "96MiB", "--spill-dir", dir.file("spill")}));
   Client client(cluster.address());
   CsvOptions o;
   o.blocksize = 4 * kMiB;
@@ -98,7 +104,9 @@ void groupby_within_limits(std::int64_t keys, std::size_t split_out) {
   REQUIRE(df.npartitions() >= 190);
   t0 = Clock::now();
   std::vector<Aggregation> aggs{{"v", "sum", "v_sum"}, {"v", "count", "n"}, {"x", "max", "x_max"}};
-  Table result = (split_out > 1 ? df.groupby({"key"}).agg(aggs, split_out) : df.groupby({"key"}).agg(aggs)).compute(client);
+  Table result =
+      (split_out > 1 ? df.groupby({"key"}).agg(aggs, split_out) : df.groupby({"key"}).agg(aggs))
+          .compute(client);
   MESSAGE("groupby took " << ms_between(t0, Clock::now()) / 1000 << " s");
   check_result(result, truth);
   for (std::size_t i = 0; i < 2; ++i) {
@@ -112,7 +120,9 @@ void groupby_within_limits(std::int64_t keys, std::size_t split_out) {
 
 }  // namespace
 
-TEST_CASE("a groupby (1000 groups, tree reduction) over a CSV 4x the workers' memory limits stays within them") {
+TEST_CASE(
+    "a groupby (1000 groups, tree reduction) over a CSV 4x the workers' memory limits stays within "
+    "them") {
   groupby_within_limits(1000, 1);
 }
 
@@ -125,7 +135,9 @@ TEST_CASE("a groupby (1000 groups, tree reduction) over a CSV 4x the workers' me
 // when the task is assigned, and the memory limit bounds only the results
 // it holds, not those fetched inputs. Bounding fetches in flight (as Dask's
 // transfer limits do) is the open work; run it with --no-skip to see.
-TEST_CASE("a groupby (2M groups, hash shuffle) over a CSV 4x the workers' memory limits stays within them" *
-          doctest::skip()) {
+TEST_CASE(
+    "a groupby (2M groups, hash shuffle) over a CSV 4x the workers' memory limits stays within "
+    "them" *
+    doctest::skip()) {
   groupby_within_limits(2000000, 16);
 }

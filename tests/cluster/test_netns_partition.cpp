@@ -11,7 +11,6 @@
 // capability). Namespaces are deleted whatever happens. Nothing is added to
 // the host's own network namespace, so no traffic can leave the machine.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <iostream>
@@ -44,7 +43,9 @@ class Lab {
   Lab& operator=(const Lab&) = delete;
 
   std::string ns(char which) const { return "shoal-" + tag_ + "-" + which; }
-  std::string port(char which) const { return "sh" + tag_ + which; }  // S's end of the link to A or B (< 16 chars)
+  std::string port(char which) const {
+    return "sh" + tag_ + which;
+  }  // S's end of the link to A or B (< 16 chars)
 
   /// Builds the lab; returns "" or why it could not.
   std::string build() {
@@ -61,7 +62,8 @@ class Lab {
     }
     for (auto [n, addr] : {std::pair{'a', "10.77.0.2/24"}, std::pair{'b', "10.77.0.3/24"}}) {
       for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-               {"-n", ns('s'), "link", "add", port(n), "type", "veth", "peer", "name", "eth0", "netns", ns(n)},
+               {"-n", ns('s'), "link", "add", port(n), "type", "veth", "peer", "name", "eth0",
+                "netns", ns(n)},
                {"-n", ns('s'), "link", "set", port(n), "master", "br0", "up"},
                {"-n", ns(n), "addr", "add", addr, "dev", "eth0"},
                {"-n", ns(n), "link", "set", "eth0", "up"}}) {
@@ -84,7 +86,8 @@ std::vector<std::string> in_ns(const std::string& ns, std::vector<std::string> c
 
 }  // namespace
 
-TEST_CASE("a worker cut off by the network mid-job is dropped and the job still gives the right value") {
+TEST_CASE(
+    "a worker cut off by the network mid-job is dropped and the job still gives the right value") {
   if (::geteuid() != 0) {
     std::cout << "SKIPPED: the network partition test needs root (ip netns)" << std::endl;
     return;
@@ -96,23 +99,28 @@ TEST_CASE("a worker cut off by the network mid-job is dropped and the job still 
   }
   TempDir traces("netns");
   const std::string hb = std::to_string(kHeartbeatMs);
-  Process scheduler("ip", in_ns(lab.ns('s'), {kShoalExe, "scheduler", "--host", "10.77.0.1", "--port", "0",
-                                              "--heartbeat-interval", hb, "--heartbeat-timeout", std::to_string(kTimeoutMs)}));
-  Line l = scheduler.wait_for_line(Stream::kStdout, std::regex(R"(listening on (10\.77\.0\.1:\d+))"), std::chrono::seconds(30));
+  Process scheduler("ip", in_ns(lab.ns('s'), {kShoalExe, "scheduler", "--host", "10.77.0.1",
+                                              "--port", "0", "--heartbeat-interval", hb,
+                                              "--heartbeat-timeout", std::to_string(kTimeoutMs)}));
+  Line l = scheduler.wait_for_line(
+      Stream::kStdout, std::regex(R"(listening on (10\.77\.0\.1:\d+))"), std::chrono::seconds(30));
   const std::string address = l.groups[1];
   std::vector<std::unique_ptr<Process>> workers;
   for (auto [n, host] : {std::pair{'a', "10.77.0.2"}, std::pair{'b', "10.77.0.3"}}) {
     const std::string name = std::string("w") + n;
     workers.push_back(std::make_unique<Process>(
-        "ip", in_ns(lab.ns(n), {kShoalExe, "worker", address, "--name", name, "--host", host, "--threads", "2",
-                                "--plugin", SHOAL_CLUSTER_TEST_PLUGIN, "--heartbeat-interval", hb}),
+        "ip",
+        in_ns(lab.ns(n), {kShoalExe, "worker", address, "--name", name, "--host", host, "--threads",
+                          "2", "--plugin", SHOAL_CLUSTER_TEST_PLUGIN, "--heartbeat-interval", hb}),
         std::vector<std::string>{"SHOAL_TEST_TRACE=" + traces.file(name + ".trace")}));
-    workers.back()->wait_for_line(Stream::kStdout, std::regex("registered with"), std::chrono::seconds(30));
+    workers.back()->wait_for_line(Stream::kStdout, std::regex("registered with"),
+                                  std::chrono::seconds(30));
   }
 
   // 1024 leaves: 1170 tasks of 20 ms, ~6 s; leaves and first sums are 96 KiB
   // and stay on their workers, so B fetches from A (until A is cut off).
-  Process client("ip", in_ns(lab.ns('s'), {SHOAL_CLUSTER_TEST_CLIENT, address, "tree", "1024", "8", "20", "98304"}));
+  Process client("ip", in_ns(lab.ns('s'), {SHOAL_CLUSTER_TEST_CLIENT, address, "tree", "1024", "8",
+                                           "20", "98304"}));
   const std::vector<std::string> paths{traces.file("wa.trace"), traces.file("wb.trace")};
   auto deadline = Clock::now() + std::chrono::seconds(60);
   while (count_finished(paths) < 350) {
@@ -123,12 +131,17 @@ TEST_CASE("a worker cut off by the network mid-job is dropped and the job still 
   const std::size_t log_from = scheduler.line_count(Stream::kStderr);
   REQUIRE(ip({"-n", lab.ns('s'), "link", "set", lab.port('a'), "down"}) == "");
   const auto cut_at = Clock::now();
-  Line lost = scheduler.wait_for_line(Stream::kStderr, std::regex(R"(worker lost: wa\b)"), std::chrono::seconds(15), log_from);
-  MESSAGE("wa dropped " << ms_between(cut_at, lost.arrived) << " ms after its link was cut: " << lost.text);
+  Line lost = scheduler.wait_for_line(Stream::kStderr, std::regex(R"(worker lost: wa\b)"),
+                                      std::chrono::seconds(15), log_from);
+  MESSAGE("wa dropped " << ms_between(cut_at, lost.arrived)
+                        << " ms after its link was cut: " << lost.text);
 
   ExitStatus s = client.wait_exit(std::chrono::seconds(120));
-  CHECK_MESSAGE(s.clean(), "client " << s.describe() << "\n" << client.tail() << "scheduler:\n" << scheduler.tail());
-  CHECK(client.wait_for_line(Stream::kStdout, std::regex("^ok: "), std::chrono::seconds(1)).text.size() > 0);
+  CHECK_MESSAGE(s.clean(), "client " << s.describe() << "\n"
+                                     << client.tail() << "scheduler:\n"
+                                     << scheduler.tail());
+  CHECK(client.wait_for_line(Stream::kStdout, std::regex("^ok: "), std::chrono::seconds(1))
+            .text.size() > 0);
   CHECK(scheduler.running());
   CHECK(workers[1]->running());
 }

@@ -23,8 +23,10 @@ TEST_CASE("a lost scheduler fails the client's runs promptly, and workers join i
     run.wait_finished(trace_paths(traces, 2), 100);
     cluster.scheduler().send_signal(SIGKILL);
     const auto killed_at = Clock::now();
-    CHECK_THROWS_WITH_AS(run.get(std::chrono::seconds(10)), doctest::Contains("lost the scheduler"), Error);
-    MESSAGE("the run failed " << ms_between(killed_at, Clock::now()) << " ms after the scheduler was killed");
+    CHECK_THROWS_WITH_AS(run.get(std::chrono::seconds(10)), doctest::Contains("lost the scheduler"),
+                         Error);
+    MESSAGE("the run failed " << ms_between(killed_at, Clock::now())
+                              << " ms after the scheduler was killed");
   }
   const auto again_at = Clock::now();
   SlowGraph next = slow_map(10, 1);
@@ -33,8 +35,10 @@ TEST_CASE("a lost scheduler fails the client's runs promptly, and workers join i
   client.reset();
 
   // A new scheduler on the same port: the workers (retrying for 30 s) find it.
-  const std::size_t from0 = cluster.worker(0).line_count(Stream::kStdout), from1 = cluster.worker(1).line_count(Stream::kStdout);
-  Process successor(kShoalExe, {"scheduler", "--host", "127.0.0.1", "--port", std::to_string(cluster.port())});
+  const std::size_t from0 = cluster.worker(0).line_count(Stream::kStdout),
+                    from1 = cluster.worker(1).line_count(Stream::kStdout);
+  Process successor(kShoalExe,
+                    {"scheduler", "--host", "127.0.0.1", "--port", std::to_string(cluster.port())});
   successor.wait_for_line(Stream::kStdout, std::regex("listening on"), std::chrono::seconds(10));
   cluster.wait_registered(0, from0, std::chrono::seconds(15));
   cluster.wait_registered(1, from1, std::chrono::seconds(15));

@@ -30,9 +30,10 @@ void freeze_and_thaw(int interval_ms, int timeout_ms) {
   // allow one heartbeat period for that check, and 250 ms for a loaded machine.
   const double bound_ms = timeout_ms + interval_ms + 250;
   TempDir traces("sigstop");
-  Cluster cluster(traced_cluster(
-      traces, 2, 2, {"--heartbeat-interval", std::to_string(interval_ms)},
-      {"--heartbeat-interval", std::to_string(interval_ms), "--heartbeat-timeout", std::to_string(timeout_ms)}));
+  Cluster cluster(traced_cluster(traces, 2, 2,
+                                 {"--heartbeat-interval", std::to_string(interval_ms)},
+                                 {"--heartbeat-interval", std::to_string(interval_ms),
+                                  "--heartbeat-timeout", std::to_string(timeout_ms)}));
   Client client(cluster.address());
   const auto paths = trace_paths(traces, 2);
   Process& frozen = cluster.worker(1);
@@ -57,14 +58,16 @@ void freeze_and_thaw(int interval_ms, int timeout_ms) {
   cluster.wait_registered(1, stdout_from, std::chrono::seconds(15));
   // Registered anew, once: two workers, not a ghost of the old w1 beside it.
   auto deadline = Clock::now() + std::chrono::seconds(5);
-  while (client.status().workers.size() != 2 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (client.status().workers.size() != 2 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ClusterStatus status = client.status();
   CHECK(status.workers.size() == 2);
   CHECK(status.workers_lost == 1);
 
   // 400 tasks of 20 ms on 4 threads: w1 must take a share.
   SlowGraph next = slow_map(400, 20);
-  CHECK(run_within(client, next, cluster.scheduler(), std::chrono::seconds(60)) == next.expected_values);
+  CHECK(run_within(client, next, cluster.scheduler(), std::chrono::seconds(60)) ==
+        next.expected_values);
   CHECK_MESSAGE(started_keys_named(read_trace(paths[1]), next.outputs[0].name()),
                 "w1 ran no task of the job after it rejoined");
   CHECK(frozen.running());
@@ -73,7 +76,9 @@ void freeze_and_thaw(int interval_ms, int timeout_ms) {
 
 }  // namespace
 
-TEST_CASE("a frozen worker is removed within the heartbeat timeout, the job finishes, and it rejoins after SIGCONT") {
+TEST_CASE(
+    "a frozen worker is removed within the heartbeat timeout, the job finishes, and it rejoins "
+    "after SIGCONT") {
   freeze_and_thaw(250, 2000);
 }
 

@@ -23,7 +23,11 @@ InlineExecutor inline_executor;
 
 std::vector<double> as_doubles(const Tensor& t) {
   std::vector<double> out;
-  std::visit([&](const auto& v) { for (auto x : v) out.push_back(static_cast<double>(x)); }, t.storage());
+  std::visit(
+      [&](const auto& v) {
+        for (auto x : v) out.push_back(static_cast<double>(x));
+      },
+      t.storage());
   return out;
 }
 
@@ -33,7 +37,8 @@ bool close(double a, double b) {
   return std::abs(a - b) <= 1e-9 + 1e-9 * std::abs(b);
 }
 
-void check_equal(const Tensor& got, const Shape& shape, const std::vector<double>& want, const std::string& what) {
+void check_equal(const Tensor& got, const Shape& shape, const std::vector<double>& want,
+                 const std::string& what) {
   INFO(what);
   REQUIRE(got.shape() == shape);
   auto g = as_doubles(got);
@@ -126,14 +131,16 @@ struct Case {
 };
 
 std::filesystem::path temp_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-array-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("shoal-array-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
 
 void write_tensor(const std::filesystem::path& p, const Tensor& t) {
   auto v = as_doubles(t);
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * 8));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * 8));
 }
 
 std::string join(const Shape& s) {
@@ -176,10 +183,12 @@ TEST_CASE("array: creation and assembly") {
   CHECK(z.chunks() == Chunks{{2, 2, 1}, {2, 1}});
   CHECK(z.keys().size() == 6);
   check_equal(z.compute(inline_executor), {5, 3}, std::vector<double>(15, 0.0), "zeros");
-  check_equal(full({2, 2}, {1, 1}, Value(7), DType::kInt64).compute(inline_executor), {2, 2}, {7, 7, 7, 7}, "full");
+  check_equal(full({2, 2}, {1, 1}, Value(7), DType::kInt64).compute(inline_executor), {2, 2},
+              {7, 7, 7, 7}, "full");
   CHECK(ones({3}, {2}, DType::kBool).compute(inline_executor).dtype() == DType::kBool);
   check_equal(arange(0, 10, 3, 2).compute(inline_executor), {4}, {0, 3, 6, 9}, "arange");
-  check_equal(linspace(0, 1, 5, 2).compute(inline_executor), {5}, {0, 0.25, 0.5, 0.75, 1.0}, "linspace");
+  check_equal(linspace(0, 1, 5, 2).compute(inline_executor), {5}, {0, 0.25, 0.5, 0.75, 1.0},
+              "linspace");
   std::mt19937_64 rng(1);
   Tensor t = random_tensor({4, 5}, rng);
   CHECK(from_tensor(t, {3, 2}).compute(inline_executor) == t);
@@ -199,7 +208,8 @@ TEST_CASE("array: random numbers do not depend on the chunking") {
   Array r = random::uniform({7, 5, 3}, {3, 2, 2}, 1);
   Array whole = from_tensor(r.compute(inline_executor), {7, 5, 3});
   CHECK(r.T().compute(inline_executor) == whole.T().compute(inline_executor));
-  CHECK(r.transpose({1, 2, 0}).T().compute(inline_executor) == whole.transpose({1, 2, 0}).T().compute(inline_executor));
+  CHECK(r.transpose({1, 2, 0}).T().compute(inline_executor) ==
+        whole.transpose({1, 2, 0}).T().compute(inline_executor));
   Tensor stats = Array(random::normal({200, 200}, {50, 50}, 3)).std().compute(inline_executor);
   CHECK(std::abs(stats.values<double>()[0] - 1.0) < 0.02);
 }
@@ -212,12 +222,16 @@ TEST_CASE("array: reductions against a reference computed here") {
   std::vector<double> col(7, 0.0), row_max(6, -INFINITY);
   double total = 0;
   for (int i = 0; i < 6; ++i)
-    for (int j = 0; j < 7; ++j) col[j] += v[i * 7 + j], row_max[i] = std::max(row_max[i], v[i * 7 + j]), total += v[i * 7 + j];
+    for (int j = 0; j < 7; ++j)
+      col[j] += v[i * 7 + j], row_max[i] = std::max(row_max[i], v[i * 7 + j]),
+                              total += v[i * 7 + j];
   check_equal(x.sum().compute(inline_executor), {}, {total}, "sum");
   check_equal(x.sum(0).compute(inline_executor), {7}, col, "sum(0)");
-  check_equal(x.max(Reduce{{1}, true}).compute(inline_executor), {6, 1}, row_max, "max(1, keepdims)");
+  check_equal(x.max(Reduce{{1}, true}).compute(inline_executor), {6, 1}, row_max,
+              "max(1, keepdims)");
   for (double& c : col) c /= 6;
-  check_equal(x.mean(Reduce{{-2}, false, 0, 2}).compute(inline_executor), {7}, col, "mean(-2, split_every=2)");
+  check_equal(x.mean(Reduce{{-2}, false, 0, 2}).compute(inline_executor), {7}, col,
+              "mean(-2, split_every=2)");
 }
 
 TEST_CASE("array: randomized results equal NumPy's") {
@@ -225,19 +239,21 @@ TEST_CASE("array: randomized results equal NumPy's") {
   auto dir = temp_dir();
   std::vector<Case> cases;
   const char* funcs[] = {"sum", "mean", "min", "max", "var", "std", "argmin", "argmax"};
-  const char* fns[] = {"add", "sub", "mul", "div", "pow", "lt", "ge", "eq", "where",
-                       "exp", "log", "sqrt", "abs", "sin", "cos"};
+  const char* fns[] = {"add",   "sub", "mul", "div",  "pow", "lt",  "ge", "eq",
+                       "where", "exp", "log", "sqrt", "abs", "sin", "cos"};
   for (int i = 0; i < 120; ++i) {
     std::size_t nd = std::uniform_int_distribution<std::size_t>(1, 3)(rng);
     Shape shape;
-    for (std::size_t d = 0; d < nd; ++d) shape.push_back(std::uniform_int_distribution<std::int64_t>(1, 9)(rng));
+    for (std::size_t d = 0; d < nd; ++d)
+      shape.push_back(std::uniform_int_distribution<std::int64_t>(1, 9)(rng));
     Tensor t = random_tensor(shape, rng);
     Array x = from_tensor(t, random_chunks(shape, rng));
     if (i % 5 == 0) {
       // A generated array: its reductions and elementwise results run fused
       // (array.fused), the chunks made a tile at a time.
       Shape cs;
-      for (std::int64_t d : shape) cs.push_back(std::uniform_int_distribution<std::int64_t>(1, d)(rng));
+      for (std::int64_t d : shape)
+        cs.push_back(std::uniform_int_distribution<std::int64_t>(1, d)(rng));
       x = random::uniform(shape, cs, static_cast<std::uint64_t>(i), -3, 3);
       t = x.compute(inline_executor);
     }
@@ -268,32 +284,38 @@ TEST_CASE("array: randomized results equal NumPy's") {
       if ((func == "var" || func == "std") && r.ddof == 1) {
         // NumPy warns and gives inf/nan for n - ddof <= 0: keep n > 1.
         std::int64_t n = 1;
-        for (std::size_t d = 0; d < nd; ++d) if (r.axis.empty() || std::count(r.axis.begin(), r.axis.end(), d)) n *= shape[d];
+        for (std::size_t d = 0; d < nd; ++d)
+          if (r.axis.empty() || std::count(r.axis.begin(), r.axis.end(), d)) n *= shape[d];
         if (n < 2) r.ddof = 0;
       }
-      cases.push_back({"R" + as_int + " " + id + " " + join(shape) + " " + func + " " + axes + " " + (r.keepdims ? "1" : "0") + " " +
-                           std::to_string(r.ddof), x.reduce(func, r), id});
+      cases.push_back({"R" + as_int + " " + id + " " + join(shape) + " " + func + " " + axes + " " +
+                           (r.keepdims ? "1" : "0") + " " + std::to_string(r.ddof),
+                       x.reduce(func, r), id});
     } else if (kind == 2) {
       std::string fn = fns[std::uniform_int_distribution<int>(0, 14)(rng)];
       Shape bshape = shape;
-      if (rng() % 2) bshape[rng() % nd] = 1;  // broadcast a size-1 axis
+      if (rng() % 2) bshape[rng() % nd] = 1;             // broadcast a size-1 axis
       if (rng() % 4 == 0) bshape.erase(bshape.begin());  // and fewer dimensions
       Tensor tb = random_tensor(bshape, rng);
       write_tensor(dir / (id + ".b"), tb);
       Chunks bc;
       for (std::size_t d = 0; d < bshape.size(); ++d) {
         std::size_t od = d + (nd - bshape.size());
-        bc.push_back(bshape[d] == shape[od] ? x.chunks()[od] : std::vector<std::int64_t>{bshape[d]});
+        bc.push_back(bshape[d] == shape[od] ? x.chunks()[od]
+                                            : std::vector<std::int64_t>{bshape[d]});
       }
       // Sometimes chunked otherwise: elementwise rechunks it to x's chunks.
       Array y = rng() % 3 == 0 ? from_tensor(tb, random_chunks(bshape, rng)) : from_tensor(tb, bc);
-      Array r = fn == "pow" ? pow(abs(x) + 1, y)
-              : fn == "where" ? where(x > 0.0, x, y)
-              : fn == "log" ? log(abs(x) + 1)
-              : fn == "sqrt" ? sqrt(abs(x))
-              : (fn == "exp" || fn == "abs" || fn == "sin" || fn == "cos") ? x.elementwise(fn)
-              : elementwise(fn, {x, y});
-      cases.push_back({"E " + id + " " + join(shape) + " " + fn + " " + (bshape.empty() ? "_" : join(bshape)), r, id});
+      Array r = fn == "pow"     ? pow(abs(x) + 1, y)
+                : fn == "where" ? where(x > 0.0, x, y)
+                : fn == "log"   ? log(abs(x) + 1)
+                : fn == "sqrt"  ? sqrt(abs(x))
+                : (fn == "exp" || fn == "abs" || fn == "sin" || fn == "cos")
+                    ? x.elementwise(fn)
+                    : elementwise(fn, {x, y});
+      cases.push_back(
+          {"E " + id + " " + join(shape) + " " + fn + " " + (bshape.empty() ? "_" : join(bshape)),
+           r, id});
     } else {
       std::vector<Index> index;
       std::string spec;
@@ -312,7 +334,9 @@ TEST_CASE("array: randomized results equal NumPy's") {
         Slice s{bound(), bound(), std::uniform_int_distribution<std::int64_t>(-3, 3)(rng)};
         if (s.step == 0) s.step = 1;
         index.emplace_back(s);
-        auto str = [](std::optional<std::int64_t> v) { return v ? std::to_string(*v) : std::string("n"); };
+        auto str = [](std::optional<std::int64_t> v) {
+          return v ? std::to_string(*v) : std::string("n");
+        };
         spec += (d ? ";" : "") + str(s.start) + ":" + str(s.stop) + ":" + std::to_string(s.step);
       }
       if (rng() % 3 == 0) {
@@ -324,24 +348,30 @@ TEST_CASE("array: randomized results equal NumPy's") {
   }
   // (x + x.T) reduced, x generated: the benchmark's shape of query, fused.
   for (int i = 0; i < 24; ++i) {
-    std::int64_t a = std::uniform_int_distribution<std::int64_t>(1, 9)(rng), b = std::uniform_int_distribution<std::int64_t>(1, 5)(rng);
+    std::int64_t a = std::uniform_int_distribution<std::int64_t>(1, 9)(rng),
+                 b = std::uniform_int_distribution<std::int64_t>(1, 5)(rng);
     Shape shape = i % 3 == 0 ? Shape{a} : i % 3 == 1 ? Shape{a, a} : Shape{a, b, a};
     if (i == 23) shape = {300, 300};  // rows longer than a tile
     Shape cs;
-    for (std::int64_t d : shape) cs.push_back(std::uniform_int_distribution<std::int64_t>(1, d)(rng));
+    for (std::int64_t d : shape)
+      cs.push_back(std::uniform_int_distribution<std::int64_t>(1, d)(rng));
     Array x = random::uniform(shape, cs, 100 + static_cast<std::uint64_t>(i));
     std::string id = "q" + std::to_string(i);
     write_tensor(dir / (id + ".a"), x.compute(inline_executor));
-    const char* qfuncs[] = {"sum", "mean", "sum", "mean", "max", "var"};  // max and var: node by node
+    const char* qfuncs[] = {"sum",  "mean", "sum",
+                            "mean", "max",  "var"};  // max and var: node by node
     std::string func = qfuncs[std::uniform_int_distribution<int>(0, 5)(rng)];
     Reduce r;
     r.split_every = 2 + static_cast<int>(rng() % 3);
     std::string axes;
     for (std::size_t d = 0; d < shape.size(); ++d) {
-      if (rng() % 2) r.axis.push_back(static_cast<int>(d)), axes += (axes.empty() ? "" : ",") + std::to_string(d);
+      if (rng() % 2)
+        r.axis.push_back(static_cast<int>(d)),
+            axes += (axes.empty() ? "" : ",") + std::to_string(d);
     }
     if (r.axis.empty()) axes = "none";
-    cases.push_back({"Q " + id + " " + join(shape) + " " + func + " " + axes, (x + x.T()).reduce(func, r), id});
+    cases.push_back(
+        {"Q " + id + " " + join(shape) + " " + func + " " + axes, (x + x.T()).reduce(func, r), id});
   }
   compare_with_numpy(dir, cases);
   std::filesystem::remove_all(dir);
@@ -371,15 +401,18 @@ TEST_CASE("array: rechunk, concatenate, stack, matmul, astype") {
   // reshape keeps row-major order, whatever the chunks.
   Tensor r = random_tensor({6, 4, 5}, rng);
   Array z = from_tensor(r, {4, 3, 2});
-  for (const Shape& s : {Shape{120}, Shape{10, 12}, Shape{3, -1, 5}, Shape{24, 5}, Shape{2, 3, 4, 5}}) {
+  for (const Shape& s :
+       {Shape{120}, Shape{10, 12}, Shape{3, -1, 5}, Shape{24, 5}, Shape{2, 3, 4, 5}}) {
     Tensor got = z.reshape(s).compute(inline_executor);
     CHECK(got.values<double>().size() == 120);
-    CHECK(std::equal(got.values<double>().begin(), got.values<double>().end(), r.values<double>().begin()));
+    CHECK(std::equal(got.values<double>().begin(), got.values<double>().end(),
+                     r.values<double>().begin()));
   }
   CHECK(z.reshape({-1}).shape() == Shape{120});
-  CHECK_THROWS_WITH_AS(z.reshape({7, 7}), doctest::Contains("Array.reshape: cannot reshape"), Error);
-  CHECK(x.map_blocks("array.astype", Params{{"dtype", Value("int64")}}, DType::kInt64).compute(inline_executor) ==
-        x.astype(DType::kInt64).compute(inline_executor));
+  CHECK_THROWS_WITH_AS(z.reshape({7, 7}), doctest::Contains("Array.reshape: cannot reshape"),
+                       Error);
+  CHECK(x.map_blocks("array.astype", Params{{"dtype", Value("int64")}}, DType::kInt64)
+            .compute(inline_executor) == x.astype(DType::kInt64).compute(inline_executor));
   // Differently chunked operands are rechunked to the first one's chunks.
   Array y = from_tensor(t, {2, 5});
   Array sum = x + y;

@@ -25,7 +25,11 @@ std::size_t count_op(const Graph& g, const std::string& op) {
 
 std::vector<double> as_doubles(const Tensor& t) {
   std::vector<double> out;
-  std::visit([&](const auto& v) { for (auto x : v) out.push_back(static_cast<double>(x)); }, t.storage());
+  std::visit(
+      [&](const auto& v) {
+        for (auto x : v) out.push_back(static_cast<double>(x));
+      },
+      t.storage());
   return out;
 }
 
@@ -43,8 +47,9 @@ void check_fused_equals_unfused(const Array& a, const std::string& what) {
     REQUIRE(g.dtype() == w.dtype());
     auto gv = as_doubles(g), wv = as_doubles(w);
     for (std::size_t k = 0; k < gv.size(); ++k) {
-      bool same = std::isnan(wv[k]) ? std::isnan(gv[k])
-                  : gv[k] == wv[k] || std::abs(gv[k] - wv[k]) <= 1e-12 * (1 + std::abs(wv[k]));
+      bool same = std::isnan(wv[k])
+                      ? std::isnan(gv[k])
+                      : gv[k] == wv[k] || std::abs(gv[k] - wv[k]) <= 1e-12 * (1 + std::abs(wv[k]));
       if (!same) FAIL_CHECK("chunk " << i << " element " << k << ": " << gv[k] << " != " << wv[k]);
     }
   }
@@ -53,14 +58,16 @@ void check_fused_equals_unfused(const Array& a, const std::string& what) {
 Shape random_shape(std::mt19937_64& rng) {
   Shape s;
   std::size_t nd = std::uniform_int_distribution<std::size_t>(1, 3)(rng);
-  for (std::size_t d = 0; d < nd; ++d) s.push_back(std::uniform_int_distribution<std::int64_t>(0, 9)(rng));
+  for (std::size_t d = 0; d < nd; ++d)
+    s.push_back(std::uniform_int_distribution<std::int64_t>(0, 9)(rng));
   if (rng() % 6 == 0) s.back() = 700;  // rows of several tiles, the last one partial
   return s;
 }
 
 Shape random_chunk_shape(const Shape& shape, std::mt19937_64& rng) {
   Shape c;
-  for (std::int64_t d : shape) c.push_back(std::uniform_int_distribution<std::int64_t>(1, std::max<std::int64_t>(d, 1))(rng));
+  for (std::int64_t d : shape)
+    c.push_back(std::uniform_int_distribution<std::int64_t>(1, std::max<std::int64_t>(d, 1))(rng));
   return c;
 }
 
@@ -99,7 +106,8 @@ TEST_CASE("fusion: chunks needed twice, and outputs, are not fused away") {
   // An elementwise result asked for is computed, x fused into it.
   Graph e = y.optimized_graph();
   CHECK(count_op(e, "array.fused") == 4);
-  CHECK(y.compute(executor) == (from_tensor(x.compute(executor), {10, 10}) * 2.0).compute(executor));
+  CHECK(y.compute(executor) ==
+        (from_tensor(x.compute(executor), {10, 10}) * 2.0).compute(executor));
   // A random array asked for itself is not fused into anything.
   CHECK(count_op(x.optimized_graph(), "array.random") == 4);
 }
@@ -108,8 +116,10 @@ TEST_CASE("fusion: fused chunks equal unfused ones for random shapes, chunkings 
   std::mt19937_64 rng(20261128);
   for (int i = 0; i < 60; ++i) {
     Shape shape = random_shape(rng);
-    Array x = random::uniform(shape, random_chunk_shape(shape, rng), static_cast<std::uint64_t>(i), -2, 3);
-    Array n = random::normal(shape, random_chunk_shape(shape, rng), static_cast<std::uint64_t>(i), 1, 2);
+    Array x = random::uniform(shape, random_chunk_shape(shape, rng), static_cast<std::uint64_t>(i),
+                              -2, 3);
+    Array n =
+        random::normal(shape, random_chunk_shape(shape, rng), static_cast<std::uint64_t>(i), 1, 2);
     Reduce r;
     for (std::size_t d = 0; d < shape.size(); ++d)
       if (rng() % 2) r.axis.push_back(static_cast<int>(d));
@@ -123,7 +133,8 @@ TEST_CASE("fusion: fused chunks equal unfused ones for random shapes, chunkings 
     // The benchmark's query; x.T chunked otherwise than x when the chunk
     // shape is not square (then rechunked: an input, not fused).
     Shape sq_shape{shape[0], shape[0]};
-    Array sq = random::uniform(sq_shape, random_chunk_shape(sq_shape, rng), static_cast<std::uint64_t>(i));
+    Array sq =
+        random::uniform(sq_shape, random_chunk_shape(sq_shape, rng), static_cast<std::uint64_t>(i));
     check_fused_equals_unfused((sq + sq.T()).mean(0), s + " (sq + sq.T).mean(0)");
     check_fused_equals_unfused((sq + sq.T()).sum(), s + " (sq + sq.T).sum()");
     // Node by node: comparisons, other reductions, broadcasting.

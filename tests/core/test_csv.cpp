@@ -14,7 +14,8 @@ using namespace shoal;
 namespace {
 
 std::string write_file(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-csv-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("shoal-csv-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto p = (dir / name).string();
   std::ofstream(p, std::ios::binary) << text;
@@ -38,7 +39,8 @@ std::string error_of(const std::function<void()>& f) {
 }  // namespace
 
 TEST_CASE("types are inferred with widening, nulls and BOM and CRLF handled") {
-  auto p = write_file("basic.csv", "\xEF\xBB\xBFi,f,s,b\r\n1,2,x,True\r\n-3,1e3,\"a,b\",False\r\n,NA,,true\r\n");
+  auto p = write_file("basic.csv",
+                      "\xEF\xBB\xBFi,f,s,b\r\n1,2,x,True\r\n-3,1e3,\"a,b\",False\r\n,NA,,true\r\n");
   Table t = read(p);
   REQUIRE(t.num_rows() == 3);
   CHECK(t.names() == std::vector<std::string>{"i", "f", "s", "b"});
@@ -57,7 +59,8 @@ TEST_CASE("types are inferred with widening, nulls and BOM and CRLF handled") {
 TEST_CASE("blocks cut inside quoted fields holding newlines give the same table") {
   std::string text = "k,v\n";
   for (int i = 0; i < 500; ++i) {
-    text += "\"line " + std::to_string(i) + "\nstill \"\"quoted\"\", with comma\"," + std::to_string(i) + "\n";
+    text += "\"line " + std::to_string(i) + "\nstill \"\"quoted\"\", with comma\"," +
+            std::to_string(i) + "\n";
   }
   auto p = write_file("quoted.csv", text);
   Table whole = read(p);
@@ -85,7 +88,8 @@ TEST_CASE("usecols, dtypes, parse_dates, delimiter, na_values") {
   CHECK(t.column("a").type() == DataType::kFloat64);
   CHECK(t.column("when").type() == DataType::kTimestamp);
   CHECK(t.column("when").int64s()[0] == 1709251200LL * 1000000000LL);
-  CHECK(t.column("when").int64s()[1] == (1709251200LL + 86400 + 43200) * 1000000000LL + 500000000LL);
+  CHECK(t.column("when").int64s()[1] ==
+        (1709251200LL + 86400 + 43200) * 1000000000LL + 500000000LL);
   CsvOptions na;
   na.delimiter = ';';
   na.na_values = std::vector<std::string>{"-"};
@@ -110,12 +114,14 @@ TEST_CASE("a later block that disagrees names file, line, column, value and the 
 
 TEST_CASE("ragged rows, unterminated quotes, missing, empty and header-only files") {
   auto ragged = write_file("ragged.csv", "a,b\n1,2\n3\n");
-  CHECK(error_of([&] { read(ragged); }).find("ragged.csv:3: the row has 1 fields, expected 2") != std::string::npos);
+  CHECK(error_of([&] { read(ragged); }).find("ragged.csv:3: the row has 1 fields, expected 2") !=
+        std::string::npos);
   auto more = write_file("more.csv", "a,b\n1,2,3\n");
   CHECK(error_of([&] { read(more); }).find("has 3 fields") != std::string::npos);
   auto open = write_file("open.csv", "a,b\n1,\"never closed\n2,3\n");
   CHECK(error_of([&] { read(open); }).find("unterminated quote") != std::string::npos);
-  CHECK(error_of([&] { read_csv("/nonexistent/x.csv"); }).find("no such file") != std::string::npos);
+  CHECK(error_of([&] { read_csv("/nonexistent/x.csv"); }).find("no such file") !=
+        std::string::npos);
   auto empty = write_file("empty.csv", "");
   CHECK(error_of([&] { read_csv(empty); }).find("is empty") != std::string::npos);
   auto header = write_file("header.csv", "a,b\r\n");

@@ -25,18 +25,40 @@ bool plain_decimal(const std::string& s) {
   std::size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
   std::size_t digits = 0, points = 0, point = 0;
   for (std::size_t k = i; k < s.size(); ++k) {
-    if (s[k] >= '0' && s[k] <= '9') ++digits;
-    else if (s[k] == '.') ++points, point = k;
-    else return false;
+    if (s[k] >= '0' && s[k] <= '9')
+      ++digits;
+    else if (s[k] == '.')
+      ++points, point = k;
+    else
+      return false;
   }
   if (digits == 0 || digits > 15 || points > 1) return false;
   return points == 0 || (point != i && point + 1 != s.size());
 }
 
 std::string random_field(std::mt19937_64& rng) {
-  static const char* odd[] = {"", "-", "+1.5", ".5", "5.", "1.2.3", "nan", "inf", "-0", "0", "1e5", "abc",
-                              "--1", "1-", "0.000000000000001", "999999999999999", "9999999999999999",
-                              "-123456789.123456", "12345678901234567", " 1", "1 ", "1,5"};
+  static const char* odd[] = {"",
+                              "-",
+                              "+1.5",
+                              ".5",
+                              "5.",
+                              "1.2.3",
+                              "nan",
+                              "inf",
+                              "-0",
+                              "0",
+                              "1e5",
+                              "abc",
+                              "--1",
+                              "1-",
+                              "0.000000000000001",
+                              "999999999999999",
+                              "9999999999999999",
+                              "-123456789.123456",
+                              "12345678901234567",
+                              " 1",
+                              "1 ",
+                              "1,5"};
   if (rng() % 5 == 0) return odd[rng() % std::size(odd)];
   int digits = 1 + static_cast<int>(rng() % 17);
   int point = static_cast<int>(rng() % (digits + 1));
@@ -140,11 +162,25 @@ bool plain_integer(const std::string& s) {
 }
 
 std::string random_integer(std::mt19937_64& rng) {
-  static const char* odd[] = {"", "-", "+7", "1.0", "1e5", "0x10", "--1", "1-", " 1", "-0", "007",
-                              "9223372036854775807", "-9223372036854775808", "9999999999999999", "-999999999999999"};
+  static const char* odd[] = {"",
+                              "-",
+                              "+7",
+                              "1.0",
+                              "1e5",
+                              "0x10",
+                              "--1",
+                              "1-",
+                              " 1",
+                              "-0",
+                              "007",
+                              "9223372036854775807",
+                              "-9223372036854775808",
+                              "9999999999999999",
+                              "-999999999999999"};
   if (rng() % 5 == 0) return odd[rng() % std::size(odd)];
   std::string s = rng() % 3 == 0 ? "-" : "";
-  for (int d = 0, n = 1 + static_cast<int>(rng() % 19); d < n; ++d) s += static_cast<char>('0' + rng() % 10);
+  for (int d = 0, n = 1 + static_cast<int>(rng() % 19); d < n; ++d)
+    s += static_cast<char>('0' + rng() % 10);
   return s;
 }
 
@@ -158,7 +194,8 @@ TEST_CASE("batch integers: the fields taken are [-]digits, each the value from_c
       const std::size_t n = b.size();
       std::int64_t out[33];
       for (auto& v : out) v = -777;
-      const std::uint32_t ok = shoal::detail::parse_integers(b.fields.data(), n, out, b.lo(), b.hi());
+      const std::uint32_t ok =
+          shoal::detail::parse_integers(b.fields.data(), n, out, b.lo(), b.hi());
       CHECK(out[n] == -777);  // nothing written past the batch
       for (std::size_t i = 0; i < n; ++i) {
         const std::string& t = b.text[i];

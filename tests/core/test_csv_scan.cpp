@@ -26,7 +26,8 @@ using namespace shoal;
 namespace {
 
 std::string write_file(const std::string& name, const std::string& text) {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-csv-scan-test-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("shoal-csv-scan-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto p = (dir / name).string();
   std::ofstream(p, std::ios::binary) << text;
@@ -36,7 +37,8 @@ std::string write_file(const std::string& name, const std::string& text) {
 // Runs graphs inline and remembers the ops of the last graph it ran.
 class RecordingExecutor : public Executor {
  public:
-  std::vector<Value> run(const Graph& g, std::span<const Key> outputs, const RunOptions& o = {}) override {
+  std::vector<Value> run(const Graph& g, std::span<const Key> outputs,
+                         const RunOptions& o = {}) override {
     ops.clear();
     Graph culled = g.cull(outputs);
     for (const Task& t : culled.tasks()) ops.insert(t.op_name());
@@ -52,15 +54,19 @@ class RecordingExecutor : public Executor {
 // About 6 MB: three 2 MiB chunks in one block.
 std::string hazardous_csv(int rows) {
   std::mt19937_64 rng(7);
-  const char* keys[] = {"alpha", "\"q,uo\"\"te\"", "\"multi\r\nline\"", "k\xC3\xA9y", "", "NA", "b", "c,d"};
+  const char* keys[] = {"alpha", "\"q,uo\"\"te\"", "\"multi\r\nline\"", "k\xC3\xA9y", "", "NA", "b",
+                        "c,d"};
   std::string text = "\xEF\xBB\xBFid,key,x,y,note\r\n";
   for (int i = 0; i < rows; ++i) {
     std::uint64_t r = rng();
     std::string key = keys[r % 8];
     if (key == "c,d") key = "\"c,d\"";
     std::string x = r % 97 == 0 ? "" : std::to_string(static_cast<double>(r % 100000) / 1e5);
-    std::string y = r % 89 == 0 ? "NaN" : (r % 5 == 0 ? "-1.5e" + std::to_string(r % 4) : std::to_string(-static_cast<double>(r % 777) / 7));
-    text += std::to_string(i) + "," + key + "," + x + "," + y + ",\"n, " + std::to_string(r % 13) + "\"\r\n";
+    std::string y = r % 89 == 0 ? "NaN"
+                                : (r % 5 == 0 ? "-1.5e" + std::to_string(r % 4)
+                                              : std::to_string(-static_cast<double>(r % 777) / 7));
+    text += std::to_string(i) + "," + key + "," + x + "," + y + ",\"n, " + std::to_string(r % 13) +
+            "\"\r\n";
   }
   return text;
 }
@@ -117,22 +123,32 @@ TEST_CASE("fused scans give what the materialized table gives") {
     REQUIRE(whole.num_rows() == 120000);
     DataFrame ref = DataFrame::from_tables({whole});
 
-    Table g = df.groupby({"key"}).agg({{"x", "mean"}, {"y", "sum"}, {"x", "count"}, {"y", "min"}}).compute(ex);
+    Table g = df.groupby({"key"})
+                  .agg({{"x", "mean"}, {"y", "sum"}, {"x", "count"}, {"y", "min"}})
+                  .compute(ex);
     CHECK(ex.ops.count("dataframe.csv_scan") == 1);
     CHECK(ex.ops.count("dataframe.csv_block") == 0);
     CHECK(ex.ops.count("dataframe.csv_count") == 0);
-    check_same(g, ref.groupby({"key"}).agg({{"x", "mean"}, {"y", "sum"}, {"x", "count"}, {"y", "min"}}).compute(inline_ex));
+    check_same(g, ref.groupby({"key"})
+                      .agg({{"x", "mean"}, {"y", "sum"}, {"x", "count"}, {"y", "min"}})
+                      .compute(inline_ex));
 
     // An aggregation of the key column itself: not grouped while parsing.
-    check_same(df.groupby({"key"}).agg({{"key", "count", "n"}, {"x", "first"}, {"x", "last"}}).compute(ex),
-               ref.groupby({"key"}).agg({{"key", "count", "n"}, {"x", "first"}, {"x", "last"}}).compute(inline_ex));
+    check_same(
+        df.groupby({"key"}).agg({{"key", "count", "n"}, {"x", "first"}, {"x", "last"}}).compute(ex),
+        ref.groupby({"key"})
+            .agg({{"key", "count", "n"}, {"x", "first"}, {"x", "last"}})
+            .compute(inline_ex));
     check_same(df.groupby({"key"}).agg({{"x", "var"}, {"y", "nunique"}, {"x", "max"}}).compute(ex),
-               ref.groupby({"key"}).agg({{"x", "var"}, {"y", "nunique"}, {"x", "max"}}).compute(inline_ex));
+               ref.groupby({"key"})
+                   .agg({{"x", "var"}, {"y", "nunique"}, {"x", "max"}})
+                   .compute(inline_ex));
 
     CHECK(df[df["x"] > 0.5].size(ex) == ref[ref["x"] > 0.5].size(inline_ex));
     CHECK(ex.ops.count("dataframe.csv_scan") == 1);
 
-    Table lookup_t = read_csv(write_file("lookup.csv", "key,w\nalpha,2\nb,3\n\"c,d\",-1\n")).compute(inline_ex);
+    Table lookup_t =
+        read_csv(write_file("lookup.csv", "key,w\nalpha,2\nb,3\n\"c,d\",-1\n")).compute(inline_ex);
     DataFrame lookup = DataFrame::from_tables({lookup_t});
     auto joined = [&](const DataFrame& d) {
       DataFrame m = merge(d, lookup, {.on = {"key"}});
@@ -156,14 +172,17 @@ TEST_CASE("records longer than a chunk's read-ahead straddle chunk ends and leav
   const std::string header = "id,x,note,key\n";
   std::string text = header;
   auto normal = [&](int i) {
-    text += std::to_string(i) + "," + std::to_string(i % 100) + ".25,n,k" + std::to_string(i % 5) + "\n";
+    text += std::to_string(i) + "," + std::to_string(i % 100) + ".25,n,k" + std::to_string(i % 5) +
+            "\n";
   };
   int i = 0;
   for (std::size_t chunk_end : {std::size_t{2} << 20, std::size_t{4} << 20}) {
     while (text.size() - header.size() < chunk_end - 1000) normal(i++);
     std::string big(100000, chunk_end == (std::size_t{2} << 20) ? 'L' : 'Q');
-    if (big[0] == 'L') text += std::to_string(i++) + ",1.5,n," + big + "\n";
-    else text += std::to_string(i++) + ",1.5,\"" + big + ",\n" + big + "\",k1\n";
+    if (big[0] == 'L')
+      text += std::to_string(i++) + ",1.5,n," + big + "\n";
+    else
+      text += std::to_string(i++) + ",1.5,\"" + big + ",\n" + big + "\",k1\n";
   }
   for (int k = 0; k < 1000; ++k) normal(i++);
   auto path = write_file("long-records.csv", text);
@@ -171,7 +190,9 @@ TEST_CASE("records longer than a chunk's read-ahead straddle chunk ends and leav
   RecordingExecutor ex;
   DataFrame df = read_csv(path);
   DataFrame ref = DataFrame::from_tables({df.compute(inline_ex)});
-  auto query = [](const DataFrame& d) { return d.groupby({"key"}).agg({{"x", "sum"}, {"id", "count"}}); };
+  auto query = [](const DataFrame& d) {
+    return d.groupby({"key"}).agg({{"x", "sum"}, {"id", "count"}});
+  };
   Table got = query(df).compute(ex);
   CHECK(ex.ops.count("dataframe.csv_scan") == 1);
   CHECK(got.num_rows() == 6);  // k0..k4 and the long key, nothing cut short
@@ -208,7 +229,8 @@ TEST_CASE("fused scans that guess a block's ends wrongly are checked and scanned
     CHECK(df[df["x"] > 4].size(ex) == ref[ref["x"] > 4].size(inline_ex));
     CHECK(ex.ops.count("dataframe.csv_scan_check") == 1);
     CHECK(ex.ops.count("dataframe.csv_count") == 0);  // the file is read once
-    check_same(df[df["x"] < 3].select({"id", "text"}).compute(ex), ref[ref["x"] < 3].select({"id", "text"}).compute(inline_ex));
+    check_same(df[df["x"] < 3].select({"id", "text"}).compute(ex),
+               ref[ref["x"] < 3].select({"id", "text"}).compute(inline_ex));
     check_same(df.groupby({"text"}).agg({{"x", "sum"}, {"id", "count"}}).compute(ex),
                ref.groupby({"text"}).agg({{"x", "sum"}, {"id", "count"}}).compute(inline_ex));
   }
@@ -220,7 +242,8 @@ TEST_CASE("block ends are guessed inside quotes from the quotes on their line") 
   // block again whenever its end fell inside any quoted field.)
   std::string text = "id,key,x\n";
   for (int i = 0; i < 300; ++i) {
-    text += std::to_string(i) + ",\"k," + std::to_string(i % 7) + "\"," + (i % 5 ? "\"\"" : "1.5") + (i % 3 ? "\r\n" : "\n");
+    text += std::to_string(i) + ",\"k," + std::to_string(i % 7) + "\"," + (i % 5 ? "\"\"" : "1.5") +
+            (i % 3 ? "\r\n" : "\n");
   }
   const std::size_t data_offset = text.find('\n') + 1;
   detail::MappedFile f(write_file("guess.csv", text));
@@ -258,10 +281,12 @@ TEST_CASE("quoted fields and CRLF read as plain ones, numbers included, fused or
   // The same rows written as pandas does (LF), with CRLF, and with every
   // field quoted: the fast path takes all three and must give one table.
   std::mt19937_64 rng(9);
-  std::string lf = "id,key,x,n\n", crlf = "id,key,x,n\r\n", quoted = "\"id\",\"key\",\"x\",\"n\"\r\n";
+  std::string lf = "id,key,x,n\n", crlf = "id,key,x,n\r\n",
+              quoted = "\"id\",\"key\",\"x\",\"n\"\r\n";
   for (int i = 0; i < 60000; ++i) {
     const std::uint64_t r = rng();
-    const std::string key = "key_" + std::to_string(r % 113), x = std::to_string(static_cast<double>(r % 10007) / 100);
+    const std::string key = "key_" + std::to_string(r % 113),
+                      x = std::to_string(static_cast<double>(r % 10007) / 100);
     const std::string n = std::to_string(static_cast<std::int64_t>(r % 2001) - 1000);
     lf += std::to_string(i) + "," + key + "," + x + "," + n + "\n";
     crlf += std::to_string(i) + "," + key + "," + x + "," + n + "\r\n";
@@ -276,7 +301,9 @@ TEST_CASE("quoted fields and CRLF read as plain ones, numbers included, fused or
   CHECK(want.column("x").type() == DataType::kFloat64);
   CHECK(want.column("n").type() == DataType::kInt64);
   DataFrame ref = DataFrame::from_tables({want});
-  auto query = [](const DataFrame& d) { return d.groupby({"key"}).agg({{"x", "sum"}, {"n", "sum"}, {"id", "count"}}); };
+  auto query = [](const DataFrame& d) {
+    return d.groupby({"key"}).agg({{"x", "sum"}, {"n", "sum"}, {"id", "count"}});
+  };
   for (const auto& [name, text] : {std::pair{"crlf.csv", crlf}, std::pair{"quoted.csv", quoted}}) {
     INFO(name);
     DataFrame df = read_csv(write_file(name, text), o);
@@ -290,14 +317,15 @@ TEST_CASE("quoted fields and CRLF read as plain ones, numbers included, fused or
 TEST_CASE("errors after quoted CRLF records name the true line") {
   std::string text = "id,key,x\r\n";
   for (int i = 0; i < 100000; ++i) {
-    text += std::to_string(i) + ",\"k," + std::to_string(i % 7) + "\",\"" + std::to_string(i) + ".5\"\r\n";
+    text += std::to_string(i) + ",\"k," + std::to_string(i % 7) + "\",\"" + std::to_string(i) +
+            ".5\"\r\n";
   }
   CHECK(groupby_error("qragged.csv", text + "100000,\"k,1\"\r\n" + text.substr(10))
             .find("qragged.csv:100002: the row has 2 fields, expected 3") != std::string::npos);
-  CHECK(groupby_error("qtyped.csv", text + "100000,\"k,1\",\"abc\"\r\n").find("qtyped.csv:100002: column 'x'") !=
-        std::string::npos);
-  CHECK(groupby_error("qopen.csv", text + "100000,\"k,1\",\"1.5\r\n").find("qopen.csv:100002: unterminated quote") !=
-        std::string::npos);
+  CHECK(groupby_error("qtyped.csv", text + "100000,\"k,1\",\"abc\"\r\n")
+            .find("qtyped.csv:100002: column 'x'") != std::string::npos);
+  CHECK(groupby_error("qopen.csv", text + "100000,\"k,1\",\"1.5\r\n")
+            .find("qopen.csv:100002: unterminated quote") != std::string::npos);
 }
 
 TEST_CASE("a block that two tasks read is parsed once, unfused") {
@@ -316,10 +344,12 @@ TEST_CASE("a block that two tasks read is parsed once, unfused") {
 
 TEST_CASE("errors from fused scans name the file and the true line") {
   std::string text = "id,key,x\n";
-  for (int i = 0; i < 200000; ++i) text += std::to_string(i) + ",k" + std::to_string(i % 7) + "," + std::to_string(i) + ".5\n";
+  for (int i = 0; i < 200000; ++i)
+    text += std::to_string(i) + ",k" + std::to_string(i % 7) + "," + std::to_string(i) + ".5\n";
   std::string ragged = text + "200000,k1\n";
   std::string typed = text + "200000,k1,abc\n";
-  CHECK(groupby_error("ragged.csv", ragged).find("ragged.csv:200002: the row has 2 fields, expected 3") != std::string::npos);
+  CHECK(groupby_error("ragged.csv", ragged)
+            .find("ragged.csv:200002: the row has 2 fields, expected 3") != std::string::npos);
   std::string e = groupby_error("typed.csv", typed);
   CHECK(e.find("typed.csv:200002: column 'x'") != std::string::npos);
   CHECK(e.find("dtypes={\"x\": \"string\"}") != std::string::npos);
@@ -344,7 +374,8 @@ TEST_CASE("a batch of split records reports its first bad field in record order"
 
 TEST_CASE("a null marker that is a number still makes a null on the fast path") {
   std::string text = "x,y\n";
-  for (int i = 0; i < 100; ++i) text += std::to_string(i % 3) + ".5," + (i % 4 ? "0" : "0.25") + "\n";
+  for (int i = 0; i < 100; ++i)
+    text += std::to_string(i % 3) + ".5," + (i % 4 ? "0" : "0.25") + "\n";
   CsvOptions o;
   o.na_values = std::vector<std::string>{"0", "2.5"};
   o.dtypes = {{"x", DataType::kFloat64}, {"y", DataType::kFloat64}};
@@ -374,7 +405,8 @@ TEST_CASE("decimals parse to the double strtod gives") {
     text += s + "\n";
   }
   InlineExecutor ex;
-  for (bool vector : {true, false}) {  // the vector batch path (where the CPU has it) and the word-at-a-time one
+  for (bool vector :
+       {true, false}) {  // the vector batch path (where the CPU has it) and the word-at-a-time one
     if (!detail::use_vector_numbers(vector)) continue;
     INFO((vector ? "vector path" : "scalar path"));
     Table t = read_csv(write_file("decimals.csv", text)).compute(ex);
@@ -420,7 +452,10 @@ TEST_CASE("the structural fast path and the byte-wise scanner agree field by fie
   }
   CsvOptions o;
   o.na_values = std::vector<std::string>{};
-  o.dtypes = {{"a", DataType::kString}, {"b", DataType::kString}, {"c", DataType::kString}, {"d", DataType::kString}};
+  o.dtypes = {{"a", DataType::kString},
+              {"b", DataType::kString},
+              {"c", DataType::kString},
+              {"d", DataType::kString}};
   InlineExecutor ex;
   Table t = read_csv(write_file("paths.csv", text), o).compute(ex);
   REQUIRE(t.num_rows() == want.size());

@@ -2,7 +2,6 @@
 // that states its contract a record at a time, on every instruction set
 // the CPU has.
 #include <doctest/doctest.h>
-
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -58,7 +57,8 @@ struct Split {
 // it: fields free of quotes and '\r', or quoted whole with neither a quote,
 // '\n' nor '\r' inside, ended by "\n" or "\r\n" before `readable`. Sets
 // *next past its line end.
-std::optional<std::vector<std::string>> take(const char* r, const char* readable, const char** next) {
+std::optional<std::vector<std::string>> take(const char* r, const char* readable,
+                                             const char** next) {
   std::vector<std::string> fields;
   for (const char* s = r;;) {
     const char* e;
@@ -71,7 +71,8 @@ std::optional<std::vector<std::string>> take(const char* r, const char* readable
       e = std::find_if(s, readable, [](char c) { return c == ',' || c == '\n' || c == '\r'; });
       fields.emplace_back(s, e);
     }
-    if (fields.back().find_first_of("\"\r\n") != std::string::npos || e == readable) return std::nullopt;
+    if (fields.back().find_first_of("\"\r\n") != std::string::npos || e == readable)
+      return std::nullopt;
     if (*e == ',') {
       s = e + 1;
       continue;
@@ -86,7 +87,8 @@ std::optional<std::vector<std::string>> take(const char* r, const char* readable
 // The contract, a record at a time: windows of 64 bytes from p, fully
 // readable, must hold the record up to its '\n'; taken as take() says, not
 // blank, exactly `columns` fields, starting before stop; `room` at most.
-Split naive(const char* p, const char* end, const char* stop, std::size_t columns, std::size_t room) {
+Split naive(const char* p, const char* end, const char* stop, std::size_t columns,
+            std::size_t room) {
   const char* readable = p + (end - p) / 64 * 64;
   Split s;
   const char* r = p;
@@ -104,7 +106,8 @@ Split naive(const char* p, const char* end, const char* stop, std::size_t column
 
 // Runs split_records on a batch already holding `filled` records and
 // checks everything it promises against the naive splitter.
-void check(const char* p, const char* end, const char* stop, std::size_t columns, std::size_t filled) {
+void check(const char* p, const char* end, const char* stop, std::size_t columns,
+           std::size_t filled) {
   RecordBatch batch;
   batch.size = filled;
   std::int64_t line = 1000;
@@ -123,9 +126,12 @@ void check(const char* p, const char* end, const char* stop, std::size_t columns
 
 // A field that breaks the splitter's quote and '\r' rules (all but the
 // last are still read by the byte-wise scanner).
-constexpr const char* kHazards[] = {"\"a\"\"b\"", "\"ab\"c", "a\"b", "\"a\nb\"", "\"a\rb\"", "a\rb",
-                                    "\"\"\"\"",      "\"",       "\"a\"\r", "\"a\"b\"", "a\r"};
-std::string hazard(std::mt19937& rng) { return kHazards[rng() % std::size(kHazards)]; }
+constexpr const char* kHazards[] = {"\"a\"\"b\"", "\"ab\"c",  "a\"b",     "\"a\nb\"",
+                                    "\"a\rb\"",   "a\rb",     "\"\"\"\"", "\"",
+                                    "\"a\"\r",    "\"a\"b\"", "a\r"};
+std::string hazard(std::mt19937& rng) {
+  return kHazards[rng() % std::size(kHazards)];
+}
 
 // Records of mostly `columns` fields, some short, long, empty, blank,
 // quoted (holding delimiters), ended by CRLF, or holding a hazard().
@@ -146,7 +152,8 @@ std::string random_csv(std::mt19937& rng, std::size_t columns, std::size_t bytes
       const bool quoted = chance(quotes);
       if (quoted) s += '"';
       std::size_t len = chance(10) ? 0 : chance(5) ? 60 + rng() % 260 : 1 + rng() % 12;
-      for (std::size_t i = 0; i < len; ++i) s += quoted && chance(10) ? ',' : static_cast<char>('a' + rng() % 26);
+      for (std::size_t i = 0; i < len; ++i)
+        s += quoted && chance(10) ? ',' : static_cast<char>('a' + rng() % 26);
       if (quoted) s += '"';
       if (chance(1)) s += quotes ? hazard(rng) : std::string(1, chance(50) ? '"' : '\r');
     }
@@ -194,8 +201,10 @@ TEST_CASE("split_records agrees with a naive splitter on random records") {
 
 TEST_CASE("split_records follows the quote and '\\r' rules at every byte of a window") {
   std::string plain, quoted;
-  for (int i = 0; plain.size() < 320; ++i) plain += std::to_string(i * 7919) + ",key_" + std::to_string(i) + ",0.5\n";
-  for (int i = 0; quoted.size() < 320; ++i) quoted += std::to_string(i) + ",\"k," + std::to_string(i) + "\",\"0.5\"\r\n";
+  for (int i = 0; plain.size() < 320; ++i)
+    plain += std::to_string(i * 7919) + ",key_" + std::to_string(i) + ",0.5\n";
+  for (int i = 0; quoted.size() < 320; ++i)
+    quoted += std::to_string(i) + ",\"k," + std::to_string(i) + "\",\"0.5\"\r\n";
   for_each_isa([&] {
     for (const std::string& csv : {plain, quoted}) {
       for (char special : {'"', '\r', '\n', ','}) {
@@ -221,7 +230,8 @@ TEST_CASE("split_records follows the quote and '\\r' rules at every byte of a wi
 std::string quoted_records(std::size_t pad, int count, int at, const std::string& last) {
   std::string s = "\"" + std::string(pad, 'p') + "\",,,\r\n";
   for (int i = 0; i < count; ++i) {
-    s += std::to_string(i) + ",\"key_" + std::to_string(i % 7) + ",x\",\"" + std::to_string(i) + ".5\",";
+    s += std::to_string(i) + ",\"key_" + std::to_string(i % 7) + ",x\",\"" + std::to_string(i) +
+         ".5\",";
     s += (i == at ? last : "\"\"") + "\r\n";
   }
   return s + std::string(64, 'z');  // a tail to make every record readable
@@ -236,7 +246,8 @@ TEST_CASE("split_records takes quoted fields and CRLF wherever the windows fall"
       const char* p = g.end() - csv.size();
       RecordBatch batch;
       std::int64_t line = 1;
-      const char* next = shoal::detail::split_records(p, g.end(), g.end(), kDialect, 4, batch, line);
+      const char* next =
+          shoal::detail::split_records(p, g.end(), g.end(), kDialect, 4, batch, line);
       INFO("pad ", pad);
       REQUIRE(batch.size == kCount + 1);
       CHECK(next == g.end() - 64);
@@ -275,7 +286,8 @@ TEST_CASE("split_records declines each hazard wherever the windows fall") {
 TEST_CASE("split_records fills a batch, stops at stop, and keeps records across windows") {
   // 40 records of 70 bytes: each spans two windows, and the batch fills at 32.
   std::string csv;
-  for (int i = 0; i < 40; ++i) csv += std::string(30, 'a' + i % 26) + "," + std::string(37, 'z') + ",\n";
+  for (int i = 0; i < 40; ++i)
+    csv += std::string(30, 'a' + i % 26) + "," + std::string(37, 'z') + ",\n";
   for_each_isa([&] {
     Guarded g(csv);
     const char* p = g.end() - csv.size();

@@ -42,8 +42,9 @@ for k, v in vc.items(): print("\t".join(["value_counts", esc(k), str(v)]))
 }  // namespace
 
 TEST_CASE("expressions, assign, select, drop, rename on partitions") {
-  Table t({"a", "s"}, {std::make_shared<const Column>(Column::from_int64({1, 2, 3, 4})),
-                       std::make_shared<const Column>(Column::from_strings({"Ab", "bb", "AC", "x"}))});
+  Table t({"a", "s"},
+          {std::make_shared<const Column>(Column::from_int64({1, 2, 3, 4})),
+           std::make_shared<const Column>(Column::from_strings({"Ab", "bb", "AC", "x"}))});
   auto df = DataFrame::from_tables({t, t});
   InlineExecutor ex;
   auto out = df[(df["a"] > 1) & ~df["s"].starts_with("x")]
@@ -62,7 +63,8 @@ TEST_CASE("expressions, assign, select, drop, rename on partitions") {
   CHECK(df.select({"s"}).columns() == std::vector<std::string>{"s"});
   CHECK_THROWS_AS(df["nope"], Error);
   CHECK_THROWS_AS(df.filter(df["a"] + 1), Error);
-  auto filled = DataFrame::from_tables({t}).assign("m", (df["a"] > 2).cast(DataType::kInt64)).compute(ex);
+  auto filled =
+      DataFrame::from_tables({t}).assign("m", (df["a"] > 2).cast(DataType::kInt64)).compute(ex);
   CHECK(filled.column("m").int64s()[3] == 1);
 }
 
@@ -86,18 +88,31 @@ TEST_CASE("reductions and groupby agree with pandas") {
   o.blocksize = 4096;  // many partitions, several combine levels
   auto df = read_csv(path, o);
   REQUIRE(df.npartitions() > 8);
-  add_lines(got, "mean_sum", df.groupby({"key"}).agg({{"x", "mean"}, {"y", "sum"}}).compute(ex), true);
+  add_lines(got, "mean_sum", df.groupby({"key"}).agg({{"x", "mean"}, {"y", "sum"}}).compute(ex),
+            true);
   add_lines(got, "stats",
             df.groupby({"key"})
-                .agg(std::vector<Aggregation>{{"x", "min", "a"}, {"x", "max", "b"}, {"x", "var", "c"}, {"x", "std", "d"},
-                                              {"x", "count", "e"}, {"x", "first", "f"}, {"x", "last", "h"},
-                                              {"y", "nunique", "i"}, {"x", "size", "j"}})
+                .agg(std::vector<Aggregation>{{"x", "min", "a"},
+                                              {"x", "max", "b"},
+                                              {"x", "var", "c"},
+                                              {"x", "std", "d"},
+                                              {"x", "count", "e"},
+                                              {"x", "first", "f"},
+                                              {"x", "last", "h"},
+                                              {"y", "nunique", "i"},
+                                              {"x", "size", "j"}})
                 .compute(ex),
             true);
   got["filter_count\t"] = {std::to_string(df[df["x"] > 0.5].size(ex))};
   add_lines(got, "frame",
-            df.agg({{"x", "sum", "a"}, {"x", "mean", "b"}, {"x", "count", "c"}, {"x", "min", "d"}, {"x", "max", "e"},
-                    {"x", "var", "f"}, {"x", "std", "g"}, {"key", "nunique", "h"}})
+            df.agg({{"x", "sum", "a"},
+                    {"x", "mean", "b"},
+                    {"x", "count", "c"},
+                    {"x", "min", "d"},
+                    {"x", "max", "e"},
+                    {"x", "var", "f"},
+                    {"x", "std", "g"},
+                    {"key", "nunique", "h"}})
                 .compute(ex),
             false);
   auto z = df[df["key"].contains("a") & ~df["y"].is_null()].assign("z", df["x"] * 2 + df["y"]);

@@ -22,7 +22,9 @@ namespace {
 
 // Keys of the data (alpha twice: several matches), a null key, and zeta,
 // which the data lacks; x overlaps the data's x (suffixes).
-const char* kLookup = "key,w,x\nalpha,1.5,10\n\"b,eta\",2,20\nZürich,3,30\n日本,4,40\n\"\",5,50\nzeta,6,60\nalpha,7,70\n";
+const char* kLookup =
+    "key,w,x\nalpha,1.5,10\n\"b,eta\",2,20\nZürich,3,30\n日本,4,40\n\"\",5,50\nzeta,6,60\nalpha,7,"
+    "70\n";
 
 const std::string kDriver = std::string(kPandasPrelude) + R"PY(
 import glob
@@ -49,7 +51,9 @@ Table sorted_by(const Table& t, std::vector<std::string> names) {
   return sort_table(t, keys);
 }
 
-Table ids(const Table& t) { return select(t, std::vector<std::string>{"id"}); }
+Table ids(const Table& t) {
+  return select(t, std::vector<std::string>{"id"});
+}
 
 struct Data {
   std::filesystem::path dir = temp_dir("df-shuffle");
@@ -80,7 +84,10 @@ TEST_CASE("merge, sort, split_out groupby, describe and to_csv agree with pandas
   Lines got;
   for (const char* how : {"inner", "left", "right", "outer"}) {
     for (std::size_t threshold : {std::size_t{4}, std::size_t{0}}) {  // broadcast, then shuffled
-      MergeOptions o{.on = {"key"}, .how = parse_join_how(how), .broadcast_threshold = threshold, .npartitions = 5};
+      MergeOptions o{.on = {"key"},
+                     .how = parse_join_how(how),
+                     .broadcast_threshold = threshold,
+                     .npartitions = 5};
       DataFrame m = merge(df, lk, o);
       Table t = m.compute(ex);
       CHECK(t.names() == m.columns());
@@ -91,11 +98,14 @@ TEST_CASE("merge, sort, split_out groupby, describe and to_csv agree with pandas
   }
   DataFrame small_left = merge(lk, df, {.on = {"key"}});
   CHECK(small_left.npartitions() == df.npartitions());  // broadcast: one task per big partition
-  add_lines(got, "merge_small_left", sorted_by(small_left.compute(ex), {"id", "key", "w"}), false, true);
+  add_lines(got, "merge_small_left", sorted_by(small_left.compute(ex), {"id", "key", "w"}), false,
+            true);
 
   add_lines(got, "sort_x", ids(df.sort_values({{"x", true}}, ex).compute(ex)), false, true);
-  add_lines(got, "sort_key_desc", ids(df.sort_values({{"key", false}}, ex).compute(ex)), false, true);
-  add_lines(got, "sort_key_x", ids(df.sort_values({{"key", true}, {"x", true}}, ex).compute(ex)), false, true);
+  add_lines(got, "sort_key_desc", ids(df.sort_values({{"key", false}}, ex).compute(ex)), false,
+            true);
+  add_lines(got, "sort_key_x", ids(df.sort_values({{"key", true}, {"x", true}}, ex).compute(ex)),
+            false, true);
 
   DataFrame split = df.groupby({"key"}).agg({{"x", "mean", ""}, {"y", "sum", ""}}, 3);
   CHECK(split.npartitions() == 3);
@@ -106,7 +116,9 @@ TEST_CASE("merge, sort, split_out groupby, describe and to_csv agree with pandas
   CHECK(written.size() == df.npartitions());
   got["to_csv\t"] = {"True", std::to_string(written.size())};
 
-  check_lines(run_pandas(kDriver, data.csv + " " + data.lookup + " '" + (data.dir / "out-*.csv").string() + "'"), got);
+  check_lines(run_pandas(kDriver, data.csv + " " + data.lookup + " '" +
+                                      (data.dir / "out-*.csv").string() + "'"),
+              got);
   std::filesystem::remove_all(data.dir);
 }
 
@@ -162,10 +174,13 @@ TEST_CASE("shuffles refuse bad arguments with a clear error") {
   DataFrame df = data.frame();
   Table t({"key"}, {std::make_shared<const Column>(Column::from_int64({1, 2}))});
   auto ints = DataFrame::from_tables({t});
-  CHECK_THROWS_WITH_AS(merge(df, ints, {.on = {"key"}}), doctest::Contains("is string on the left but int64"), Error);
+  CHECK_THROWS_WITH_AS(merge(df, ints, {.on = {"key"}}),
+                       doctest::Contains("is string on the left but int64"), Error);
   CHECK_THROWS_WITH_AS(merge(df, df, {.on = {"nope"}}), doctest::Contains("nope"), Error);
-  CHECK_THROWS_WITH_AS(parse_join_how("cross"), doctest::Contains("inner, left, right, outer"), Error);
-  CHECK_THROWS_WITH_AS(df.to_csv((data.dir / "one.csv").string()), doctest::Contains("has no '*'"), Error);
+  CHECK_THROWS_WITH_AS(parse_join_how("cross"), doctest::Contains("inner, left, right, outer"),
+                       Error);
+  CHECK_THROWS_WITH_AS(df.to_csv((data.dir / "one.csv").string()), doctest::Contains("has no '*'"),
+                       Error);
   CHECK_THROWS_AS(df.repartition(0), Error);
   CHECK_THROWS_AS(df.sort_values("nope"), Error);
   CHECK_THROWS_AS(df.shuffle({}), Error);
@@ -173,10 +188,15 @@ TEST_CASE("shuffles refuse bad arguments with a clear error") {
 }
 
 TEST_CASE("format_csv writes floats as Python's repr and quotes what needs it") {
-  Table t({"f", "s", "b"}, {std::make_shared<const Column>(Column::from_float64({0.1, 1.0, 1e-5, 1e16, -0.0, 123.456, 1e22, 0.0001})),
-                            std::make_shared<const Column>(Column::from_strings({"a,b", "q\"", "l\nn", "", "x", "y", "z", "w"})),
-                            std::make_shared<const Column>(Column::from_bools({true, false, true, false, true, false, true, false}))});
+  Table t({"f", "s", "b"},
+          {std::make_shared<const Column>(
+               Column::from_float64({0.1, 1.0, 1e-5, 1e16, -0.0, 123.456, 1e22, 0.0001})),
+           std::make_shared<const Column>(
+               Column::from_strings({"a,b", "q\"", "l\nn", "", "x", "y", "z", "w"})),
+           std::make_shared<const Column>(
+               Column::from_bools({true, false, true, false, true, false, true, false}))});
   CHECK(format_csv(t) ==
-        "f,s,b\n0.1,\"a,b\",True\n1.0,\"q\"\"\",False\n1e-05,\"l\nn\",True\n1e+16,,False\n-0.0,x,True\n"
+        "f,s,b\n0.1,\"a,b\",True\n1.0,\"q\"\"\",False\n1e-05,\"l\nn\",True\n1e+16,,False\n-0.0,x,"
+        "True\n"
         "123.456,y,False\n1e+22,z,True\n0.0001,w,False\n");
 }

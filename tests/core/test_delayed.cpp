@@ -14,7 +14,9 @@ using namespace shoal;
 
 // The documented form: a lambda written inline, and a named callable.
 SHOAL_FUNCTION(test_delayed_twice, [](std::int64_t x) { return 2 * x; });
-inline constexpr auto test_delayed_join_fn = [](std::string a, std::string b) { return a + "/" + b; };
+inline constexpr auto test_delayed_join_fn = [](std::string a, std::string b) {
+  return a + "/" + b;
+};
 SHOAL_FUNCTION(test_delayed_join, test_delayed_join_fn);
 
 TEST_CASE("a SHOAL_FUNCTION is callable and registered by name") {
@@ -25,9 +27,9 @@ TEST_CASE("a SHOAL_FUNCTION is callable and registered by name") {
   CHECK_FALSE(op->local_only);
   CHECK(OpRegistry::global().origin("test_delayed_twice") == "SHOAL_FUNCTION");
   // The name is taken now.
-  CHECK_THROWS_WITH_AS(
-      (RegisteredFunction<int (*)(int)>("test_delayed_twice", +[](int x) { return x; })),
-      doctest::Contains("already registered"), Error);
+  CHECK_THROWS_WITH_AS((RegisteredFunction<int (*)(int)>(
+                           "test_delayed_twice", +[](int x) { return x; })),
+                       doctest::Contains("already registered"), Error);
 }
 
 TEST_CASE("delayed registered functions build a graph and compute") {
@@ -154,7 +156,7 @@ TEST_CASE("a lambda that throws gives a TaskError") {
   });
   auto ok = fail(1);
   CHECK(ok.compute() == 1);
-  auto bad = fail(delayed(test_delayed_twice)(ok));  // fail(2) is fine...
+  auto bad = fail(delayed(test_delayed_twice)(ok));     // fail(2) is fine...
   auto worse = fail(delayed(test_delayed_twice)(bad));  // ...fail(4) is not
   CHECK(bad.compute() == 2);
   try {

@@ -17,9 +17,13 @@ using shoal::testing::make_task;
 
 namespace {
 
-OpPtr op(const char* name) { return OpRegistry::global().get(name); }
+OpPtr op(const char* name) {
+  return OpRegistry::global().get(name);
+}
 
-Key k(const char* name, std::int64_t i = 0) { return Key(name, {i}); }
+Key k(const char* name, std::int64_t i = 0) {
+  return Key(name, {i});
+}
 
 // a -> b, a -> c, (b, c) -> d
 Graph diamond() {
@@ -42,7 +46,9 @@ std::int64_t run_int(const Graph& g, const Key& key) {
   return ex.run(g, {&key, 1}).at(0).as_int();
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -60,9 +66,9 @@ TEST_CASE("add and merge ignore keys already present") {
 
   Graph other = diamond();
   g.merge(other);
-  CHECK(g.size() == 4);  // a is shared, b c d are new
+  CHECK(g.size() == 4);                                 // a is shared, b c d are new
   CHECK(g.at(k("a")).args[0].literal().as_int() == 1);  // the first one stays
-  CHECK(g.tasks()[3].key == k("d"));                     // insertion order kept
+  CHECK(g.tasks()[3].key == k("d"));                    // insertion order kept
   g.merge(other);
   CHECK(g.size() == 4);
 }
@@ -74,7 +80,8 @@ TEST_CASE("at() names a missing key") {
 }
 
 TEST_CASE("Task::dependencies() lists distinct external references in order") {
-  Task t = make_task(k("t"), op("sum"), {k("x"), Value(1), std::vector<Arg>{k("y"), k("x")}, k("z")});
+  Task t =
+      make_task(k("t"), op("sum"), {k("x"), Value(1), std::vector<Arg>{k("y"), k("x")}, k("z")});
   std::vector<Key> deps = t.dependencies();
   REQUIRE(deps.size() == 3);
   CHECK(deps[0] == k("x"));
@@ -110,15 +117,17 @@ TEST_CASE("validate() reports a cycle with the keys on it") {
 
   Graph self;
   self.add(make_task(k("me"), op("inc"), {k("me")}));
-  CHECK_THROWS_WITH_AS(self.validate(), doctest::Contains("cycle: (\"me\", 0) -> (\"me\", 0)"), GraphError);
+  CHECK_THROWS_WITH_AS(self.validate(), doctest::Contains("cycle: (\"me\", 0) -> (\"me\", 0)"),
+                       GraphError);
 }
 
 TEST_CASE("validate() names both keys of a missing dependency") {
   Graph g;
   g.add(make_task(k("b"), op("inc"), {k("missing", 3)}));
-  CHECK_THROWS_WITH_AS(g.validate(),
-                       doctest::Contains("task (\"b\", 0) depends on (\"missing\", 3), which is not in the graph"),
-                       GraphError);
+  CHECK_THROWS_WITH_AS(
+      g.validate(),
+      doctest::Contains("task (\"b\", 0) depends on (\"missing\", 3), which is not in the graph"),
+      GraphError);
 }
 
 TEST_CASE("validate() refuses an op that is not registered") {
@@ -127,7 +136,8 @@ TEST_CASE("validate() refuses an op that is not registered") {
   handmade->fn = [](OpContext&, std::span<const Value>, const Params&) { return Value(1); };
   Graph g;
   g.add(make_task(k("t"), handmade, {}));
-  CHECK_THROWS_WITH_AS(g.validate(), doctest::Contains("unknown op 'not-a-registered-op' in task (\"t\", 0)"),
+  CHECK_THROWS_WITH_AS(g.validate(),
+                       doctest::Contains("unknown op 'not-a-registered-op' in task (\"t\", 0)"),
                        GraphError);
   // The same op, local_only, is an in-process lambda: accepted.
   auto local = std::make_shared<Op>(*handmade);
@@ -142,9 +152,11 @@ TEST_CASE("validate() refuses a task without op and an output that is not in the
   Graph g = diamond();
   Key missing = k("nowhere", 2);
   CHECK_THROWS_WITH_AS(g.validate({&missing, 1}),
-                       doctest::Contains("requested output (\"nowhere\", 2) is not in the graph"), GraphError);
+                       doctest::Contains("requested output (\"nowhere\", 2) is not in the graph"),
+                       GraphError);
   g.add(make_task(k("no-op"), nullptr, {}));
-  CHECK_THROWS_WITH_AS(g.validate(), doctest::Contains("task (\"no-op\", 0) has no op"), GraphError);
+  CHECK_THROWS_WITH_AS(g.validate(), doctest::Contains("task (\"no-op\", 0) has no op"),
+                       GraphError);
 }
 
 TEST_CASE("problems() lists every problem at once") {
@@ -161,7 +173,8 @@ TEST_CASE("problems() lists every problem at once") {
   auto problems = g.problems(outputs);
   CHECK(problems.size() == 4);
   auto any = [&](const char* part) {
-    return std::any_of(problems.begin(), problems.end(), [&](const std::string& p) { return contains(p, part); });
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const std::string& p) { return contains(p, part); });
   };
   CHECK(any("cycle"));
   CHECK(any("ghost"));
@@ -179,11 +192,13 @@ TEST_CASE("cull() keeps exactly what the outputs need") {
 
   Key d = k("d");
   Graph culled = g.cull({&d, 1});
-  CHECK(keys_of(culled) == std::set<std::string>{k("a").str(), k("b").str(), k("c").str(), k("d").str()});
+  CHECK(keys_of(culled) ==
+        std::set<std::string>{k("a").str(), k("b").str(), k("c").str(), k("d").str()});
   CHECK(culled.tasks()[0].key == k("a"));  // insertion order kept
 
   Key e = k("e");
-  CHECK(keys_of(g.cull({&e, 1})) == std::set<std::string>{k("a").str(), k("b").str(), k("e").str()});
+  CHECK(keys_of(g.cull({&e, 1})) ==
+        std::set<std::string>{k("a").str(), k("b").str(), k("e").str()});
 
   Key two[] = {k("f"), k("c")};
   CHECK(keys_of(g.cull(two)) ==
@@ -313,7 +328,8 @@ TEST_CASE("to_dot() shows every task and edge") {
     CHECK(contains(dot, node));
     for (const Key& dep : t.dependencies()) {
       ++edges;
-      CHECK(contains(dot, "  t" + std::to_string(g.graph.position(dep)) + " -> t" + std::to_string(i) + ";\n"));
+      CHECK(contains(dot, "  t" + std::to_string(g.graph.position(dep)) + " -> t" +
+                              std::to_string(i) + ";\n"));
     }
   }
   std::size_t arrows = 0;

@@ -30,7 +30,8 @@ struct CountingOp {
     auto o = std::make_shared<Op>();
     o->name = "counting";
     o->local_only = true;
-    o->fn = [calls = calls, keys = keys, fail_at](OpContext& ctx, std::span<const Value> args, const Params&) {
+    o->fn = [calls = calls, keys = keys, fail_at](OpContext& ctx, std::span<const Value> args,
+                                                  const Params&) {
       ++*calls;
       keys->push_back(ctx.key->str());
       CHECK(ctx.worker == "inline");
@@ -130,7 +131,8 @@ TEST_CASE("an op that throws gives a TaskError and stops the run") {
   CountingOp counting(/*fail_at=*/4);
   Graph g;
   for (std::int64_t i = 0; i < 10; ++i) {
-    g.add(make_task(Key("step", {i}), counting.op, {i == 0 ? Arg(Value(0)) : Arg(Key("step", {i - 1}))}));
+    g.add(make_task(Key("step", {i}), counting.op,
+                    {i == 0 ? Arg(Value(0)) : Arg(Key("step", {i - 1}))}));
   }
   // An independent branch that sorts after the failing one.
   g.add(make_task(Key("later", {0}), counting.op, {Value(100)}));
@@ -179,12 +181,14 @@ TEST_CASE("independent chains are released as they go") {
   for (std::int64_t c = 0; c < 20; ++c) {
     std::string name = "chain" + std::to_string(c);
     g.add(make_task(Key(name, {0}), inc, {Value(c)}));
-    for (std::int64_t i = 1; i < 50; ++i) g.add(make_task(Key(name, {i}), inc, {Key(name, {i - 1})}));
+    for (std::int64_t i = 1; i < 50; ++i)
+      g.add(make_task(Key(name, {i}), inc, {Key(name, {i - 1})}));
     outs.emplace_back(name, std::initializer_list<std::int64_t>{49});
   }
   InlineExecutor ex;
   auto values = ex.run(g, outs);
-  for (std::int64_t c = 0; c < 20; ++c) CHECK(values[static_cast<std::size_t>(c)].as_int() == c + 50);
+  for (std::int64_t c = 0; c < 20; ++c)
+    CHECK(values[static_cast<std::size_t>(c)].as_int() == c + 50);
   // The finished outputs plus the one running chain's latest result.
   CHECK(ex.last_peak_live() == 20);
 }
@@ -271,7 +275,8 @@ TEST_CASE("RunOptions::cancel stops the run between tasks with CancelledError") 
   options.observer = &obs;
   options.cancel = cancel;
   InlineExecutor ex;
-  CHECK_THROWS_WITH_AS(ex.run(g, {&out, 1}, options), doctest::Contains("cancelled"), CancelledError);
+  CHECK_THROWS_WITH_AS(ex.run(g, {&out, 1}, options), doctest::Contains("cancelled"),
+                       CancelledError);
   CHECK(*calls == 3);  // the task that set the flag finished; nothing after it ran
   CHECK(obs.run_ends == 1);
   CHECK_FALSE(obs.ok);

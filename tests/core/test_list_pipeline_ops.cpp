@@ -12,8 +12,8 @@
 #include "shoal/inline_executor.h"
 #include "shoal/key.h"
 #include "shoal/op.h"
-#include "support/ops.h"
 #include "shoal/pipeline.h"
+#include "support/ops.h"
 
 using namespace shoal;
 using shoal::testing::run_op;
@@ -59,34 +59,45 @@ TEST_CASE("list.read_text reads a file's lines as Bag::read_text does") {
 
 TEST_CASE("list.map and list.flat_map apply a named element function") {
   Value lines(strings({"The Cat", "a DOG sat"}));
-  CHECK(run_op("list.map", {lines}, {{"func", "str.lower"}}) == Value(strings({"the cat", "a dog sat"})));
-  CHECK(run_op("list.flat_map", {lines}, {{"func", "str.split"}}) == Value(strings({"The", "Cat", "a", "DOG", "sat"})));
-  CHECK(run_op("list.flat_map", {Value(strings({"a,b", "c"}))}, {{"func", "str.split"}, {"arg", ","}}) ==
-        Value(strings({"a", "b", "c"})));
+  CHECK(run_op("list.map", {lines}, {{"func", "str.lower"}}) ==
+        Value(strings({"the cat", "a dog sat"})));
+  CHECK(run_op("list.flat_map", {lines}, {{"func", "str.split"}}) ==
+        Value(strings({"The", "Cat", "a", "DOG", "sat"})));
+  CHECK(run_op("list.flat_map", {Value(strings({"a,b", "c"}))},
+               {{"func", "str.split"}, {"arg", ","}}) == Value(strings({"a", "b", "c"})));
   CHECK(run_op("list.map", {Value(List{})}, {{"func", "str.lower"}}) == Value(List{}));
-  CHECK_THROWS_WITH_AS(run_op("list.map", {lines}, {{"func", "str.nope"}}), doctest::Contains("str.nope"), Error);
-  CHECK_THROWS_WITH_AS(run_op("list.map", {lines}, {{"func", ""}}), doctest::Contains("parameter 'func' is empty"), Error);
+  CHECK_THROWS_WITH_AS(run_op("list.map", {lines}, {{"func", "str.nope"}}),
+                       doctest::Contains("str.nope"), Error);
+  CHECK_THROWS_WITH_AS(run_op("list.map", {lines}, {{"func", ""}}),
+                       doctest::Contains("parameter 'func' is empty"), Error);
   // An element the function cannot take is named.
-  CHECK_THROWS_WITH_AS(run_op("list.map", {Value(List{Value("x"), Value(7)})}, {{"func", "str.lower"}}),
-                       doctest::Contains("element 1 7"), Error);
+  CHECK_THROWS_WITH_AS(
+      run_op("list.map", {Value(List{Value("x"), Value(7)})}, {{"func", "str.lower"}}),
+      doctest::Contains("element 1 7"), Error);
 }
 
 TEST_CASE("list.frequencies and list.topk count and rank as Bag does") {
   Value words(strings({"b", "a", "b", "c", "a", "b", "d"}));
   Value counts = run_op("list.frequencies", {words}, {});
   CHECK(counts.repr() == R"([["b", 3], ["a", 2], ["c", 1], ["d", 1]])");  // first appearance
-  CHECK(run_op("list.topk", {counts}, {{"k", 3}, {"by", 1}}).repr() == R"([["b", 3], ["a", 2], ["c", 1]])");
-  CHECK(run_op("list.topk", {Value(List{Value(3), Value(9), Value(1)})}, {{"k", 2}, {"by", -1}}).repr() == "[9, 3]");
+  CHECK(run_op("list.topk", {counts}, {{"k", 3}, {"by", 1}}).repr() ==
+        R"([["b", 3], ["a", 2], ["c", 1]])");
+  CHECK(run_op("list.topk", {Value(List{Value(3), Value(9), Value(1)})}, {{"k", 2}, {"by", -1}})
+            .repr() == "[9, 3]");
   CHECK(run_op("list.topk", {counts}, {{"k", 10}, {"by", 1}}).as_list().size() == 4);
   CHECK(run_op("list.topk", {counts}, {{"k", 0}, {"by", 1}}) == Value(List{}));
   CHECK(run_op("list.frequencies", {Value(List{})}, {}) == Value(List{}));
-  CHECK_THROWS_WITH_AS(run_op("list.topk", {counts}, {{"k", -1}, {"by", 1}}), doctest::Contains("parameter 'k'"), Error);
-  CHECK_THROWS_WITH_AS(run_op("list.topk", {counts}, {{"k", 2}, {"by", -2}}), doctest::Contains("parameter 'by'"), Error);
-  CHECK_THROWS_AS(run_op("list.topk", {counts}, {{"k", 2}, {"by", 5}}), Error);  // no item 5 in a pair
+  CHECK_THROWS_WITH_AS(run_op("list.topk", {counts}, {{"k", -1}, {"by", 1}}),
+                       doctest::Contains("parameter 'k'"), Error);
+  CHECK_THROWS_WITH_AS(run_op("list.topk", {counts}, {{"k", 2}, {"by", -2}}),
+                       doctest::Contains("parameter 'by'"), Error);
+  CHECK_THROWS_AS(run_op("list.topk", {counts}, {{"k", 2}, {"by", 5}}),
+                  Error);  // no item 5 in a pair
 }
 
 TEST_CASE("list ops declare typed ports and parameters with defaults and ranges") {
-  for (const char* name : {"list.read_text", "list.map", "list.flat_map", "list.frequencies", "list.topk"}) {
+  for (const char* name :
+       {"list.read_text", "list.map", "list.flat_map", "list.frequencies", "list.topk"}) {
     CAPTURE(name);
     OpPtr op = OpRegistry::global().get(name);
     CHECK(op->group == "Text");
@@ -101,7 +112,8 @@ TEST_CASE("list ops declare typed ports and parameters with defaults and ranges"
   CHECK(spec(*read, "path").required);
   CHECK(spec(*read, "compression").choices == std::vector<std::string>{"auto", "gzip", "none"});
   CHECK(spec(*OpRegistry::global().get("list.map"), "func").default_value == Value("str.lower"));
-  CHECK(spec(*OpRegistry::global().get("list.flat_map"), "func").default_value == Value("str.split"));
+  CHECK(spec(*OpRegistry::global().get("list.flat_map"), "func").default_value ==
+        Value("str.split"));
   OpPtr topk = OpRegistry::global().get("list.topk");
   CHECK(spec(*topk, "k").min == 0);
   CHECK(spec(*topk, "by").min == -1);

@@ -30,7 +30,8 @@ struct Dag {
 // output, is released; then the count is measured.
 class LiveCounter {
  public:
-  explicit LiveCounter(const Dag& d) : dag_(d), holders_(d.deps.size(), 0), output_(d.deps.size(), 0) {
+  explicit LiveCounter(const Dag& d)
+      : dag_(d), holders_(d.deps.size(), 0), output_(d.deps.size(), 0) {
     for (const auto& ds : d.deps) {
       for (int x : ds) ++holders_[x];
     }
@@ -99,7 +100,8 @@ class BruteForce {
     }
     for (int t = 0; t < dag_.size(); ++t) {
       if (done_[t]) continue;
-      bool ready = std::all_of(dag_.deps[t].begin(), dag_.deps[t].end(), [&](int x) { return done_[x]; });
+      bool ready =
+          std::all_of(dag_.deps[t].begin(), dag_.deps[t].end(), [&](int x) { return done_[x]; });
       if (!ready) continue;
       done_[t] = 1;
       search(ran + 1, std::max(peak, counter_.run(t)));
@@ -163,7 +165,8 @@ std::size_t executor_peak(const Dag& d, const std::string& name, std::vector<int
   InlineExecutor ex;
   auto result = ex.run(g, outputs);
   auto expected = values_of(d);
-  for (std::size_t i = 0; i < outputs.size(); ++i) CHECK(result[i].as_int() == expected[d.outputs[i]]);
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    CHECK(result[i].as_int() == expected[d.outputs[i]]);
   return ex.last_peak_live();
 }
 
@@ -210,7 +213,8 @@ TEST_CASE("random trees reach the minimal peak") {
     std::shuffle(insertion.begin(), insertion.end(), rng);
     CAPTURE(trial);
     CAPTURE(n);
-    CHECK(executor_peak(tree, "tree-" + std::to_string(trial), insertion) == static_cast<std::size_t>(best));
+    CHECK(executor_peak(tree, "tree-" + std::to_string(trial), insertion) ==
+          static_cast<std::size_t>(best));
   }
   // Enough of the trees discriminate between good and bad orders.
   CHECK(order_matters >= 10);

@@ -40,7 +40,8 @@ Pipeline arithmetic() {
 
 bool has(const std::vector<PipelineProblem>& ps, Kind kind, const std::string& node) {
   return std::any_of(ps.begin(), ps.end(), [&](const auto& p) {
-    return p.kind == kind && p.node == node && p.message.find("'" + node + "'") != std::string::npos;
+    return p.kind == kind && p.node == node &&
+           p.message.find("'" + node + "'") != std::string::npos;
   });
 }
 
@@ -82,7 +83,9 @@ OpRegistry& typed_registry() {
     Op split;
     split.name = "split";
     split.outputs = {PortSpec{"first"}, PortSpec{"second"}};
-    split.fn = [](OpContext&, std::span<const Value>, const Params&) { return Value(List{Value(1), Value(2)}); };
+    split.fn = [](OpContext&, std::span<const Value>, const Params&) {
+      return Value(List{Value(1), Value(2)});
+    };
     add_local(split);
     add_local(*OpRegistry::global().get("getitem"));
     add_local(*OpRegistry::global().get("add"));
@@ -172,7 +175,8 @@ TEST_CASE("problems: unconnected input, duplicate and empty ids, missing paramet
   CHECK(has(ps, Kind::kMissingParam, "v"));
   CHECK(has(ps, Kind::kUnconnected, "i"));
   CHECK(has(ps, Kind::kBadNode, "i"));
-  CHECK(std::any_of(ps.begin(), ps.end(), [](const auto& x) { return x.kind == Kind::kBadNode && x.node.empty(); }));
+  CHECK(std::any_of(ps.begin(), ps.end(),
+                    [](const auto& x) { return x.kind == Kind::kBadNode && x.node.empty(); }));
   // Ordered by node.
   CHECK(ps.front().node == "v");
 }

@@ -32,14 +32,20 @@ Table sample() {
 }  // namespace
 
 TEST_CASE("builders make columns with nulls of every type") {
-  for (DataType t : {DataType::kBool, DataType::kInt64, DataType::kFloat64, DataType::kString, DataType::kTimestamp}) {
+  for (DataType t : {DataType::kBool, DataType::kInt64, DataType::kFloat64, DataType::kString,
+                     DataType::kTimestamp}) {
     ColumnBuilder b(t);
     for (int i = 0; i < 20; ++i) {
-      if (i % 7 == 3) b.append_null();
-      else if (t == DataType::kBool) b.append_bool(i % 2);
-      else if (t == DataType::kFloat64) b.append_float64(i * 0.5);
-      else if (t == DataType::kString) b.append_string(std::to_string(i));
-      else b.append_int64(i);
+      if (i % 7 == 3)
+        b.append_null();
+      else if (t == DataType::kBool)
+        b.append_bool(i % 2);
+      else if (t == DataType::kFloat64)
+        b.append_float64(i * 0.5);
+      else if (t == DataType::kString)
+        b.append_string(std::to_string(i));
+      else
+        b.append_int64(i);
     }
     Column c = b.finish();
     CHECK(c.type() == t);
@@ -67,7 +73,8 @@ TEST_CASE("slice, concat, filter and take keep nulls with their rows") {
   CHECK(c.column("i").null_count() == 2);
   CHECK(c.column("s").string_at(3) == "b");
 
-  Column mask(DataType::kBool, std::vector<std::uint8_t>{1, 1, 0, 1}, std::vector<std::uint8_t>{0b1101});
+  Column mask(DataType::kBool, std::vector<std::uint8_t>{1, 1, 0, 1},
+              std::vector<std::uint8_t>{0b1101});
   Table f = filter(t, mask);  // row 1 is a null mask entry: dropped
   CHECK(f.num_rows() == 2);
   CHECK(f.column("i").int64s()[1] == 2);

@@ -18,29 +18,35 @@ using shoal::testing::run_op;
 namespace {
 
 Table sample() {
-  return Table({"k", "x"}, {std::make_shared<const Column>(Column::from_strings({"b", "a", "b", "c"})),
-                            std::make_shared<const Column>(Column::from_float64({1.5, -2, 4, 0.25}))});
+  return Table({"k", "x"},
+               {std::make_shared<const Column>(Column::from_strings({"b", "a", "b", "c"})),
+                std::make_shared<const Column>(Column::from_float64({1.5, -2, 4, 0.25}))});
 }
 
 }  // namespace
 
 TEST_CASE("table ops: select, head, filter, assign, groupby, sort, merge, to_csv") {
   Value t(sample());
-  CHECK(run_op("table.select", {t}, {{"columns", List{Value("x")}}}).as_table().names() == std::vector<std::string>{"x"});
+  CHECK(run_op("table.select", {t}, {{"columns", List{Value("x")}}}).as_table().names() ==
+        std::vector<std::string>{"x"});
   CHECK(run_op("table.head", {t}, {{"n", 2}}).as_table().num_rows() == 2);
   CHECK(run_op("table.filter", {t}, {{"expr", "x > 0 and k != 'c'"}}).as_table().num_rows() == 2);
   Table a = run_op("table.assign", {t}, {{"column", "y"}, {"expr", "x * 2"}}).as_table();
   CHECK(a.column("y").float64s()[1] == -4.0);
-  Table g = run_op("table.groupby", {t}, {{"by", List{Value("k")}}, {"aggs", List{Value("x:sum"), Value("x:size:n")}}}).as_table();
+  Table g = run_op("table.groupby", {t},
+                   {{"by", List{Value("k")}}, {"aggs", List{Value("x:sum"), Value("x:size:n")}}})
+                .as_table();
   CHECK(g.names() == std::vector<std::string>{"k", "x", "n"});
   CHECK(g.column("x").float64s()[1] == 5.5);  // b, sorted after a
   Table s = run_op("table.sort", {t}, {{"by", List{Value("x")}}, {"ascending", false}}).as_table();
   CHECK(s.column("x").float64s()[0] == 4.0);
-  Table m = run_op("table.merge", {t, Value(g)}, {{"on", List{Value("k")}}, {"how", "inner"}}).as_table();
+  Table m =
+      run_op("table.merge", {t, Value(g)}, {{"on", List{Value("k")}}, {"how", "inner"}}).as_table();
   CHECK(m.names() == std::vector<std::string>{"k", "x_x", "x_y", "n"});
   CHECK(m.num_rows() == 4);
 
-  auto path = std::filesystem::temp_directory_path() / ("shoal-table-ops-" + std::to_string(::getpid()) + ".csv");
+  auto path = std::filesystem::temp_directory_path() /
+              ("shoal-table-ops-" + std::to_string(::getpid()) + ".csv");
   CHECK(run_op("table.to_csv", {t}, {{"path", path.string()}}) == t);
   std::stringstream written;
   written << std::ifstream(path).rdbuf();
@@ -51,9 +57,11 @@ TEST_CASE("table ops: select, head, filter, assign, groupby, sort, merge, to_csv
 
 TEST_CASE("table ops refuse bad parameters with the fix") {
   Value t(sample());
-  CHECK_THROWS_WITH_AS(run_op("table.groupby", {t}, {{"by", List{Value("k")}}, {"aggs", List{Value("x")}}}),
-                       doctest::Contains("is not column:function"), Error);
-  CHECK_THROWS_WITH_AS(run_op("table.filter", {t}, {{"expr", "x >"}}), doctest::Contains("at column"), Error);
-  CHECK_THROWS_WITH_AS(run_op("table.read_csv", {}, {{"path", "/no/such/file.csv"}}), doctest::Contains("no such file"),
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      run_op("table.groupby", {t}, {{"by", List{Value("k")}}, {"aggs", List{Value("x")}}}),
+      doctest::Contains("is not column:function"), Error);
+  CHECK_THROWS_WITH_AS(run_op("table.filter", {t}, {{"expr", "x >"}}),
+                       doctest::Contains("at column"), Error);
+  CHECK_THROWS_WITH_AS(run_op("table.read_csv", {}, {{"path", "/no/such/file.csv"}}),
+                       doctest::Contains("no such file"), Error);
 }

@@ -25,7 +25,9 @@ List ints(std::initializer_list<std::int64_t> items) {
 }
 
 // [[1, 5, 2], [4, 0, 6]]
-Value small() { return Value(Tensor({2, 3}, std::vector<double>{1, 5, 2, 4, 0, 6})); }
+Value small() {
+  return Value(Tensor({2, 3}, std::vector<double>{1, 5, 2, 4, 0, 6}));
+}
 
 std::vector<double> doubles(const Value& v) {
   auto s = v.as_tensor().values<double>();
@@ -39,20 +41,25 @@ Tensor computed(const Array& a) {
 
 }  // namespace
 
-TEST_CASE("tensor.normal and tensor.uniform equal the Array of the same seed, whatever its chunks") {
-  Value n = run_op("tensor.normal", {}, {{"shape", ints({30, 20})}, {"seed", 7}, {"mean", 10}, {"std", 2.5}});
+TEST_CASE(
+    "tensor.normal and tensor.uniform equal the Array of the same seed, whatever its chunks") {
+  Value n = run_op("tensor.normal", {},
+                   {{"shape", ints({30, 20})}, {"seed", 7}, {"mean", 10}, {"std", 2.5}});
   CHECK(n.as_tensor() == computed(random::normal({30, 20}, {7, 6}, 7, 10.0, 2.5)));
-  Value u = run_op("tensor.uniform", {}, {{"shape", ints({5, 4, 3})}, {"seed", 1}, {"low", -1}, {"high", 1}});
+  Value u = run_op("tensor.uniform", {},
+                   {{"shape", ints({5, 4, 3})}, {"seed", 1}, {"low", -1}, {"high", 1}});
   CHECK(u.as_tensor() == computed(random::uniform({5, 4, 3}, {2, 4, 1}, 1, -1.0, 1.0)));
   // Defaults: seed 0, standard normal.
-  CHECK(run_op("tensor.normal", {}, {{"shape", ints({4})}}).as_tensor() == computed(random::normal({4}, {4}, 0)));
+  CHECK(run_op("tensor.normal", {}, {{"shape", ints({4})}}).as_tensor() ==
+        computed(random::normal({4}, {4}, 0)));
 }
 
 TEST_CASE("tensor.normal refuses a bad shape, seed or std naming the parameter") {
-  for (const Value& shape : {Value(ints({3, 0})), Value(ints({-2})), Value("3x4"), Value(List{Value(2.5)}),
-                             Value(ints({1 << 20, 1 << 20}))}) {
+  for (const Value& shape : {Value(ints({3, 0})), Value(ints({-2})), Value("3x4"),
+                             Value(List{Value(2.5)}), Value(ints({1 << 20, 1 << 20}))}) {
     CAPTURE(shape.repr());
-    CHECK_THROWS_WITH_AS(run_op("tensor.normal", {}, {{"shape", shape}}), doctest::Contains("parameter 'shape'"), Error);
+    CHECK_THROWS_WITH_AS(run_op("tensor.normal", {}, {{"shape", shape}}),
+                         doctest::Contains("parameter 'shape'"), Error);
   }
   CHECK_THROWS_WITH_AS(run_op("tensor.uniform", {}, {{"shape", ints({2})}, {"seed", -1}}),
                        doctest::Contains("parameter 'seed' is -1"), Error);
@@ -62,11 +69,15 @@ TEST_CASE("tensor.normal refuses a bad shape, seed or std naming the parameter")
 
 TEST_CASE("tensor.reduce: every axis, one axis, keepdims, ddof, arg reductions") {
   CHECK(doubles(run_op("tensor.reduce", {small()}, {{"func", "sum"}})) == std::vector<double>{18});
-  CHECK(run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", List{}}}).as_tensor().ndim() == 0);
+  CHECK(
+      run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", List{}}}).as_tensor().ndim() ==
+      0);
   CHECK(doubles(run_op("tensor.reduce", {small()}, {{"func", "mean"}, {"axis", ints({0})}})) ==
         std::vector<double>{2.5, 2.5, 4});
-  CHECK(doubles(run_op("tensor.reduce", {small()}, {{"func", "max"}, {"axis", ints({-1})}})) == std::vector<double>{5, 6});
-  Value kept = run_op("tensor.reduce", {small()}, {{"func", "min"}, {"axis", ints({1})}, {"keepdims", true}});
+  CHECK(doubles(run_op("tensor.reduce", {small()}, {{"func", "max"}, {"axis", ints({-1})}})) ==
+        std::vector<double>{5, 6});
+  Value kept = run_op("tensor.reduce", {small()},
+                      {{"func", "min"}, {"axis", ints({1})}, {"keepdims", true}});
   CHECK(kept.as_tensor().shape() == std::vector<std::int64_t>{2, 1});
   double var1 = doubles(run_op("tensor.reduce", {small()}, {{"func", "var"}, {"ddof", 1}}))[0];
   CHECK(var1 == doctest::Approx(5.6));  // sum of squared deviations 28, n - 1 = 5
@@ -75,10 +86,11 @@ TEST_CASE("tensor.reduce: every axis, one axis, keepdims, ddof, arg reductions")
   CHECK(arg.as_tensor().values<std::int64_t>()[0] == 5);
   Value per_row = run_op("tensor.reduce", {small()}, {{"func", "argmin"}, {"axis", ints({1})}});
   CHECK(std::vector<std::int64_t>(per_row.as_tensor().values<std::int64_t>().begin(),
-                                  per_row.as_tensor().values<std::int64_t>().end()) == std::vector<std::int64_t>{0, 1});
+                                  per_row.as_tensor().values<std::int64_t>().end()) ==
+        std::vector<std::int64_t>{0, 1});
   // Edge shapes: a 0-d tensor, a zero-length axis.
-  CHECK(doubles(run_op("tensor.reduce", {Value(Tensor({}, std::vector<double>{2.5}))}, {{"func", "sum"}})) ==
-        std::vector<double>{2.5});
+  CHECK(doubles(run_op("tensor.reduce", {Value(Tensor({}, std::vector<double>{2.5}))},
+                       {{"func", "sum"}})) == std::vector<double>{2.5});
   Value empty_rows(Tensor({0, 3}, std::vector<double>{}));
   CHECK(doubles(run_op("tensor.reduce", {empty_rows}, {{"func", "sum"}, {"axis", ints({0})}})) ==
         std::vector<double>{0, 0, 0});
@@ -87,21 +99,26 @@ TEST_CASE("tensor.reduce: every axis, one axis, keepdims, ddof, arg reductions")
   Value std0 = run_op("tensor.reduce", {Value(x)}, {{"func", "std"}, {"axis", ints({0})}});
   std::vector<double> want = doubles(Value(computed(from_tensor(x, Shape{7, 9}).std(Reduce{{0}}))));
   REQUIRE(doubles(std0).size() == want.size());
-  for (std::size_t i = 0; i < want.size(); ++i) CHECK(doubles(std0)[i] == doctest::Approx(want[i]).epsilon(1e-12));
+  for (std::size_t i = 0; i < want.size(); ++i)
+    CHECK(doubles(std0)[i] == doctest::Approx(want[i]).epsilon(1e-12));
 }
 
 TEST_CASE("tensor.reduce refuses a bad axis or ddof naming the parameter") {
-  CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({2})}}),
-                       doctest::Contains("parameter 'axis' [2] names an axis a tensor of 2 dimensions does not have"),
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({2})}}),
+      doctest::Contains(
+          "parameter 'axis' [2] names an axis a tensor of 2 dimensions does not have"),
+      Error);
   CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({-3})}}),
                        doctest::Contains("use -2 .. 1"), Error);
   CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", 0}}),
                        doctest::Contains("parameter 'axis' 0 is not a list"), Error);
-  CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({0, -2})}}),
-                       doctest::Contains("names axis 0 twice"), Error);
-  CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "argmax"}, {"axis", ints({0, 1})}}),
-                       doctest::Contains("take one or none"), Error);
+  CHECK_THROWS_WITH_AS(
+      run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({0, -2})}}),
+      doctest::Contains("names axis 0 twice"), Error);
+  CHECK_THROWS_WITH_AS(
+      run_op("tensor.reduce", {small()}, {{"func", "argmax"}, {"axis", ints({0, 1})}}),
+      doctest::Contains("take one or none"), Error);
   CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "var"}, {"ddof", -1}}),
                        doctest::Contains("parameter 'ddof'"), Error);
   CHECK_THROWS_AS(run_op("tensor.reduce", {small()}, {{"func", "median"}}), Error);
@@ -110,22 +127,29 @@ TEST_CASE("tensor.reduce refuses a bad axis or ddof naming the parameter") {
 TEST_CASE("tensor.scalar_op, tensor.unary, tensor.astype and tensor.item") {
   Value gt = run_op("tensor.scalar_op", {small()}, {{"fn", "gt"}, {"value", 3}});
   CHECK(gt.as_tensor().dtype() == DType::kBool);
-  Value share = run_op("tensor.reduce", {run_op("tensor.astype", {gt}, {{"dtype", "float64"}})}, {{"func", "mean"}});
+  Value share = run_op("tensor.reduce", {run_op("tensor.astype", {gt}, {{"dtype", "float64"}})},
+                       {{"func", "mean"}});
   CHECK(run_op("tensor.item", {share}, {}) == Value(0.5));
   Value i64(Tensor({3}, std::vector<std::int64_t>{1, 2, 3}));
   Value plus = run_op("tensor.scalar_op", {i64}, {{"fn", "mul"}, {"value", 2}});
-  CHECK(plus.as_tensor() == Tensor({3}, std::vector<std::int64_t>{2, 4, 6}));  // an integer keeps int64
-  CHECK(run_op("tensor.scalar_op", {i64}, {{"fn", "div"}, {"value", 2}}).as_tensor().dtype() == DType::kFloat64);
+  CHECK(plus.as_tensor() ==
+        Tensor({3}, std::vector<std::int64_t>{2, 4, 6}));  // an integer keeps int64
+  CHECK(run_op("tensor.scalar_op", {i64}, {{"fn", "div"}, {"value", 2}}).as_tensor().dtype() ==
+        DType::kFloat64);
   CHECK_THROWS_WITH_AS(run_op("tensor.scalar_op", {i64}, {{"fn", "add"}, {"value", "two"}}),
                        doctest::Contains("parameter 'value' is \"two\""), Error);
-  CHECK(doubles(run_op("tensor.unary", {Value(Tensor({2}, std::vector<double>{4, 9}))}, {{"fn", "sqrt"}})) ==
-        std::vector<double>{2, 3});
-  CHECK(run_op("tensor.astype", {small()}, {{"dtype", "int64"}}).as_tensor().dtype() == DType::kInt64);
+  CHECK(doubles(run_op("tensor.unary", {Value(Tensor({2}, std::vector<double>{4, 9}))},
+                       {{"fn", "sqrt"}})) == std::vector<double>{2, 3});
+  CHECK(run_op("tensor.astype", {small()}, {{"dtype", "int64"}}).as_tensor().dtype() ==
+        DType::kInt64);
   CHECK_THROWS_WITH_AS(run_op("tensor.astype", {small()}, {{"dtype", "complex"}}),
                        doctest::Contains("parameter 'dtype' is 'complex'"), Error);
-  CHECK(run_op("tensor.item", {run_op("tensor.reduce", {small()}, {{"func", "argmax"}})}, {}) == Value(5));
-  CHECK(run_op("tensor.item", {Value(Tensor({1, 1}, std::vector<std::uint8_t>{1}))}, {}) == Value(true));
-  CHECK_THROWS_WITH_AS(run_op("tensor.item", {small()}, {}), doctest::Contains("has 6 elements, not 1"), Error);
+  CHECK(run_op("tensor.item", {run_op("tensor.reduce", {small()}, {{"func", "argmax"}})}, {}) ==
+        Value(5));
+  CHECK(run_op("tensor.item", {Value(Tensor({1, 1}, std::vector<std::uint8_t>{1}))}, {}) ==
+        Value(true));
+  CHECK_THROWS_WITH_AS(run_op("tensor.item", {small()}, {}),
+                       doctest::Contains("has 6 elements, not 1"), Error);
 }
 
 TEST_CASE("tensor ops declare typed ports and parameters with defaults, ranges and choices") {
@@ -141,7 +165,8 @@ TEST_CASE("tensor ops declare typed ports and parameters with defaults, ranges a
       CHECK_FALSE(p.doc.empty());
       if (p.type == ParamSpec::Type::kChoice) {
         CHECK_FALSE(p.choices.empty());
-        CHECK(std::find(p.choices.begin(), p.choices.end(), p.default_value.as_string()) != p.choices.end());
+        CHECK(std::find(p.choices.begin(), p.choices.end(), p.default_value.as_string()) !=
+              p.choices.end());
       }
     }
   }

@@ -188,8 +188,8 @@ TEST_CASE("hashes are stable across runs") {
 TEST_CASE("accessors of the wrong kind throw TypeError naming both kinds") {
   CHECK_THROWS_WITH_AS(Value("abc").as_int(), doctest::Contains("int64"), TypeError);
   CHECK_THROWS_WITH_AS(Value("abc").as_int(), doctest::Contains("string"), TypeError);
-  CHECK_THROWS_WITH_AS(Value(1).as_string(), doctest::Contains("expected a value of kind string, got int64"),
-                       TypeError);
+  CHECK_THROWS_WITH_AS(Value(1).as_string(),
+                       doctest::Contains("expected a value of kind string, got int64"), TypeError);
   CHECK_THROWS_WITH_AS(Value().as_bool(), doctest::Contains("bool"), TypeError);
   CHECK_THROWS_WITH_AS(Value().as_bool(), doctest::Contains("null"), TypeError);
   CHECK_THROWS_WITH_AS(Value(2.5).as_int(), doctest::Contains("float64"), TypeError);
@@ -290,7 +290,8 @@ TEST_CASE("tables") {
 
   CHECK_THROWS_WITH_AS(Table({"a", "b"}, {ints, two}), doctest::Contains("'b' has 2 rows"), Error);
   CHECK_THROWS_WITH_AS(Table({"a", "a"}, {ints, ints}), doctest::Contains("'a' repeats"), Error);
-  CHECK_THROWS_WITH_AS(Table({"a"}, {ints, ints}), doctest::Contains("1 names for 2 columns"), Error);
+  CHECK_THROWS_WITH_AS(Table({"a"}, {ints, ints}), doctest::Contains("1 names for 2 columns"),
+                       Error);
   CHECK_THROWS_AS(Table({"a"}, {nullptr}), Error);
 
   CHECK(Table({"x"}, {ints}) == Table({"x"}, {ints}));
@@ -310,7 +311,8 @@ TEST_CASE("tensors") {
   CHECK(Tensor({}, std::vector<std::int64_t>{7}).size() == 1);  // a scalar
   CHECK(Tensor().size() == 0);
 
-  CHECK_THROWS_WITH_AS(Tensor({2, 3}, std::vector<double>(5)), doctest::Contains("5 elements"), Error);
+  CHECK_THROWS_WITH_AS(Tensor({2, 3}, std::vector<double>(5)), doctest::Contains("5 elements"),
+                       Error);
   CHECK_THROWS_AS(Tensor({2, 3}, std::vector<double>(7)), Error);
   CHECK_THROWS_WITH_AS(Tensor({-1}, std::vector<double>{}), doctest::Contains("negative"), Error);
 
@@ -318,7 +320,8 @@ TEST_CASE("tensors") {
   CHECK_FALSE(Tensor({2}, std::vector<double>{1, 2}) == Tensor({2}, std::vector<double>{1, 3}));
 }
 
-TEST_CASE("records: fields in order, lookup, equality and hash as dicts, repr, duplicates refused") {
+TEST_CASE(
+    "records: fields in order, lookup, equality and hash as dicts, repr, duplicates refused") {
   Record r{{"b", Value(1)}, {"a", Value("x")}};
   Value v(r);
   CHECK(v.kind() == ValueKind::kRecord);
@@ -326,7 +329,8 @@ TEST_CASE("records: fields in order, lookup, equality and hash as dicts, repr, d
   CHECK(v.as_record().fields()[0].first == "b");
   CHECK(v.as_record().at("a").as_string() == "x");
   CHECK(v.as_record().find("c") == nullptr);
-  CHECK_THROWS_WITH_AS(v.as_record().at("c"), doctest::Contains("no field 'c' (fields: b, a)"), Error);
+  CHECK_THROWS_WITH_AS(v.as_record().at("c"), doctest::Contains("no field 'c' (fields: b, a)"),
+                       Error);
   Value same(Record{{"a", Value("x")}, {"b", Value(1)}});
   CHECK(v == same);
   CHECK(v.hash() == same.hash());
@@ -336,6 +340,7 @@ TEST_CASE("records: fields in order, lookup, equality and hash as dicts, repr, d
   CHECK(v.repr() == "{\"b\": 1, \"a\": \"x\"}");
   Value copy = v;
   CHECK(&copy.as_record() == &v.as_record());
-  CHECK_THROWS_WITH_AS(Record({{"a", Value(1)}, {"a", Value(2)}}), doctest::Contains("'a' is given twice"), Error);
+  CHECK_THROWS_WITH_AS(Record({{"a", Value(1)}, {"a", Value(2)}}),
+                       doctest::Contains("'a' is given twice"), Error);
   CHECK_THROWS_AS(Value(1).as_record(), TypeError);
 }

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "shoal/graph.h"
-#include "shoal/plugin_loader.h"
 #include "shoal/error.h"
+#include "shoal/graph.h"
 #include "shoal/plugin_abi.h"
+#include "shoal/plugin_loader.h"
 #include "shoal/task.h"
 
 namespace shoal::testing {
@@ -29,8 +29,8 @@ inline std::shared_ptr<OpRegistry> registry_with(const std::vector<std::string>&
 }
 
 /// A task of the op `op` (looked up in `r`) on `args`, with `params`.
-inline Task task_of(const OpRegistry& r, std::string key, const std::string& op, std::vector<Arg> args,
-                    Params params = {}) {
+inline Task task_of(const OpRegistry& r, std::string key, const std::string& op,
+                    std::vector<Arg> args, Params params = {}) {
   Task t;
   t.key = Key(std::move(key));
   t.op = r.get(op);

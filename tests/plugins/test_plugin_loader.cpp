@@ -53,19 +53,20 @@ TEST_CASE("load_plugin registers a plugin's ops and reports them") {
   CHECK(info.version == "1.0.0");
   CHECK(info.path == shipped_plugin("text"));
   CHECK(info.ops == std::vector<std::string>{"text.lowercase", "text.tokenize", "text.ngrams",
-                                             "text.regex_filter", "text.regex_extract", "text.remove_stopwords"});
+                                             "text.regex_filter", "text.regex_extract",
+                                             "text.remove_stopwords"});
   CHECK(r.list().size() == before + 6);
   CHECK(r.origin("text.tokenize") == "plugin text 1.0.0 (" + shipped_plugin("text") + ")");
   CHECK(r.find("text.tokenize")->group == "Text");
   CHECK(OpRegistry::global().find("text.tokenize") == nullptr);  // only the registry given
-  CHECK(r.find("inc") == OpRegistry::global().find("inc"));       // a copy shares the op objects
+  CHECK(r.find("inc") == OpRegistry::global().find("inc"));      // a copy shares the op objects
 }
 
 TEST_CASE("bare names are found on SHOAL_PLUGIN_PATH") {
   std::string path = std::string("/nonexistent/dir:") + SHOAL_PLUGIN_BUILD_DIR;
   setenv("SHOAL_PLUGIN_PATH", path.c_str(), 1);
   CHECK(plugin_search_path().at(0) == "/nonexistent/dir");
-  CHECK(find_plugin("stats") == shipped_plugin("stats"));         // libshoal_stats.so
+  CHECK(find_plugin("stats") == shipped_plugin("stats"));  // libshoal_stats.so
   CHECK(find_plugin("libshoal_stats.so") == shipped_plugin("stats"));
   OpRegistry r(OpRegistry::global());
   CHECK(load_plugin("stats", r).name == "stats");
@@ -90,13 +91,15 @@ TEST_CASE("each failure is a clear error and leaves the registry unchanged") {
   }
   SUBCASE("no entry symbol") {
     std::string err = error_of(test_plugin("no_entry"), r);
-    CHECK(err.find("is not a Shoal plugin: it has no 'shoal_plugin_entry' symbol") != std::string::npos);
+    CHECK(err.find("is not a Shoal plugin: it has no 'shoal_plugin_entry' symbol") !=
+          std::string::npos);
     CHECK(err.find("SHOAL_PLUGIN(name, version)") != std::string::npos);
   }
   SUBCASE("wrong ABI version") {
     std::string err = error_of(test_plugin("wrong_abi"), r);
     CHECK(err.find("was built for plugin ABI " + std::to_string(kPluginAbiVersion + 41) +
-                   ", but this Shoal loads ABI " + std::to_string(kPluginAbiVersion)) != std::string::npos);
+                   ", but this Shoal loads ABI " + std::to_string(kPluginAbiVersion)) !=
+          std::string::npos);
     CHECK(err.find("rebuild the plugin") != std::string::npos);
   }
   SUBCASE("an exception during initialisation") {
@@ -139,24 +142,27 @@ TEST_CASE("add_all is all or nothing") {
   CHECK_THROWS_WITH_AS(r.add_all(ops, "test"), doctest::Contains("op 'a' from test"), Error);
   ops[1].name = "b";
   r.add(Op{.name = "b", .fn = fn}, "earlier");
-  CHECK_THROWS_WITH_AS(r.add_all(ops, "test"), doctest::Contains("already registered by earlier"), Error);
+  CHECK_THROWS_WITH_AS(r.add_all(ops, "test"), doctest::Contains("already registered by earlier"),
+                       Error);
   CHECK(r.find("a") == nullptr);
 }
 
 TEST_CASE("the SDK checks parameters and applies defaults") {
   auto r = registry_with({shipped_plugin("text")});
   List tokens{Value("a"), Value("b"), Value("c")};
-  CHECK(run_op(*r, "text.ngrams", {Value(tokens)}) == Value(List{Value("a b"), Value("b c")}));  // n = 2
+  CHECK(run_op(*r, "text.ngrams", {Value(tokens)}) ==
+        Value(List{Value("a b"), Value("b c")}));  // n = 2
   CHECK_THROWS_WITH_AS(run_op(*r, "text.ngrams", {Value(tokens)}, Params{{"n", Value(0)}}),
                        "op 'text.ngrams': parameter 'n' must be in [1, 16], got 0", Error);
   CHECK_THROWS_WITH_AS(run_op(*r, "text.ngrams", {Value(tokens)}, Params{{"n", Value("two")}}),
                        "op 'text.ngrams': parameter 'n' must be an int, got \"two\"", Error);
-  CHECK_THROWS_WITH_AS(run_op(*r, "text.tokenize", {Value("x")}, Params{{"by", Value("chars")}}),
-                       "op 'text.tokenize': parameter 'by' must be one of words, whitespace, got \"chars\"",
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      run_op(*r, "text.tokenize", {Value("x")}, Params{{"by", Value("chars")}}),
+      "op 'text.tokenize': parameter 'by' must be one of words, whitespace, got \"chars\"", Error);
   CHECK_THROWS_WITH_AS(run_op(*r, "text.regex_filter", {Value(tokens)}),
                        "op 'text.regex_filter': required parameter 'pattern' is not set", Error);
-  CHECK_THROWS_WITH_AS(run_op(*r, "text.ngrams", {}), "op 'text.ngrams': expected at least 1 inputs, got 0", Error);
+  CHECK_THROWS_WITH_AS(run_op(*r, "text.ngrams", {}),
+                       "op 'text.ngrams': expected at least 1 inputs, got 0", Error);
 }
 
 TEST_CASE("a stateful op keeps one state per executor run, destroyed after it") {

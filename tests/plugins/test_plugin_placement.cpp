@@ -40,8 +40,12 @@ class WhereObserver : public TaskObserver {
 
 struct CounterProbe {
   void* lib = dlopen(test_plugin("counter").c_str(), RTLD_NOW | RTLD_NOLOAD);
-  int created() const { return reinterpret_cast<int (*)()>(dlsym(lib, "counter_states_created"))(); }
-  int destroyed() const { return reinterpret_cast<int (*)()>(dlsym(lib, "counter_states_destroyed"))(); }
+  int created() const {
+    return reinterpret_cast<int (*)()>(dlsym(lib, "counter_states_created"))();
+  }
+  int destroyed() const {
+    return reinterpret_cast<int (*)()>(dlsym(lib, "counter_states_destroyed"))();
+  }
   ~CounterProbe() {
     if (lib) dlclose(lib);
   }
@@ -54,7 +58,8 @@ List strings(std::initializer_list<const char*> items) {
 }
 
 TEST_CASE("with both shipped plugins on one of two workers, their tasks run only there") {
-  auto plugged = registry_with({shipped_plugin("text"), shipped_plugin("stats"), test_plugin("counter")});
+  auto plugged =
+      registry_with({shipped_plugin("text"), shipped_plugin("stats"), test_plugin("counter")});
   LocalClusterOptions o{.workers = 2, .threads_per_worker = 1};
   o.worker_registries = {nullptr, plugged};  // worker-0: the global registry; worker-1: + plugins
   LocalCluster cluster(o);
@@ -71,7 +76,8 @@ TEST_CASE("with both shipped plugins on one of two workers, their tasks run only
     outs.push_back(Key("doc" + s));
     outs.push_back(Key("who" + s));
   }
-  g.add(task_of(*plugged, "q", "stats.quantiles", {Value(List{Value(1), Value(2), Value(3), Value(4)})},
+  g.add(task_of(*plugged, "q", "stats.quantiles",
+                {Value(List{Value(1), Value(2), Value(3), Value(4)})},
                 Params{{"q", Value(List{Value(0.5)})}}));
   outs.push_back(Key("q"));
 
@@ -84,7 +90,8 @@ TEST_CASE("with both shipped plugins on one of two workers, their tasks run only
     CHECK(got[3 * i + 2].as_list()[0] == Value("worker-1"));  // OpContext::worker
   }
   CHECK(got.back() == Value(List{Value(2.5)}));
-  for (const char* op : {"text.tokenize", "text.remove_stopwords", "counter.count", "stats.quantiles"}) {
+  for (const char* op :
+       {"text.tokenize", "text.remove_stopwords", "counter.count", "stats.quantiles"}) {
     CHECK(where.workers(op) == std::set<std::string>{"worker-1"});
   }
 }
@@ -102,23 +109,27 @@ TEST_CASE("a graph naming an op no worker has is refused before any task runs") 
     Graph g;
     g.add(task_of(*other, "c", "counter.count", {}));
     std::vector<Key> outs{Key("c")};
-    CHECK_THROWS_WITH_AS(cluster.run(g, outs, {.observer = &where}),
-                         doctest::Contains("an op named 'counter.count' is not the registered op of that name"),
-                         GraphError);
+    CHECK_THROWS_WITH_AS(
+        cluster.run(g, outs, {.observer = &where}),
+        doctest::Contains("an op named 'counter.count' is not the registered op of that name"),
+        GraphError);
   }
   SUBCASE("an op only the global registry has, while every worker has its own") {
     // Registered globally after the workers' registries were copied.
-    OpRegistry::global().add(Op{.name = "test.only_global", .inputs = {{"x"}},
-                                .fn = [](OpContext&, std::span<const Value> in, const Params&) { return in[0]; }},
-                             "test");
+    OpRegistry::global().add(
+        Op{.name = "test.only_global",
+           .inputs = {{"x"}},
+           .fn = [](OpContext&, std::span<const Value> in, const Params&) { return in[0]; }},
+        "test");
     Graph g;
     g.add(task_of(OpRegistry::global(), "a", "inc", {Value(1)}));
     g.add(task_of(OpRegistry::global(), "c", "test.only_global", {Arg(Key("a"))}));
     std::vector<Key> outs{Key("c")};
-    CHECK_THROWS_WITH_AS(cluster.run(g, outs, {.observer = &where}),
-                         doctest::Contains("no worker of this LocalCluster has op 'test.only_global' (needed by "
-                                           "task c)"),
-                         GraphError);
+    CHECK_THROWS_WITH_AS(
+        cluster.run(g, outs, {.observer = &where}),
+        doctest::Contains("no worker of this LocalCluster has op 'test.only_global' (needed by "
+                          "task c)"),
+        GraphError);
   }
   SUBCASE("a fused task whose ops are on different workers") {
     // q runs t first (as Graph::fuse makes it); tokens are strings, so this
@@ -129,10 +140,11 @@ TEST_CASE("a graph naming an op no worker has is refused before any task runs") 
     Graph fused;
     fused.add(q);
     std::vector<Key> outs{Key("q")};
-    CHECK_THROWS_WITH_AS(cluster.run(fused, outs, {.observer = &where}),
-                         doctest::Contains("no worker of this LocalCluster has both op 'stats.quantiles' and "
-                                           "op 'text.tokenize'"),
-                         GraphError);
+    CHECK_THROWS_WITH_AS(
+        cluster.run(fused, outs, {.observer = &where}),
+        doctest::Contains("no worker of this LocalCluster has both op 'stats.quantiles' and "
+                          "op 'text.tokenize'"),
+        GraphError);
   }
   CHECK(where.events() == 0);
 }
@@ -183,8 +195,10 @@ TEST_CASE("a stateful op keeps one state per worker, destroyed when the cluster 
     }
     std::int64_t total = 0;
     for (const auto& [worker, n] : most) total += n;
-    CHECK(total == static_cast<std::int64_t>(tasks));  // each worker counted its own tasks, across runs
-    CHECK(probe.created() - created0 == static_cast<int>(most.size()));  // one state per worker that ran it
+    CHECK(total ==
+          static_cast<std::int64_t>(tasks));  // each worker counted its own tasks, across runs
+    CHECK(probe.created() - created0 ==
+          static_cast<int>(most.size()));  // one state per worker that ran it
     CHECK(probe.destroyed() == destroyed0);
   }
   CHECK(probe.destroyed() - destroyed0 == static_cast<int>(most.size()));  // gone with the workers
@@ -232,8 +246,9 @@ TEST_CASE("more worker registries than workers is refused") {
   LocalClusterOptions o{.workers = 2, .threads_per_worker = 1};
   auto r = std::make_shared<OpRegistry>(OpRegistry::global());
   o.worker_registries = {r, r, r};
-  CHECK_THROWS_WITH_AS(LocalCluster{o}, "LocalClusterOptions: 3 worker_registries for 2 workers; give at most one per worker",
-                       Error);
+  CHECK_THROWS_WITH_AS(
+      LocalCluster{o},
+      "LocalClusterOptions: 3 worker_registries for 2 workers; give at most one per worker", Error);
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ TEST_CASE("stats.histogram as numpy.histogram") {
   Value h = stats_op("stats.histogram", {kSample}, Params{{"bins", Value(4)}});
   CHECK(h.as_list()[0] == Value(List{Value(4), Value(1), Value(1), Value(1)}));
   check_close(h.as_list()[1], {1.0, 3.125, 5.25, 7.375, 9.5});
-  h = stats_op("stats.histogram", {kSample}, Params{{"bins", Value(2)}, {"range", Value(numbers({0, 10}))}});
+  h = stats_op("stats.histogram", {kSample},
+               Params{{"bins", Value(2)}, {"range", Value(numbers({0, 10}))}});
   CHECK(h.as_list()[0] == Value(List{Value(5), Value(2)}));
   check_close(h.as_list()[1], {0, 5, 10});
   CHECK_THROWS_WITH_AS(stats_op("stats.histogram", {kSample}, Params{{"bins", Value(0)}}),
@@ -57,18 +58,21 @@ TEST_CASE("stats.histogram as numpy.histogram") {
 }
 
 TEST_CASE("stats.quantiles as numpy.quantile") {
-  check_close(stats_op("stats.quantiles", {kSample}, Params{{"q", Value(numbers({0, 0.1, 0.5, 0.9, 1}))}}),
-              {1.0, 1.6, 3.0, 8.0, 9.5});
-  check_close(stats_op("stats.quantiles", {xy_table()}, Params{{"column", Value("y")}}), {3.9, 6.2, 7.8});
+  check_close(
+      stats_op("stats.quantiles", {kSample}, Params{{"q", Value(numbers({0, 0.1, 0.5, 0.9, 1}))}}),
+      {1.0, 1.6, 3.0, 8.0, 9.5});
+  check_close(stats_op("stats.quantiles", {xy_table()}, Params{{"column", Value("y")}}),
+              {3.9, 6.2, 7.8});
   CHECK_THROWS_WITH_AS(stats_op("stats.quantiles", {xy_table()}),
                        doctest::Contains("the input is a table; set the column parameter"), Error);
-  CHECK_THROWS_WITH_AS(stats_op("stats.quantiles", {Value(List{})}), doctest::Contains("needs at least 1 values"),
-                       Error);
+  CHECK_THROWS_WITH_AS(stats_op("stats.quantiles", {Value(List{})}),
+                       doctest::Contains("needs at least 1 values"), Error);
 }
 
 TEST_CASE("stats.correlation and linear_fit over lists and over table columns") {
   Value x(numbers({1, 2, 3, 4, 5})), y(numbers({2.1, 3.9, 6.2, 7.8, 10.1}));
-  CHECK(stats_op("stats.correlation", {x, y}).as_float() == doctest::Approx(0.9986517555689656).epsilon(1e-12));
+  CHECK(stats_op("stats.correlation", {x, y}).as_float() ==
+        doctest::Approx(0.9986517555689656).epsilon(1e-12));
   Params cols{{"x_column", Value("x")}, {"y_column", Value("y")}};
   CHECK(stats_op("stats.correlation", {xy_table()}, cols).as_float() ==
         doctest::Approx(0.9986517555689656).epsilon(1e-12));
@@ -76,16 +80,19 @@ TEST_CASE("stats.correlation and linear_fit over lists and over table columns") 
   check_close(stats_op("stats.linear_fit", {xy_table()}, cols), {1.99, 0.05});
   CHECK_THROWS_WITH_AS(stats_op("stats.correlation", {x, Value(numbers({1, 2}))}),
                        doctest::Contains("x has 5 values but y has 2"), Error);
-  CHECK_THROWS_WITH_AS(stats_op("stats.linear_fit", {Value(numbers({1, 1})), Value(numbers({1, 2}))}),
-                       doctest::Contains("every x is the same"), Error);
+  CHECK_THROWS_WITH_AS(
+      stats_op("stats.linear_fit", {Value(numbers({1, 1})), Value(numbers({1, 2}))}),
+      doctest::Contains("every x is the same"), Error);
 }
 
 TEST_CASE("fit then predict, as a graph on a LocalCluster") {
   load_globally("stats");
   const OpRegistry& r = OpRegistry::global();
   Graph g;
-  g.add(task_of(r, "fit", "stats.linear_fit", {Value(numbers({1, 2, 3, 4, 5})), Value(numbers({2.1, 3.9, 6.2, 7.8, 10.1}))}));
-  g.add(task_of(r, "predict", "stats.linear_predict", {Arg(Key("fit")), Value(List{Value(0), Value(10), Value()})}));
+  g.add(task_of(r, "fit", "stats.linear_fit",
+                {Value(numbers({1, 2, 3, 4, 5})), Value(numbers({2.1, 3.9, 6.2, 7.8, 10.1}))}));
+  g.add(task_of(r, "predict", "stats.linear_predict",
+                {Arg(Key("fit")), Value(List{Value(0), Value(10), Value()})}));
   Key out("predict");
   LocalCluster cluster({.workers = 2, .threads_per_worker = 1});
   Value y = cluster.run(g, std::span<const Key>(&out, 1)).at(0);

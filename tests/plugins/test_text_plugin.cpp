@@ -46,18 +46,25 @@ TEST_CASE("text.ngrams of a list and of a list of lists") {
 
 TEST_CASE("text.regex_filter and text.regex_extract") {
   Value lines(strings({"error: disk", "ok", "ERROR: net"}));
-  CHECK(text_op("text.regex_filter", lines, Params{{"pattern", Value("^error")}}) == Value(strings({"error: disk"})));
-  CHECK(text_op("text.regex_filter", lines, Params{{"pattern", Value("^error")}, {"ignore_case", Value(true)}}) ==
+  CHECK(text_op("text.regex_filter", lines, Params{{"pattern", Value("^error")}}) ==
+        Value(strings({"error: disk"})));
+  CHECK(text_op("text.regex_filter", lines,
+                Params{{"pattern", Value("^error")}, {"ignore_case", Value(true)}}) ==
         Value(strings({"error: disk", "ERROR: net"})));
-  CHECK(text_op("text.regex_filter", lines, Params{{"pattern", Value("^error")}, {"invert", Value(true)}}) ==
+  CHECK(text_op("text.regex_filter", lines,
+                Params{{"pattern", Value("^error")}, {"invert", Value(true)}}) ==
         Value(strings({"ok", "ERROR: net"})));
-  CHECK(text_op("text.regex_extract", Value("a=1, b=22"), Params{{"pattern", Value("(\\w)=(\\d+)")}, {"group", Value(2)}}) ==
+  CHECK(text_op("text.regex_extract", Value("a=1, b=22"),
+                Params{{"pattern", Value("(\\w)=(\\d+)")}, {"group", Value(2)}}) ==
         Value(strings({"1", "22"})));
-  CHECK(text_op("text.regex_extract", Value(strings({"x1y2", "z"})), Params{{"pattern", Value("\\d")}}) ==
+  CHECK(text_op("text.regex_extract", Value(strings({"x1y2", "z"})),
+                Params{{"pattern", Value("\\d")}}) ==
         Value(List{Value(strings({"1", "2"})), Value(List{})}));
   CHECK_THROWS_WITH_AS(text_op("text.regex_extract", Value("a"), Params{{"pattern", Value("(")}}),
-                       doctest::Contains("parameter 'pattern' is not a valid regular expression"), Error);
-  CHECK_THROWS_WITH_AS(text_op("text.regex_extract", Value("a"), Params{{"pattern", Value("a")}, {"group", Value(1)}}),
+                       doctest::Contains("parameter 'pattern' is not a valid regular expression"),
+                       Error);
+  CHECK_THROWS_WITH_AS(text_op("text.regex_extract", Value("a"),
+                               Params{{"pattern", Value("a")}, {"group", Value(1)}}),
                        doctest::Contains("the pattern has 0 capture groups"), Error);
 }
 

@@ -1,7 +1,6 @@
 // Shoal::render: rendering DOT to SVG / PNG / laid-out DOT, files, layouts
 // for the studio, visualize(), errors and concurrent use.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <atomic>
@@ -151,8 +150,8 @@ TEST_CASE("write_dot_file: unknown extension or bad path throws") {
   TempDir dir;
   CHECK_THROWS_WITH_AS(shoal::write_dot_file(kDiamond, dir.file("g.jpg")),
                        doctest::Contains(".jpg"), shoal::Error);
-  CHECK_THROWS_WITH_AS(shoal::write_dot_file(kDiamond, dir.file("g")),
-                       doctest::Contains(".svg"), shoal::Error);
+  CHECK_THROWS_WITH_AS(shoal::write_dot_file(kDiamond, dir.file("g")), doctest::Contains(".svg"),
+                       shoal::Error);
   CHECK_THROWS_AS(shoal::write_dot_file(kDiamond, dir.file("missing/g.svg")), shoal::Error);
   CHECK_THROWS_AS(shoal::write_dot_file("digraph {", dir.file("bad.svg")), shoal::Error);
   CHECK(fs::is_empty(dir.path));

@@ -26,21 +26,31 @@ class RandomValues {
 
   double number() {
     switch (below(8)) {
-      case 0: return std::numeric_limits<double>::quiet_NaN();
-      case 1: return std::numeric_limits<double>::infinity();
-      case 2: return -std::numeric_limits<double>::infinity();
-      case 3: return -0.0;
-      case 4: return std::numeric_limits<double>::denorm_min();
-      default: return std::normal_distribution<double>(0, 1e6)(rng_);
+      case 0:
+        return std::numeric_limits<double>::quiet_NaN();
+      case 1:
+        return std::numeric_limits<double>::infinity();
+      case 2:
+        return -std::numeric_limits<double>::infinity();
+      case 3:
+        return -0.0;
+      case 4:
+        return std::numeric_limits<double>::denorm_min();
+      default:
+        return std::normal_distribution<double>(0, 1e6)(rng_);
     }
   }
 
   std::int64_t integer() {
     switch (below(6)) {
-      case 0: return std::numeric_limits<std::int64_t>::min();
-      case 1: return std::numeric_limits<std::int64_t>::max();
-      case 2: return 0;
-      default: return static_cast<std::int64_t>(rng_());
+      case 0:
+        return std::numeric_limits<std::int64_t>::min();
+      case 1:
+        return std::numeric_limits<std::int64_t>::max();
+      case 2:
+        return 0;
+      default:
+        return static_cast<std::int64_t>(rng_());
     }
   }
 
@@ -141,18 +151,25 @@ class RandomValues {
   /// A random value; lists nest at most max_depth deep.
   Value value(int max_depth = 4) {
     switch (below(max_depth > 0 ? 11 : 8)) {
-      case 0: return Value();
-      case 1: return Value(chance(0.5));
-      case 2: return Value(static_cast<long long>(integer()));
-      case 3: return Value(number());
-      case 4: return Value(text());
+      case 0:
+        return Value();
+      case 1:
+        return Value(chance(0.5));
+      case 2:
+        return Value(static_cast<long long>(integer()));
+      case 3:
+        return Value(number());
+      case 4:
+        return Value(text());
       case 5: {
         Bytes b(below(32));
         for (auto& x : b) x = static_cast<std::byte>(below(256));
         return Value(std::move(b));
       }
-      case 6: return Value(table());
-      case 7: return Value(tensor());
+      case 6:
+        return Value(table());
+      case 7:
+        return Value(tensor());
       case 8: {
         std::vector<Record::Field> fields(below(5));
         for (std::size_t i = 0; i < fields.size(); ++i) {

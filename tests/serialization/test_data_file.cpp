@@ -1,10 +1,10 @@
 // .shoal data files: round trips, header checks, truncation.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "random_values.h"
 #include "shoal/data_file.h"
@@ -44,7 +44,8 @@ TEST_CASE("one table and many tables round-trip through a .shoal file") {
   auto back = read_tables(dir.path / "many.shoal");
   REQUIRE(back.size() == tables.size());
   for (std::size_t i = 0; i < tables.size(); ++i) CHECK(back[i] == tables[i]);
-  CHECK_THROWS_WITH_AS(read_table(dir.path / "many.shoal"), doctest::Contains("holds 4 tables"), DecodeError);
+  CHECK_THROWS_WITH_AS(read_table(dir.path / "many.shoal"), doctest::Contains("holds 4 tables"),
+                       DecodeError);
 
   // Nothing but the file itself is left behind.
   std::size_t files = 0;
@@ -52,7 +53,8 @@ TEST_CASE("one table and many tables round-trip through a .shoal file") {
   CHECK(files == 2);
 }
 
-TEST_CASE("readers refuse wrong magic, newer versions, truncation, trailing bytes — naming the file") {
+TEST_CASE(
+    "readers refuse wrong magic, newer versions, truncation, trailing bytes — naming the file") {
   TempDir dir;
   shoal::testing::RandomValues r(4);
   auto file = dir.path / "t.shoal";
@@ -71,8 +73,10 @@ TEST_CASE("readers refuse wrong magic, newer versions, truncation, trailing byte
   auto newer = good;
   newer[8] = 2;
   refuse(newer, "newer");
-  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, std::size_t{16}, std::size_t{30}, good.size() / 2, good.size() - 8, good.size() - 1}) {
-    refuse(std::vector<char>(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(cut)), "bad.shoal");
+  for (std::size_t cut : {std::size_t{0}, std::size_t{5}, std::size_t{16}, std::size_t{30},
+                          good.size() / 2, good.size() - 8, good.size() - 1}) {
+    refuse(std::vector<char>(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(cut)),
+           "bad.shoal");
   }
   auto trailing = good;
   trailing.resize(good.size() + 3);

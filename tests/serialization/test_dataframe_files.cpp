@@ -14,7 +14,8 @@ using namespace shoal;
 namespace {
 
 std::filesystem::path temp_dir() {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-dffiles-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("shoal-dffiles-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -22,8 +23,8 @@ std::filesystem::path temp_dir() {
 
 // Partition i: every type, with nulls, i + 1 rows.
 Table partition(int i) {
-  ColumnBuilder b(DataType::kBool), n(DataType::kInt64), f(DataType::kFloat64), s(DataType::kString),
-      t(DataType::kTimestamp);
+  ColumnBuilder b(DataType::kBool), n(DataType::kInt64), f(DataType::kFloat64),
+      s(DataType::kString), t(DataType::kTimestamp);
   for (int r = 0; r <= i; ++r) {
     r % 3 == 0 ? b.append_null() : b.append_bool(r % 2);
     n.append_int64(i * 100 + r);
@@ -31,8 +32,8 @@ Table partition(int i) {
     s.append_string(r % 2 ? "Zürich,\n\"q\"" : "");
     t.append_int64(1'700'000'000'000'000'000 + r);
   }
-  return Table({"b", "n", "f", "s", "t"},
-               {b.finish_shared(), n.finish_shared(), f.finish_shared(), s.finish_shared(), t.finish_shared()});
+  return Table({"b", "n", "f", "s", "t"}, {b.finish_shared(), n.finish_shared(), f.finish_shared(),
+                                           s.finish_shared(), t.finish_shared()});
 }
 
 }  // namespace
@@ -58,10 +59,13 @@ TEST_CASE("to_shoal then read_shoal gives the same frame, partitions in order") 
 TEST_CASE("read_shoal and to_shoal errors name the file and the fix") {
   auto dir = temp_dir();
   DataFrame two = DataFrame::from_tables({partition(1), partition(2)});
-  CHECK_THROWS_WITH_AS(to_shoal(two, (dir / "one.shoal").string()), doctest::Contains("has no '*'"), Error);
-  CHECK_THROWS_WITH_AS(read_shoal((dir / "missing.shoal").string()), doctest::Contains("missing.shoal"), Error);
+  CHECK_THROWS_WITH_AS(to_shoal(two, (dir / "one.shoal").string()), doctest::Contains("has no '*'"),
+                       Error);
+  CHECK_THROWS_WITH_AS(read_shoal((dir / "missing.shoal").string()),
+                       doctest::Contains("missing.shoal"), Error);
   std::ofstream(dir / "bad.shoal") << "not a shoal file at all";
-  CHECK_THROWS_WITH_AS(read_shoal((dir / "bad.shoal").string()), doctest::Contains("bad.shoal"), Error);
+  CHECK_THROWS_WITH_AS(read_shoal((dir / "bad.shoal").string()), doctest::Contains("bad.shoal"),
+                       Error);
 
   // A later file with other columns fails its task, naming it.
   InlineExecutor ex;

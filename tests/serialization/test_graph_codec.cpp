@@ -9,7 +9,8 @@ using namespace shoal;
 
 namespace {
 
-Task task(Key key, const char* op, std::vector<Arg> args, std::shared_ptr<const Params> params = nullptr) {
+Task task(Key key, const char* op, std::vector<Arg> args,
+          std::shared_ptr<const Params> params = nullptr) {
   Task t;
   t.key = std::move(key);
   t.op = op ? OpRegistry::global().get(op) : nullptr;
@@ -23,9 +24,12 @@ void check_args_equal(const std::vector<Arg>& a, const std::vector<Arg>& b) {
   for (std::size_t i = 0; i < a.size(); ++i) {
     REQUIRE(a[i].is_literal() == b[i].is_literal());
     REQUIRE(a[i].is_ref() == b[i].is_ref());
-    if (a[i].is_literal()) CHECK(a[i].literal() == b[i].literal());
-    else if (a[i].is_ref()) CHECK(a[i].ref() == b[i].ref());
-    else check_args_equal(a[i].items(), b[i].items());
+    if (a[i].is_literal())
+      CHECK(a[i].literal() == b[i].literal());
+    else if (a[i].is_ref())
+      CHECK(a[i].ref() == b[i].ref());
+    else
+      check_args_equal(a[i].items(), b[i].items());
   }
 }
 
@@ -38,7 +42,8 @@ void check_tasks_equal(const Task& a, const Task& b) {
   REQUIRE(static_cast<bool>(a.prelude) == static_cast<bool>(b.prelude));
   if (a.prelude) {
     REQUIRE(a.prelude->size() == b.prelude->size());
-    for (std::size_t i = 0; i < a.prelude->size(); ++i) check_tasks_equal((*a.prelude)[i], (*b.prelude)[i]);
+    for (std::size_t i = 0; i < a.prelude->size(); ++i)
+      check_tasks_equal((*a.prelude)[i], (*b.prelude)[i]);
   }
 }
 
@@ -53,13 +58,15 @@ TEST_CASE("a graph round-trips: keys, literal/ref/list args, params, prelude") {
   shoal::testing::RandomValues r(5);
   Graph g;
   g.add(task(Key("a-1f", {0}), "identity", {Value(1)}));
-  g.add(task(Key("b-2e", {0, 3}), "identity", {Key("a-1f", {0})},
-             std::make_shared<const Params>(Params{{"blocksize", Value(64)}, {"name", Value("x")}})));
-  g.add(task(Key("c"), "list", {std::vector<Arg>{Key("a-1f", {0}), Value(2.5), std::vector<Arg>{Value(r.table())}}},
+  g.add(
+      task(Key("b-2e", {0, 3}), "identity", {Key("a-1f", {0})},
+           std::make_shared<const Params>(Params{{"blocksize", Value(64)}, {"name", Value("x")}})));
+  g.add(task(Key("c"), "list",
+             {std::vector<Arg>{Key("a-1f", {0}), Value(2.5), std::vector<Arg>{Value(r.table())}}},
              std::make_shared<const Params>()));
   Task fused = task(Key("d"), "sum", {Key("p")});
-  fused.prelude = std::make_shared<const std::vector<Task>>(
-      std::vector<Task>{task(Key("p"), "list", {Key("c"), Key("b-2e", {0, 3}), Value(r.tensor())})});
+  fused.prelude = std::make_shared<const std::vector<Task>>(std::vector<Task>{
+      task(Key("p"), "list", {Key("c"), Key("b-2e", {0, 3}), Value(r.tensor())})});
   g.add(fused);
   g.add(task(Key("no-op"), nullptr, {}));
 
@@ -116,4 +123,6 @@ TEST_CASE("argument lists nested past the limit are refused") {
   CHECK_THROWS_AS(decode_graph(encode_graph(nested(kMaxNesting + 1))), DecodeError);
 }
 
-TEST_CASE("an empty graph") { CHECK(decode_graph(encode_graph(Graph())).empty()); }
+TEST_CASE("an empty graph") {
+  CHECK(decode_graph(encode_graph(Graph())).empty());
+}

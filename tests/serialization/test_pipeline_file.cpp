@@ -1,10 +1,10 @@
 // Pipeline files: JSON round trips, stable output, versions, malformed input.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <unistd.h>
 #include <string>
 
 #include "shoal/pipeline_file.h"
@@ -17,7 +17,9 @@ Pipeline sample() {
   Pipeline p;
   p.metadata = {"sample", "two constants, added"};
   PipelineNode a{"a", "value", {{"value", 20}}, 10.5, -3, "twenty"};
-  PipelineNode b{"b", "value", {{"value", List{Value(1), Value(2.5), Value("x"), Value(true), Value()}}}, 0, 0, ""};
+  PipelineNode b{
+      "b", "value", {{"value", List{Value(1), Value(2.5), Value("x"), Value(true), Value()}}},
+      0,   0,       ""};
   PipelineNode s{"s", "sum", {}, 100, 200, ""};
   p.add_node(a);
   p.add_node(b);
@@ -36,7 +38,9 @@ std::string message_of(const std::string& json) {
   return "";
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -85,26 +89,29 @@ TEST_CASE("malformed JSON: DecodeError naming the file and the position") {
   CHECK(contains(message_of("[1, 2]"), "not a Shoal pipeline"));
   CHECK(contains(message_of("{\"name\": \"x\"}"), "no \"format\""));
   CHECK(contains(message_of("{\"format\": 1, \"nodes\": 3}"), "test.shoal.json"));
-  CHECK(contains(message_of("{\"format\": 1, \"nodes\": [{\"id\": \"a\", \"params\": {\"p\": {\"o\": 1}}}]}"),
-                 "parameter 'p'"));
-  CHECK(contains(message_of("{\"format\": 1, \"nodes\": [{\"id\": \"a\", \"params\": [1]}]}"), "JSON object"));
-  std::string deep = "{\"format\": 1, \"nodes\": [{\"id\": \"a\", \"params\": {\"p\": " + std::string(200, '[') +
-                     std::string(200, ']') + "}}]}";
+  CHECK(contains(
+      message_of("{\"format\": 1, \"nodes\": [{\"id\": \"a\", \"params\": {\"p\": {\"o\": 1}}}]}"),
+      "parameter 'p'"));
+  CHECK(contains(message_of("{\"format\": 1, \"nodes\": [{\"id\": \"a\", \"params\": [1]}]}"),
+                 "JSON object"));
+  std::string deep =
+      "{\"format\": 1, \"nodes\": [{\"id\": \"a\", \"params\": {\"p\": " + std::string(200, '[') +
+      std::string(200, ']') + "}}]}";
   CHECK_FALSE(message_of(deep).empty());
 }
 
 TEST_CASE("save_pipeline / load_pipeline through a file; unreadable files") {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-pipeline-test-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("shoal-pipeline-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto path = dir / "p.shoal.json";
   save_pipeline(path, sample());
   CHECK(load_pipeline(path) == sample());
   // No temporary file is left behind.
-  CHECK(std::distance(std::filesystem::directory_iterator(dir), std::filesystem::directory_iterator()) == 1);
+  CHECK(std::distance(std::filesystem::directory_iterator(dir),
+                      std::filesystem::directory_iterator()) == 1);
   CHECK_THROWS_AS(load_pipeline(dir / "missing.shoal.json"), Error);
-  {
-    std::ofstream(dir / "bad.shoal.json") << "{ \"format\": 1, \"nodes\": [ }";
-  }
+  { std::ofstream(dir / "bad.shoal.json") << "{ \"format\": 1, \"nodes\": [ }"; }
   try {
     load_pipeline(dir / "bad.shoal.json");
     FAIL("no error");

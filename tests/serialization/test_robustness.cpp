@@ -3,24 +3,24 @@
 // else (another exception, a crash, a hang) fails. Also run under ASan and
 // UBSan by scripts/test-sanitizers.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
-#include <new>
-#include <functional>
-#include <random>
-#include <unistd.h>
 #include <filesystem>
-#include <cstdio>
+#include <functional>
+#include <new>
+#include <random>
 
 #include "random_values.h"
 #include "shoal/data_file.h"
 #include "shoal/graph_codec.h"
 #include "shoal/pipeline_file.h"
-#include "shoal/wire.h"
 #include "shoal/value_codec.h"
+#include "shoal/wire.h"
 
 using namespace shoal;
 
@@ -36,11 +36,21 @@ void* operator new(std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void* operator new[](std::size_t n) {
+  return ::operator new(n);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 
@@ -92,8 +102,10 @@ class Mutator {
 
  private:
   std::uint32_t pick_interesting() {
-    static constexpr std::uint32_t kInteresting[] = {0, 1, 2, 7, 8, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe, 1u << 29};
-    return rng_() % 2 ? kInteresting[rng_() % std::size(kInteresting)] : static_cast<std::uint32_t>(rng_());
+    static constexpr std::uint32_t kInteresting[] = {
+        0, 1, 2, 7, 8, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe, 1u << 29};
+    return rng_() % 2 ? kInteresting[rng_() % std::size(kInteresting)]
+                      : static_cast<std::uint32_t>(rng_());
   }
   std::mt19937_64 rng_;
 };
@@ -107,7 +119,8 @@ thread_local std::size_t allocated = 0;
 constexpr std::size_t kAllocationFactor = 64;
 constexpr std::size_t kAllocationSlack = std::size_t{1} << 20;
 
-Outcome hammer(const std::vector<std::vector<std::byte>>& corpus, const Decoder& decode, int inputs, std::uint64_t seed) {
+Outcome hammer(const std::vector<std::vector<std::byte>>& corpus, const Decoder& decode, int inputs,
+               std::uint64_t seed) {
   Mutator m(seed);
   Outcome out;
   for (int i = 0; i < inputs; ++i) {
@@ -135,7 +148,8 @@ Outcome hammer(const std::vector<std::vector<std::byte>>& corpus, const Decoder&
     }
     REQUIRE_MESSAGE(allocated <= kAllocationFactor * bytes.size() + kAllocationSlack,
                     "input #" << i << " of " << bytes.size() << " bytes allocated " << allocated);
-    out.max_ratio = std::max(out.max_ratio, static_cast<double>(allocated) / static_cast<double>(bytes.size() + 1));
+    out.max_ratio = std::max(
+        out.max_ratio, static_cast<double>(allocated) / static_cast<double>(bytes.size() + 1));
   }
   return out;
 }
@@ -159,13 +173,16 @@ std::vector<std::vector<std::byte>> wire_corpus(shoal::testing::RandomValues& r)
   for (int i = 0; i < 4; ++i) {
     Graph g = sample_graph(r);
     out.push_back(encode_wire(wire::RunGraph{1, g, {Key("t-4", {4, 2})}}));
-    out.push_back(encode_wire(wire::AssignTask{2, g.tasks().back(), 3, {{Key("t-3", {3, 2}), "w1"}}}));
+    out.push_back(
+        encode_wire(wire::AssignTask{2, g.tasks().back(), 3, {{Key("t-3", {3, 2}), "w1"}}}));
     out.push_back(encode_wire(wire::TaskDone{3, Key("t-1", {1}), "w1", 100, 5, true, r.value(3)}));
     out.push_back(encode_wire(wire::TaskFailed{4, Key("t-1", {1}), "inc", "boom", "w2"}));
     out.push_back(encode_wire(wire::FetchRequest{5, {Key("a", {1}), Key("b")}}));
-    out.push_back(encode_wire(wire::FetchReply{5, {{Key("a", {1}), r.value(2)}, {Key("t"), Value(r.table(8))}}, {Key("b")}}));
+    out.push_back(encode_wire(wire::FetchReply{
+        5, {{Key("a", {1}), r.value(2)}, {Key("t"), Value(r.table(8))}}, {Key("b")}}));
     out.push_back(encode_wire(wire::Heartbeat{"w1", 1, 2, 3, 4, 5, 6}));
-    out.push_back(encode_wire(wire::RegisterWorker{"w1", "127.0.0.1", 80, 2, 0, {"add", "inc", "sum"}}));
+    out.push_back(
+        encode_wire(wire::RegisterWorker{"w1", "127.0.0.1", 80, 2, 0, {"add", "inc", "sum"}}));
   }
   return out;
 }
@@ -182,8 +199,14 @@ std::vector<std::vector<std::byte>> pipeline_corpus(shoal::testing::RandomValues
     Pipeline p;
     p.metadata = {"fuzz " + std::to_string(n), "a pipeline to mutate"};
     for (int i = 0; i < n; ++i) {
-      Value v = i % 2 ? Value(List{Value(i), Value("s"), Value(0.5), Value(true), Value()}) : Value(i * 1000);
-      p.add_node({"n" + std::to_string(i), i ? "inc" : "value", {{"value", v}}, 10.0 * i, -2.5 * i, i % 3 ? "" : "L"});
+      Value v = i % 2 ? Value(List{Value(i), Value("s"), Value(0.5), Value(true), Value()})
+                      : Value(i * 1000);
+      p.add_node({"n" + std::to_string(i),
+                  i ? "inc" : "value",
+                  {{"value", v}},
+                  10.0 * i,
+                  -2.5 * i,
+                  i % 3 ? "" : "L"});
       if (i) p.connect({"n" + std::to_string(i - 1), "out"}, {"n" + std::to_string(i), "x"});
     }
     (void)r;
@@ -200,13 +223,20 @@ TEST_CASE("100,000+ hostile inputs to the wire decoder and the pipeline JSON rea
   auto wires = wire_corpus(r);
   auto pipelines = pipeline_corpus(r);
   DecodeLimits limits;
-  auto w = hammer(wires, [&](auto b) { (void)decode_wire(b, limits); }, 60000, 5);
-  auto p = hammer(pipelines, [&](auto b) {
-    (void)decode_pipeline_json(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), "fuzz.shoal.json");
-  }, 50000, 6);
-  MESSAGE("wire: " << w.decoded << " decoded, " << w.refused << " refused; pipeline JSON: " << p.decoded << "/"
-                   << p.refused << " in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
-                   << " s; most allocated per input byte: " << std::max(w.max_ratio, p.max_ratio));
+  auto w = hammer(
+      wires, [&](auto b) { (void)decode_wire(b, limits); }, 60000, 5);
+  auto p = hammer(
+      pipelines,
+      [&](auto b) {
+        (void)decode_pipeline_json(
+            std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), "fuzz.shoal.json");
+      },
+      50000, 6);
+  MESSAGE(
+      "wire: " << w.decoded << " decoded, " << w.refused << " refused; pipeline JSON: " << p.decoded
+               << "/" << p.refused << " in "
+               << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+               << " s; most allocated per input byte: " << std::max(w.max_ratio, p.max_ratio));
   CHECK(w.refused > 0);
   CHECK(p.refused > 0);
   CHECK(p.decoded > 0);
@@ -223,15 +253,22 @@ TEST_CASE("100,000+ random, truncated and mutated inputs: decode or DecodeError,
   for (int i = 0; i < 16; ++i) files.push_back(encode_data_file({r.table(20), r.table(5)}));
 
   DecodeLimits limits;  // the defaults, as production readers use them
-  auto v = hammer(values, [&](auto b) { (void)decode_value(b, limits); }, 40000, 1);
-  auto t = hammer(values, [&](auto b) { (void)decode_table(b, limits); }, 10000, 2);
-  auto g = hammer(graphs, [&](auto b) { (void)decode_graph(b, limits); }, 30000, 3);
-  auto f = hammer(files, [&](auto b) { (void)decode_data_file(b, "fuzz.shoal", limits); }, 30000, 4);
-  MESSAGE("value: " << v.decoded << " decoded, " << v.refused << " refused; table: " << t.decoded << "/"
-                    << t.refused << "; graph: " << g.decoded << "/" << g.refused << "; file: " << f.decoded
-                    << "/" << f.refused << " in "
-                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() << " s; "
-                    << "most allocated per input byte: " << std::max({v.max_ratio, t.max_ratio, g.max_ratio, f.max_ratio}));
+  auto v = hammer(
+      values, [&](auto b) { (void)decode_value(b, limits); }, 40000, 1);
+  auto t = hammer(
+      values, [&](auto b) { (void)decode_table(b, limits); }, 10000, 2);
+  auto g = hammer(
+      graphs, [&](auto b) { (void)decode_graph(b, limits); }, 30000, 3);
+  auto f = hammer(
+      files, [&](auto b) { (void)decode_data_file(b, "fuzz.shoal", limits); }, 30000, 4);
+  MESSAGE(
+      "value: " << v.decoded << " decoded, " << v.refused << " refused; table: " << t.decoded << "/"
+                << t.refused << "; graph: " << g.decoded << "/" << g.refused
+                << "; file: " << f.decoded << "/" << f.refused << " in "
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                << " s; "
+                << "most allocated per input byte: "
+                << std::max({v.max_ratio, t.max_ratio, g.max_ratio, f.max_ratio}));
   CHECK(v.refused > 0);
   CHECK(g.refused > 0);
   CHECK(f.refused > 0);
@@ -239,7 +276,8 @@ TEST_CASE("100,000+ random, truncated and mutated inputs: decode or DecodeError,
 
 TEST_CASE("the .shoal file reader refuses mutated files on disk") {
   shoal::testing::RandomValues r(77);
-  auto path = std::filesystem::temp_directory_path() / ("shoal-fuzz-" + std::to_string(::getpid()) + ".shoal");
+  auto path = std::filesystem::temp_directory_path() /
+              ("shoal-fuzz-" + std::to_string(::getpid()) + ".shoal");
   auto good = encode_data_file({r.table(20)});
   Mutator m(9);
   for (int i = 0; i < 500; ++i) {
@@ -286,5 +324,6 @@ TEST_CASE("crafted framing: huge segment counts and sizes, oversized claims") {
   // Limits below the message size refuse before reading.
   DecodeLimits tiny;
   tiny.traversal_limit_words = 1;
-  CHECK_THROWS_AS(decode_value(encode_value(Value(List{Value("a"), Value("b")})), tiny), DecodeError);
+  CHECK_THROWS_AS(decode_value(encode_value(Value(List{Value("a"), Value("b")})), tiny),
+                  DecodeError);
 }

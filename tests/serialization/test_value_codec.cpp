@@ -14,12 +14,15 @@ using shoal::testing::RandomValues;
 
 namespace {
 
-Value round_trip(const Value& v) { return decode_value(encode_value(v)); }
+Value round_trip(const Value& v) {
+  return decode_value(encode_value(v));
+}
 
 std::shared_ptr<const Column> all_null_column(DataType type, std::size_t rows) {
   RandomValues r(1);
   auto c = r.column(type, rows);
-  return std::make_shared<const Column>(type, c->storage(), std::vector<std::uint8_t>((rows + 7) / 8, 0));
+  return std::make_shared<const Column>(type, c->storage(),
+                                        std::vector<std::uint8_t>((rows + 7) / 8, 0));
 }
 
 }  // namespace
@@ -41,11 +44,14 @@ TEST_CASE("scalars: NaN, infinities, -0.0, int64 extremes, empty string and byte
   for (double d : {nan, inf, -inf, -0.0, 1e-310}) {
     Value back = round_trip(Value(d));
     REQUIRE(back.is_float());
-    if (std::isnan(d)) CHECK(std::isnan(back.as_float()));
-    else CHECK(back.as_float() == d);
+    if (std::isnan(d))
+      CHECK(std::isnan(back.as_float()));
+    else
+      CHECK(back.as_float() == d);
     CHECK(std::signbit(back.as_float()) == std::signbit(d));
   }
-  CHECK(round_trip(Value(std::numeric_limits<long long>::min())).as_int() == std::numeric_limits<long long>::min());
+  CHECK(round_trip(Value(std::numeric_limits<long long>::min())).as_int() ==
+        std::numeric_limits<long long>::min());
   CHECK(round_trip(Value()).is_null());
   CHECK(round_trip(Value(true)).as_bool());
   CHECK(round_trip(Value("")).as_string().empty());
@@ -64,9 +70,10 @@ TEST_CASE("a 1 MiB string") {
 TEST_CASE("tables: empty, all-null columns, strings with nulls") {
   CHECK(round_trip(Value(Table())) == Value(Table()));
   Table no_rows({"a", "s"}, {std::make_shared<const Column>(Column::from_int64({})),
-                            std::make_shared<const Column>(Column::from_strings({}))});
+                             std::make_shared<const Column>(Column::from_strings({}))});
   CHECK(round_trip(Value(no_rows)).as_table() == no_rows);
-  for (auto type : {DataType::kBool, DataType::kInt64, DataType::kFloat64, DataType::kString, DataType::kTimestamp}) {
+  for (auto type : {DataType::kBool, DataType::kInt64, DataType::kFloat64, DataType::kString,
+                    DataType::kTimestamp}) {
     Table t({"x"}, {all_null_column(type, 13)});
     Value back = round_trip(Value(t));
     CHECK(back.as_table() == t);
@@ -74,7 +81,8 @@ TEST_CASE("tables: empty, all-null columns, strings with nulls") {
     CHECK(back.as_table().column(0).type() == type);
   }
   auto strings = Column::from_strings({"", "hello", std::string(1000, 'z'), ""});
-  Table t({"s"}, {std::make_shared<const Column>(DataType::kString, strings.storage(), std::vector<std::uint8_t>{0b1011})});
+  Table t({"s"}, {std::make_shared<const Column>(DataType::kString, strings.storage(),
+                                                 std::vector<std::uint8_t>{0b1011})});
   Table back = round_trip(Value(t)).as_table();
   CHECK(back == t);
   CHECK(back.column(0).string_at(2) == std::string(1000, 'z'));
@@ -102,7 +110,8 @@ TEST_CASE("nesting: lists up to kMaxNesting decode, one deeper is refused when d
   // Encoding never refuses (the value exists already); every reader refuses
   // what it cannot safely read.
   auto too_deep = encode_value(nested_lists(kMaxNesting + 1));
-  CHECK_THROWS_WITH_AS(decode_value(too_deep), doctest::Contains("nest deeper than the limit"), DecodeError);
+  CHECK_THROWS_WITH_AS(decode_value(too_deep), doctest::Contains("nest deeper than the limit"),
+                       DecodeError);
   DecodeLimits tight;
   tight.max_nesting = 3;
   CHECK(decode_value(encode_value(nested_lists(3)), tight) == nested_lists(3));
@@ -113,7 +122,8 @@ TEST_CASE("limits: message size cap, unaligned input, trailing bytes") {
   auto bytes = encode_value(Value(std::string(1000, 'q')));
   DecodeLimits small;
   small.max_message_bytes = 512;
-  CHECK_THROWS_WITH_AS(decode_value(bytes, small), doctest::Contains("exceeds the limit"), DecodeError);
+  CHECK_THROWS_WITH_AS(decode_value(bytes, small), doctest::Contains("exceeds the limit"),
+                       DecodeError);
 
   std::vector<std::byte> shifted(bytes.size() + 1);
   std::memcpy(shifted.data() + 1, bytes.data(), bytes.size());
@@ -145,7 +155,10 @@ TEST_CASE("custom values cannot be encoded") {
 
 TEST_CASE("records: fields keep their order, nest, and round-trip inside lists") {
   Record inner{{"z", Value(1)}, {"a", Value(List{Value("x"), Value()})}};
-  Record outer{{"name", Value("alice")}, {"inner", Value(inner)}, {"empty", Value(Record{})}, {"score", Value(2.5)}};
+  Record outer{{"name", Value("alice")},
+               {"inner", Value(inner)},
+               {"empty", Value(Record{})},
+               {"score", Value(2.5)}};
   Value back = round_trip(Value(outer));
   REQUIRE(back.is_record());
   CHECK(back == Value(outer));
@@ -153,5 +166,6 @@ TEST_CASE("records: fields keep their order, nest, and round-trip inside lists")
   for (const auto& [name, v] : back.as_record()) names.push_back(name);
   CHECK(names == std::vector<std::string>{"name", "inner", "empty", "score"});
   CHECK(back.as_record().at("inner").as_record().at("a").as_list().size() == 2);
-  CHECK(round_trip(Value(List{Value(outer), Value(Record{})})) == Value(List{Value(outer), Value(Record{})}));
+  CHECK(round_trip(Value(List{Value(outer), Value(Record{})})) ==
+        Value(List{Value(outer), Value(Record{})}));
 }

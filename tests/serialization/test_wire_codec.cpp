@@ -57,7 +57,8 @@ TEST_CASE("every wire message round-trips") {
 
   auto fetch = round_trip(wire::FetchRequest{5, {Key("a"), Key("b", {1})}});
   CHECK(fetch.keys.size() == 2);
-  auto reply = round_trip(wire::FetchReply{5, {{Key("a"), v}, {Key("t"), Value(r.table(10))}}, {Key("b", {1})}});
+  auto reply = round_trip(
+      wire::FetchReply{5, {{Key("a"), v}, {Key("t"), Value(r.table(10))}}, {Key("b", {1})}});
   CHECK(reply.values[0].value == v);
   CHECK(reply.values[1].key == Key("t"));
   CHECK(reply.missing == std::vector<Key>{Key("b", {1})});
@@ -74,8 +75,12 @@ TEST_CASE("every wire message round-trips") {
 TEST_CASE("wire: the distributed runtime's ids, inline inputs, releases and results round-trip") {
   shoal::testing::RandomValues r(8);
   Value v(r.table(12));
-  auto assign = round_trip(wire::AssignTask{7, sample_task(v), 3, {{Key("a", {1}), "", 4, true, v},
-                                                                   {Key("b"), "w2", 9, false, Value(), 77}}, 17});
+  auto assign = round_trip(
+      wire::AssignTask{7,
+                       sample_task(v),
+                       3,
+                       {{Key("a", {1}), "", 4, true, v}, {Key("b"), "w2", 9, false, Value(), 77}},
+                       17});
   CHECK(assign.task_id == 17);
   CHECK(assign.inputs[0].has_value);
   CHECK(assign.inputs[0].value == v);
@@ -98,7 +103,12 @@ TEST_CASE("wire: the distributed runtime's ids, inline inputs, releases and resu
   auto release = round_trip(wire::Release{2, {1, 2, 70000}});
   CHECK(release.task_ids == std::vector<std::uint32_t>{1, 2, 70000});
 
-  auto result = round_trip(wire::RunResult{4, false, "k", "inc", "boom", {{Key("o"), "w1", 3, false, Value()}},
+  auto result = round_trip(wire::RunResult{4,
+                                           false,
+                                           "k",
+                                           "inc",
+                                           "boom",
+                                           {{Key("o"), "w1", 3, false, Value()}},
                                            wire::RunResult::kGraphError});
   CHECK_FALSE(result.ok);
   CHECK(result.error_message == "boom");
@@ -113,7 +123,8 @@ TEST_CASE("wire: the distributed runtime's ids, inline inputs, releases and resu
   CHECK(reply.run_id == 4);
 }
 
-TEST_CASE("wire: local-only ops are refused; unknown ops decode to placeholders; garbage is refused") {
+TEST_CASE(
+    "wire: local-only ops are refused; unknown ops decode to placeholders; garbage is refused") {
   auto lambda = std::make_shared<Op>();
   lambda->name = "my_lambda";
   lambda->local_only = true;

@@ -6,25 +6,25 @@
 
 #include <QCheckBox>
 #include <QClipboard>
-#include <QMimeData>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QMimeData>
 #include <QSettings>
 #include <QSpinBox>
-#include <QToolButton>
-#include <QElapsedTimer>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QWheelEvent>
-#include <memory>
 #include <fstream>
+#include <memory>
 
 #include "main_window.h"
-#include "shoal/scheduler_node.h"
-#include "shoal/worker_node.h"
 #include "shoal/column.h"
+#include "shoal/scheduler_node.h"
 #include "shoal/table.h"
+#include "shoal/worker_node.h"
 #include "studio_app.h"
 
 using namespace shoal;
@@ -32,16 +32,19 @@ using namespace shoal::studio;
 
 namespace {
 
-QString example(const char* name) { return QStringLiteral(SHOAL_EXAMPLES_DIR "/%1.shoal.json").arg(name); }
+QString example(const char* name) {
+  return QStringLiteral(SHOAL_EXAMPLES_DIR "/%1.shoal.json").arg(name);
+}
 
 // Runs the window's pipeline and waits for the end; returns whether it
 // succeeded.
 bool run_to_end(MainWindow& w) {
   bool done = false, ok = false;
-  auto c = QObject::connect(w.runner(), &RunController::finished, [&](bool success, const QString&) {
-    done = true;
-    ok = success;
-  });
+  auto c =
+      QObject::connect(w.runner(), &RunController::finished, [&](bool success, const QString&) {
+        done = true;
+        ok = success;
+      });
   w.run();
   REQUIRE(testing::wait_until([&] { return done; }));
   QObject::disconnect(c);
@@ -65,8 +68,9 @@ void register_test_ops() {
     table.fn = [](OpContext&, std::span<const Value>, const Params&) {
       std::vector<std::int64_t> n, sq;
       for (std::int64_t i = 0; i < 12; ++i) n.push_back(i), sq.push_back(i * i);
-      return Value(Table({"n", "square"}, {std::make_shared<const Column>(Column::from_int64(n)),
-                                           std::make_shared<const Column>(Column::from_int64(sq))}));
+      return Value(
+          Table({"n", "square"}, {std::make_shared<const Column>(Column::from_int64(n)),
+                                  std::make_shared<const Column>(Column::from_int64(sq))}));
     };
     OpRegistry::global().add(std::move(table), "studio tests");
     Op params;
@@ -75,7 +79,11 @@ void register_test_ops() {
     params.fn = [](OpContext&, std::span<const Value>, const Params&) { return Value(1); };
     params.params = {
         {.name = "flag", .type = ParamSpec::Type::kBool},
-        {.name = "count", .type = ParamSpec::Type::kInt, .default_value = Value(3), .min = 1, .max = 10},
+        {.name = "count",
+         .type = ParamSpec::Type::kInt,
+         .default_value = Value(3),
+         .min = 1,
+         .max = 10},
         {.name = "ratio", .type = ParamSpec::Type::kFloat, .min = 0.0, .max = 1.0},
         {.name = "mode", .type = ParamSpec::Type::kChoice, .choices = {"fast", "exact"}},
         {.name = "title", .type = ParamSpec::Type::kString},
@@ -104,7 +112,8 @@ TEST_CASE("running an example: every node done, every task done, the preview sho
   CHECK(w.run_panel()->progress()->maximum() == 5);
   const Graph& graph = w.runner()->lowered().graph;
   CHECK(w.tasks_view()->task_count() == graph.size());
-  for (const Task& t : graph.tasks()) CHECK(w.tasks_view()->task_status(t.key.str()) == NodeStatus::kDone);
+  for (const Task& t : graph.tasks())
+    CHECK(w.tasks_view()->task_status(t.key.str()) == NodeStatus::kDone);
 
   w.scene()->select_node("inc");  // a selected node previews its own value
   CHECK(w.run_panel()->preview() == "inc:\n21");
@@ -133,7 +142,8 @@ TEST_CASE("running the text and tensor examples: a file read by a relative path,
   check_all(w, NodeStatus::kDone);
   const QString preview = w.run_panel()->preview();
   CAPTURE(preview.toStdString());
-  for (const char* sink : {"mean:\n10.00025", "std:\n2.00273", "best_column:\n37", "share_above_12:\n0.1587"})
+  for (const char* sink :
+       {"mean:\n10.00025", "std:\n2.00273", "best_column:\n37", "share_above_12:\n0.1587"})
     CHECK(preview.contains(sink));
 }
 
@@ -153,7 +163,8 @@ TEST_CASE("running on a remote cluster (the scheduler field), and a scheduler th
   check_all(w, NodeStatus::kDone);
   CHECK(w.run_panel()->preview().contains("mul:\n46"));
   const Graph& graph = w.runner()->lowered().graph;
-  for (const Task& t : graph.tasks()) CHECK(w.tasks_view()->task_status(t.key.str()) == NodeStatus::kDone);
+  for (const Task& t : graph.tasks())
+    CHECK(w.tasks_view()->task_status(t.key.str()) == NodeStatus::kDone);
 
   w.run_panel()->scheduler_field()->setText(QStringLiteral("127.0.0.1:1"));
   QString message;
@@ -337,13 +348,15 @@ TEST_CASE("the property editor builds a widget per parameter and edits through t
   items = qobject_cast<QLineEdit*>(ed->editor("items"));
   items->setText("[1, 2.5, \"x\"]");
   emit items->editingFinished();
-  CHECK(doc->pipeline().nodes[0].params.at("items") == Value(List{Value(1), Value(2.5), Value("x")}));
+  CHECK(doc->pipeline().nodes[0].params.at("items") ==
+        Value(List{Value(1), Value(2.5), Value("x")}));
   CHECK(doc->undo_stack()->count() == steps + 3);
   doc->undo_stack()->undo();
   doc->undo_stack()->undo();
   doc->undo_stack()->undo();
   CHECK(doc->pipeline().nodes[0].params.empty());
-  CHECK(testing::wait_until([&] { return qobject_cast<QSpinBox*>(ed->editor("count"))->value() == 3; }, 2000));
+  CHECK(testing::wait_until(
+      [&] { return qobject_cast<QSpinBox*>(ed->editor("count"))->value() == 3; }, 2000));
 
   // Bad JSON is refused without an edit.
   items = qobject_cast<QLineEdit*>(ed->editor("items"));
@@ -401,8 +414,9 @@ TEST_CASE("palette search, edit actions and zoom") {
   CHECK(w.document()->pipeline().nodes.empty());
 
   REQUIRE(w.open_file(example("arithmetic")));
-  for (const char* name : {"New", "Open…", "Save", "Save As…", "Undo", "Redo", "Cut", "Copy", "Paste", "Duplicate",
-                           "Delete", "Select All", "Zoom In", "Zoom Out", "Zoom to Fit", "Auto-layout", "Run", "Stop"}) {
+  for (const char* name : {"New", "Open…", "Save", "Save As…", "Undo", "Redo", "Cut", "Copy",
+                           "Paste", "Duplicate", "Delete", "Select All", "Zoom In", "Zoom Out",
+                           "Zoom to Fit", "Auto-layout", "Run", "Stop"}) {
     CAPTURE(std::string(name));
     REQUIRE(w.action(name));
     CHECK_FALSE(w.action(name)->shortcut().isEmpty());
@@ -443,12 +457,12 @@ TEST_CASE("palette search, edit actions and zoom") {
   // Ctrl+wheel zooms; a plain wheel scrolls.
   w.view()->resetTransform();
   QPointF centre = w.view()->viewport()->rect().center();
-  QWheelEvent up(centre, w.view()->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
-                 Qt::ControlModifier, Qt::NoScrollPhase, false);
+  QWheelEvent up(centre, w.view()->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                 Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
   QApplication::sendEvent(w.view()->viewport(), &up);
   CHECK(w.view()->zoom_factor() > 1.1);
-  QWheelEvent plain(centre, w.view()->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
-                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QWheelEvent plain(centre, w.view()->viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                    Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
   const double before = w.view()->zoom_factor();
   QApplication::sendEvent(w.view()->viewport(), &plain);
   CHECK(w.view()->zoom_factor() == before);

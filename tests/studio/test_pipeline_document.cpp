@@ -31,7 +31,9 @@ Pipeline small_pipeline(PipelineDocument& doc) {
   return doc.pipeline();
 }
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
 
 }  // namespace
 
@@ -76,7 +78,8 @@ TEST_CASE("connect, and the connections that are refused, with their reasons") {
     CHECK(doc.pipeline() == before);
   }
   SUBCASE("a cycle") {
-    CHECK_FALSE(doc.connect_ports({"add", "out"}, {"inc", "x"}, &why));  // inc.x is taken too; cycle first
+    CHECK_FALSE(
+        doc.connect_ports({"add", "out"}, {"inc", "x"}, &why));  // inc.x is taken too; cycle first
     CHECK(why.contains("cycle"));
     std::string inc2 = doc.add_node("inc", {0, 360});
     REQUIRE(doc.connect_ports({"add", "out"}, {inc2, "x"}, &why));

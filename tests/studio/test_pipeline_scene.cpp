@@ -41,7 +41,9 @@ QGraphicsSimpleTextItem* visible_text(PipelineScene& scene) {
   return nullptr;
 }
 
-bool near(QPointF a, QPointF b) { return QLineF(a, b).length() < 0.01; }
+bool near(QPointF a, QPointF b) {
+  return QLineF(a, b).length() < 0.01;
+}
 
 }  // namespace
 
@@ -79,7 +81,8 @@ TEST_CASE("dragging from port to port connects; a refused drag shows why") {
   PipelineDocument doc;
   PipelineScene scene(&doc);
   QStringList refused;
-  QObject::connect(&scene, &PipelineScene::connection_refused, [&](const QString& why) { refused << why; });
+  QObject::connect(&scene, &PipelineScene::connection_refused,
+                   [&](const QString& why) { refused << why; });
   doc.add_node("value", {0, 0});
   doc.add_node("inc", {0, 150});
   doc.add_node("array.block", {300, 0});

@@ -37,7 +37,8 @@ QString copy_examples(const QTemporaryDir& dir) {
   for (const char* sub : {"pipelines", "data"}) {
     root.mkdir(sub);
     QDir from(QString(SHOAL_EXAMPLES_DIR "/../") + sub);
-    for (const QString& f : from.entryList(QDir::Files)) QFile::copy(from.filePath(f), root.filePath(sub) + "/" + f);
+    for (const QString& f : from.entryList(QDir::Files))
+      QFile::copy(from.filePath(f), root.filePath(sub) + "/" + f);
   }
   return root.filePath("pipelines");
 }
@@ -59,7 +60,8 @@ TEST_CASE("a screenshot of every example pipeline shows its nodes") {
     CAPTURE(name.toStdString());
     QString out = dir.filePath(name + ".png");
     QProcess p;
-    p.start(XVFB_RUN, {"-a", SHOAL_STUDIO_EXE, "--screenshot", out, "--run", pipelines + "/" + name});
+    p.start(XVFB_RUN,
+            {"-a", SHOAL_STUDIO_EXE, "--screenshot", out, "--run", pipelines + "/" + name});
     REQUIRE(p.waitForFinished(60000));
     QString stdout_text = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
     CAPTURE(QString::fromUtf8(p.readAllStandardError()).toStdString());
@@ -77,8 +79,8 @@ TEST_CASE("a screenshot of every example pipeline shows its nodes") {
 TEST_CASE("--plugin loads a plugin's ops for the palette and runs") {
   QTemporaryDir dir;
   QProcess p;
-  p.start(XVFB_RUN, {"-a", SHOAL_STUDIO_EXE, "--plugin", SHOAL_TEXT_PLUGIN, "--screenshot", dir.filePath("t.png"),
-                     "--run", SHOAL_CLI_DATA "/text_words.shoal.json"});
+  p.start(XVFB_RUN, {"-a", SHOAL_STUDIO_EXE, "--plugin", SHOAL_TEXT_PLUGIN, "--screenshot",
+                     dir.filePath("t.png"), "--run", SHOAL_CLI_DATA "/text_words.shoal.json"});
   REQUIRE(p.waitForFinished(60000));
   CAPTURE(QString::fromUtf8(p.readAllStandardError()).toStdString());
   CHECK(p.exitCode() == 0);

@@ -163,8 +163,8 @@ inline TestGraph random_dag(std::uint64_t seed, int n) {
   constexpr double kLimit = 1e12;  // magnitudes stay below this (and 2^63)
 
   std::vector<Task> tasks;
-  std::vector<Value> values;   // the true value of task i
-  std::vector<double> bound;   // an upper bound of |value| (of the sum, for lists)
+  std::vector<Value> values;  // the true value of task i
+  std::vector<double> bound;  // an upper bound of |value| (of the sum, for lists)
   tasks.reserve(static_cast<std::size_t>(n));
   values.reserve(static_cast<std::size_t>(n));
   bound.reserve(static_cast<std::size_t>(n));

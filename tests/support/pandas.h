@@ -4,6 +4,7 @@
 #pragma once
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -14,7 +15,6 @@
 #include <random>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "shoal/table.h"
@@ -22,7 +22,8 @@
 namespace shoal::test {
 
 inline std::filesystem::path temp_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("shoal-" + name + "-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("shoal-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -32,17 +33,26 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 /// deterministic for a seed.
 inline std::string generate_csv(unsigned seed, int rows) {
   std::mt19937_64 rng(seed);
-  const char* keys[] = {"alpha", "\"b,eta\"", "\"ga\nmma\"", "Zürich", "日本", "\"\"", "delta", "a"};
+  const char* keys[] = {"alpha", "\"b,eta\"", "\"ga\nmma\"", "Zürich",
+                        "日本",  "\"\"",      "delta",       "a"};
   std::string out = "id,key,x,y\r\n";
   for (int i = 0; i < rows; ++i) {
     out += std::to_string(i) + ",";
     out += keys[rng() % 8];
     out += ",";
     switch (rng() % 6) {
-      case 0: out += ""; break;
-      case 1: out += "-" + std::to_string(rng() % 1000) + ".25e-2"; break;
-      case 2: out += std::to_string(rng() % 100) + "E1"; break;
-      default: out += std::to_string(static_cast<double>(rng() % 100000) / 1000.0 - 20); break;
+      case 0:
+        out += "";
+        break;
+      case 1:
+        out += "-" + std::to_string(rng() % 1000) + ".25e-2";
+        break;
+      case 2:
+        out += std::to_string(rng() % 100) + "E1";
+        break;
+      default:
+        out += std::to_string(static_cast<double>(rng() % 100000) / 1000.0 - 20);
+        break;
     }
     out += ",";
     out += (rng() % 9 == 0) ? "NA" : std::to_string(static_cast<std::int64_t>(rng() % 200) - 100);
@@ -62,10 +72,15 @@ inline std::string cell(const Column& c, std::size_t i) {
   if (!c.is_valid(i)) return "nan";
   char buf[64];
   switch (c.type()) {
-    case DataType::kFloat64: std::snprintf(buf, sizeof buf, "%.17g", c.float64s()[i]); return buf;
-    case DataType::kString: return escape_newlines(c.string_at(i));
-    case DataType::kBool: return c.bools()[i] ? "True" : "False";
-    default: return std::to_string(c.int64s()[i]);
+    case DataType::kFloat64:
+      std::snprintf(buf, sizeof buf, "%.17g", c.float64s()[i]);
+      return buf;
+    case DataType::kString:
+      return escape_newlines(c.string_at(i));
+    case DataType::kBool:
+      return c.bools()[i] ? "True" : "False";
+    default:
+      return std::to_string(c.int64s()[i]);
   }
 }
 
@@ -73,10 +88,12 @@ using Lines = std::map<std::string, std::vector<std::string>>;
 
 /// Adds "query\tkey" → cells for each row of t (the first column is the
 /// key when keyed; else the key is the row number when numbered, or empty).
-inline void add_lines(Lines& out, const std::string& q, const Table& t, bool keyed, bool numbered = false) {
+inline void add_lines(Lines& out, const std::string& q, const Table& t, bool keyed,
+                      bool numbered = false) {
   for (std::size_t r = 0; r < t.num_rows(); ++r) {
     std::string k = q + "\t" + (keyed ? cell(t.column(0), r) : numbered ? std::to_string(r) : "");
-    for (std::size_t c = keyed ? 1 : 0; c < t.num_columns(); ++c) out[k].push_back(cell(t.column(c), r));
+    for (std::size_t c = keyed ? 1 : 0; c < t.num_columns(); ++c)
+      out[k].push_back(cell(t.column(c), r));
   }
 }
 
@@ -92,7 +109,9 @@ inline bool close_enough(const std::string& a, const std::string& b) {
   return std::fabs(x - y) <= 1e-9 * std::max({1.0, std::fabs(x), std::fabs(y)});
 }
 
-inline bool have_pandas() { return std::filesystem::exists("/usr/bin/python3"); }
+inline bool have_pandas() {
+  return std::filesystem::exists("/usr/bin/python3");
+}
 
 /// Runs `script` with /usr/bin/python3 and `args`; parses its output lines
 /// "query\tkey\tcells..." into Lines. Fails the test when python fails.
@@ -127,7 +146,8 @@ inline void check_lines(const Lines& want, const Lines& got) {
     REQUIRE(it != got.end());
     const auto& g = it->second;
     REQUIRE(g.size() == v.size());
-    for (std::size_t i = 0; i < v.size(); ++i) CHECK_MESSAGE(close_enough(g[i], v[i]), g[i], " vs pandas ", v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i)
+      CHECK_MESSAGE(close_enough(g[i], v[i]), g[i], " vs pandas ", v[i]);
   }
   for (const auto& [k, v] : got) CHECK_MESSAGE(want.count(k), "not in pandas' output: ", k);
 }

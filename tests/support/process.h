@@ -57,8 +57,8 @@ enum class Stream { kStdout = 0, kStderr = 1 };
 /// One line a child printed, without its newline.
 struct Line {
   std::string text;
-  Clock::time_point arrived;  ///< when the reader thread read it
-  std::size_t index = 0;      ///< its position in its stream, from 0
+  Clock::time_point arrived;        ///< when the reader thread read it
+  std::size_t index = 0;            ///< its position in its stream, from 0
   std::vector<std::string> groups;  ///< regex captures (groups[0] = the match) when matched
 };
 
@@ -118,7 +118,8 @@ class Process {
       ::kill(pid_, SIGKILL);
       reap(true);
     }
-    if (reader_.joinable()) reader_.join();  // the pipes close when the child (and its children) are gone
+    if (reader_.joinable())
+      reader_.join();  // the pipes close when the child (and its children) are gone
   }
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -127,7 +128,8 @@ class Process {
   const std::string& command() const noexcept { return command_; }
 
   void send_signal(int sig) {
-    if (::kill(pid_, sig) != 0) fail("kill(" + std::to_string(sig) + ") failed: " + std::strerror(errno));
+    if (::kill(pid_, sig) != 0)
+      fail("kill(" + std::to_string(sig) + ") failed: " + std::strerror(errno));
   }
 
   /// True until the child has exited (reaps it when it has).
@@ -153,7 +155,8 @@ class Process {
   /// The first line of `stream` from line `from` on that matches `re`
   /// (std::regex_search); waits up to `timeout` for it. Throws with the
   /// child's output when none comes (or the child's streams close first).
-  Line wait_for_line(Stream stream, const std::regex& re, Clock::duration timeout, std::size_t from = 0) {
+  Line wait_for_line(Stream stream, const std::regex& re, Clock::duration timeout,
+                     std::size_t from = 0) {
     std::unique_lock lock(mutex_);
     auto deadline = Clock::now() + timeout;
     std::size_t next = from;
@@ -196,8 +199,10 @@ class Process {
     std::string out;
     for (int s = 0; s < 2; ++s) {
       const auto& lines = lines_[s];
-      out += "--- " + stream_name(static_cast<Stream>(s)) + " (" + std::to_string(lines.size()) + " lines) ---\n";
-      for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += lines[i].text + "\n";
+      out += "--- " + stream_name(static_cast<Stream>(s)) + " (" + std::to_string(lines.size()) +
+             " lines) ---\n";
+      for (std::size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i)
+        out += lines[i].text + "\n";
     }
     return out;
   }
@@ -205,8 +210,8 @@ class Process {
   /// Throws std::runtime_error naming the command, with `what` and its output.
   [[noreturn]] void fail(const std::string& what) {
     std::string state = exit_ ? exit_->describe() : "running";
-    throw std::runtime_error("process '" + command_ + "' (pid " + std::to_string(pid_) + ", " + state + ") " + what +
-                             "\n" + tail());
+    throw std::runtime_error("process '" + command_ + "' (pid " + std::to_string(pid_) + ", " +
+                             state + ") " + what + "\n" + tail());
   }
 
  private:
@@ -306,7 +311,8 @@ class Process {
       r = ::waitpid(pid_, &status, block ? 0 : WNOHANG);
     } while (r < 0 && errno == EINTR);
     if (r == pid_) {
-      exit_ = WIFSIGNALED(status) ? ExitStatus{true, WTERMSIG(status)} : ExitStatus{false, WEXITSTATUS(status)};
+      exit_ = WIFSIGNALED(status) ? ExitStatus{true, WTERMSIG(status)}
+                                  : ExitStatus{false, WEXITSTATUS(status)};
     } else if (r < 0) {
       exit_ = ExitStatus{false, -1};  // not our child any more: nothing to wait for
     }
@@ -327,8 +333,9 @@ class Process {
 struct ClusterOptions {
   std::string shoal_exe;  ///< the `shoal` binary
   int workers = 2;
-  std::vector<std::string> scheduler_args;  ///< added to `shoal scheduler --host 127.0.0.1 --port 0`
-  std::vector<std::string> worker_args;     ///< added to every `shoal worker ADDRESS --name wI`
+  std::vector<std::string>
+      scheduler_args;                    ///< added to `shoal scheduler --host 127.0.0.1 --port 0`
+  std::vector<std::string> worker_args;  ///< added to every `shoal worker ADDRESS --name wI`
   /// Extra environment of worker i ("NAME=value").
   std::function<std::vector<std::string>(int i)> worker_env;
   Clock::duration start_timeout = 30s;  ///< a loaded 2-core machine starts slowly
@@ -343,9 +350,9 @@ class Cluster {
     std::vector<std::string> args{"scheduler", "--host", "127.0.0.1", "--port", "0"};
     args.insert(args.end(), options_.scheduler_args.begin(), options_.scheduler_args.end());
     scheduler_ = std::make_unique<Process>(options_.shoal_exe, args);
-    Line l = scheduler_->wait_for_line(Stream::kStdout,
-                                       std::regex(R"(^shoal scheduler: listening on 127\.0\.0\.1:(\d+)$)"),
-                                       options_.start_timeout);
+    Line l = scheduler_->wait_for_line(
+        Stream::kStdout, std::regex(R"(^shoal scheduler: listening on 127\.0\.0\.1:(\d+)$)"),
+        options_.start_timeout);
     port_ = static_cast<std::uint16_t>(std::stoi(l.groups[1]));
     for (int i = 0; i < options_.workers; ++i) add_worker();
   }
@@ -377,12 +384,15 @@ class Cluster {
   /// Waits for worker i's `registered` line at or after stdout line `from`.
   Line wait_registered(std::size_t i, std::size_t from, Clock::duration timeout) {
     return worker(i).wait_for_line(
-        Stream::kStdout, std::regex("^shoal worker " + worker_name(i) + ": registered with " + escaped(address())),
+        Stream::kStdout,
+        std::regex("^shoal worker " + worker_name(i) + ": registered with " + escaped(address())),
         timeout, from);
   }
 
  private:
-  static std::string escaped(const std::string& s) { return std::regex_replace(s, std::regex(R"([.])"), R"(\.)"); }
+  static std::string escaped(const std::string& s) {
+    return std::regex_replace(s, std::regex(R"([.])"), R"(\.)");
+  }
 
   ClusterOptions options_;
   std::unique_ptr<Process> scheduler_;

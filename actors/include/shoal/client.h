@@ -5,8 +5,8 @@
 //   std::vector<shoal::Value> out = client.run(graph, {root});
 //   df.compute(client);
 //   std::vector<shoal::Future> fs = client.map("inc", {shoal::Value(1), shoal::Value(2)});
-//   shoal::Future total = client.submit("sum", {shoal::Arg(std::vector<shoal::Arg>(fs.begin(), fs.end()))});
-//   total.result();   // 5
+//   shoal::Future total = client.submit("sum", {shoal::Arg(std::vector<shoal::Arg>(fs.begin(),
+//   fs.end()))}); total.result();   // 5
 //
 // The graph is sent to the scheduler once (ops travel by name: a graph with
 // a C++ lambda op, `local_only`, is refused here with GraphError); small
@@ -56,10 +56,10 @@ struct WorkerStatus {
 /// What `shoal status` prints.
 struct ClusterStatus {
   std::vector<WorkerStatus> workers;
-  std::size_t runs = 0;  ///< runs in progress
+  std::size_t runs = 0;                                             ///< runs in progress
   std::size_t waiting = 0, queued = 0, processing = 0, memory = 0;  ///< tasks by state
-  std::size_t workers_lost = 0;     ///< since the scheduler started
-  std::size_t tasks_recomputed = 0; ///< results recomputed after a loss, since start
+  std::size_t workers_lost = 0;                                     ///< since the scheduler started
+  std::size_t tasks_recomputed = 0;  ///< results recomputed after a loss, since start
 };
 
 /// One event of the scheduler's event stream (Client::subscribe).
@@ -124,7 +124,8 @@ class Client : public Executor {
   /// error) or a lambda op.
   Future submit(const std::string& op, std::vector<Arg> args, const SubmitOptions& options = {});
   /// op(item) for each item: one submission, one Future per item.
-  std::vector<Future> map(const std::string& op, const std::vector<Arg>& items, const SubmitOptions& options = {});
+  std::vector<Future> map(const std::string& op, const std::vector<Arg>& items,
+                          const SubmitOptions& options = {});
   /// The values of `futures`, in order; blocks. Throws as Future::result().
   std::vector<Value> gather(const std::vector<Future>& futures);
   /// Puts values on the cluster (small ones stay with the scheduler, larger
@@ -132,7 +133,8 @@ class Client : public Executor {
   std::vector<Future> scatter(const std::vector<Value>& values);
   Future scatter(Value value);
   /// Starts computing `keys` of `graph` and keeps them on the cluster.
-  std::vector<Future> persist(const Graph& graph, std::span<const Key> keys, const SubmitOptions& options = {});
+  std::vector<Future> persist(const Graph& graph, std::span<const Key> keys,
+                              const SubmitOptions& options = {});
   /// Any collection (DataFrame, Array, Bag): one Future per partition.
   template <class Collection>
   std::vector<Future> persist(const Collection& collection, const SubmitOptions& options = {}) {

@@ -19,8 +19,8 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "shoal/key.h"

@@ -52,11 +52,11 @@ struct LocalClusterOptions {
 
 /// What the cluster did, for tests and monitoring.
 struct LocalClusterStats {
-  std::size_t tasks_run = 0;            ///< Since the cluster started.
-  std::size_t partitions_spawned = 0;   ///< Since the cluster started.
-  std::size_t partitions_alive = 0;     ///< Right now.
-  std::size_t last_run_peak_live = 0;   ///< Most results held at once.
-  std::size_t last_run_live_at_end = 0; ///< Results held when it finished.
+  std::size_t tasks_run = 0;             ///< Since the cluster started.
+  std::size_t partitions_spawned = 0;    ///< Since the cluster started.
+  std::size_t partitions_alive = 0;      ///< Right now.
+  std::size_t last_run_peak_live = 0;    ///< Most results held at once.
+  std::size_t last_run_live_at_end = 0;  ///< Results held when it finished.
 };
 
 class LocalCluster : public Executor {

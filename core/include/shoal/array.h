@@ -59,8 +59,8 @@ struct Index {
 struct Reduce {
   std::vector<int> axis;
   bool keepdims = false;
-  std::int64_t ddof = 0;     ///< var/std divide by n - ddof (NumPy's default 0).
-  int split_every = 8;       ///< Partials combined per tree node (≥ 2).
+  std::int64_t ddof = 0;  ///< var/std divide by n - ddof (NumPy's default 0).
+  int split_every = 8;    ///< Partials combined per tree node (≥ 2).
 };
 
 class Array {
@@ -182,7 +182,8 @@ Array sin(const Array& a);
 Array cos(const Array& a);
 
 // Creation. chunk_shape gives uniform chunk sizes per axis.
-Array full(const Shape& shape, const Shape& chunk_shape, Value value, DType dtype = DType::kFloat64);
+Array full(const Shape& shape, const Shape& chunk_shape, Value value,
+           DType dtype = DType::kFloat64);
 Array zeros(const Shape& shape, const Shape& chunk_shape, DType dtype = DType::kFloat64);
 Array ones(const Shape& shape, const Shape& chunk_shape, DType dtype = DType::kFloat64);
 /// start, start + step, ... below stop (NumPy's arange), in chunks of `chunk`.
@@ -201,7 +202,9 @@ Array stack(const std::vector<Array>& arrays, int axis = 0);
 Array matmul(const Array& a, const Array& b);
 
 /// matmul's other name, as in NumPy.
-inline Array dot(const Array& a, const Array& b) { return matmul(a, b); }
+inline Array dot(const Array& a, const Array& b) {
+  return matmul(a, b);
+}
 
 /// Uniform chunk sizes of an axis of length n: n / c chunks of c and a rest.
 std::vector<std::int64_t> uniform_chunks(std::int64_t n, std::int64_t c);
@@ -209,11 +212,11 @@ std::vector<std::int64_t> uniform_chunks(std::int64_t n, std::int64_t c);
 namespace random {
 /// Uniform in [low, high), float64. The same seed gives the same array
 /// whatever the chunking: element i is a hash of (seed, i).
-Array uniform(const Shape& shape, const Shape& chunk_shape, std::uint64_t seed,
-              double low = 0.0, double high = 1.0);
+Array uniform(const Shape& shape, const Shape& chunk_shape, std::uint64_t seed, double low = 0.0,
+              double high = 1.0);
 /// Normal(mean, stddev), float64; chunking-independent as uniform.
-Array normal(const Shape& shape, const Shape& chunk_shape, std::uint64_t seed,
-             double mean = 0.0, double stddev = 1.0);
+Array normal(const Shape& shape, const Shape& chunk_shape, std::uint64_t seed, double mean = 0.0,
+             double stddev = 1.0);
 }  // namespace random
 
 }  // namespace shoal

@@ -90,7 +90,8 @@ class Bag {
   static Bag read_text(const std::string& path, const TextOptions& options = {});
   /// read_text(...).map("json.parse"): one Value per line; objects become
   /// Records. A malformed line fails the run naming its file and line.
-  static Bag read_json_lines(const std::vector<std::string>& paths, const TextOptions& options = {});
+  static Bag read_json_lines(const std::vector<std::string>& paths,
+                             const TextOptions& options = {});
   static Bag read_json_lines(const std::string& path, const TextOptions& options = {});
 
   std::size_t npartitions() const noexcept { return parts_.size(); }
@@ -137,7 +138,8 @@ class Bag {
   /// elements per key with binop from initial; partials merge per key with
   /// combine, and the result is combine(combine_initial, merged). For a
   /// tree, combine must be associative with combine_initial its identity.
-  Bag foldby(const Func& key, const Func& binop, Value initial, const Func& combine, Value combine_initial) const;
+  Bag foldby(const Func& key, const Func& binop, Value initial, const Func& combine,
+             Value combine_initial) const;
 
   /// The elements, partitions concatenated.
   List compute(Executor& executor) const;
@@ -172,7 +174,9 @@ class Bag {
   /// non-empty partition gives names (record fields) and types (inferred
   /// from the values; null-only columns become strings), computed now.
   DataFrame to_dataframe(Schema schema, Executor& executor) const;
-  DataFrame to_dataframe(Schema schema = {}) const { return to_dataframe(std::move(schema), default_executor()); }
+  DataFrame to_dataframe(Schema schema = {}) const {
+    return to_dataframe(std::move(schema), default_executor());
+  }
 
   /// The graph that computes every partition, with the partitions' keys.
   Graph graph() const;

@@ -25,10 +25,19 @@ class ColumnBuilder {
   std::size_t size() const noexcept { return size_; }
 
   void append_null();
-  void append_bool(bool v) { u8_.push_back(v ? 1 : 0); valid_one(); }
+  void append_bool(bool v) {
+    u8_.push_back(v ? 1 : 0);
+    valid_one();
+  }
   /// int64 and timestamp columns.
-  void append_int64(std::int64_t v) { i64_.push_back(v); valid_one(); }
-  void append_float64(double v) { f64_.push_back(v); valid_one(); }
+  void append_int64(std::int64_t v) {
+    i64_.push_back(v);
+    valid_one();
+  }
+  void append_float64(double v) {
+    f64_.push_back(v);
+    valid_one();
+  }
   /// Appends valid float64 values at once (one capacity check, one copy).
   void append_float64s(std::span<const double> v) { append_valid(f64_, v); }
   /// Appends valid int64 values at once.

@@ -88,7 +88,9 @@ class DataFrame {
   DataFrame filter(const Expr& mask) const;
   /// Adds or replaces columns, evaluated left to right.
   DataFrame assign(std::vector<std::pair<std::string, Expr>> columns) const;
-  DataFrame assign(std::string name, Expr e) const { return assign({{std::move(name), std::move(e)}}); }
+  DataFrame assign(std::string name, Expr e) const {
+    return assign({{std::move(name), std::move(e)}});
+  }
   DataFrame select(std::vector<std::string> names) const;
   DataFrame drop(const std::vector<std::string>& names) const;
   DataFrame rename(const std::map<std::string, std::string>& names) const;
@@ -156,7 +158,9 @@ class DataFrame {
   /// first position and divisions() tells which values each partition
   /// holds (partition i: divisions[i-1] <= value < divisions[i]).
   DataFrame set_index(const std::string& column, Executor& executor) const;
-  DataFrame set_index(const std::string& column) const { return set_index(column, default_executor()); }
+  DataFrame set_index(const std::string& column) const {
+    return set_index(column, default_executor());
+  }
   /// The index column's name; empty when the frame has no index.
   const std::string& index_name() const noexcept { return index_; }
   /// The sorted boundaries between partitions of a frame made by
@@ -174,16 +178,18 @@ class DataFrame {
   /// written to a temporary name and renamed, so a failure leaves no
   /// partial file. Returns the paths written.
   std::vector<std::string> to_csv(const std::string& pattern, Executor& executor) const;
-  std::vector<std::string> to_csv(const std::string& pattern) const { return to_csv(pattern, default_executor()); }
+  std::vector<std::string> to_csv(const std::string& pattern) const {
+    return to_csv(pattern, default_executor());
+  }
 
  private:
   friend class GroupBy;
   friend DataFrame merge(const DataFrame&, const DataFrame&, const MergeOptions&);
   DataFrame reduce_all(const std::string& func) const;
-  DataFrame aggregate(const std::vector<std::string>& keys, std::vector<Aggregation> aggs, bool by_count,
-                      std::size_t split_out = 1) const;
-  DataFrame aggregate_shuffled(const std::vector<std::string>& keys, const Params& p, std::size_t split_out,
-                               Schema out) const;
+  DataFrame aggregate(const std::vector<std::string>& keys, std::vector<Aggregation> aggs,
+                      bool by_count, std::size_t split_out = 1) const;
+  DataFrame aggregate_shuffled(const std::vector<std::string>& keys, const Params& p,
+                               std::size_t split_out, Schema out) const;
   /// The frame with `g` added and its partitions replaced by `keys`.
   DataFrame with_layer(std::shared_ptr<Graph> g, std::vector<Key> keys, Schema schema) const;
   /// Input partitions split by `split_op` (a list of n tables each), then

@@ -106,7 +106,8 @@ struct IsDelayedList<std::vector<Delayed<T>>> : std::true_type {};
 template <class A>
 constexpr bool is_delayed_list_v = IsDelayedList<std::decay_t<A>>::value;
 template <class A>
-constexpr bool is_delayed_v = !std::is_same_v<unwrap_t<A>, std::decay_t<A>> && !is_delayed_list_v<A>;
+constexpr bool is_delayed_v =
+    !std::is_same_v<unwrap_t<A>, std::decay_t<A>> && !is_delayed_list_v<A>;
 
 /// Calls fn with args unpacked to Ps... and wraps the result.
 template <class... Ps, class F, std::size_t... I>
@@ -162,7 +163,8 @@ OpPtr register_function(std::string name, OpFunction fn);
 template <class F>
 class RegisteredFunction {
  public:
-  RegisteredFunction(const char* name, F fn) : RegisteredFunction(std::string(name), std::move(fn)) {}
+  RegisteredFunction(const char* name, F fn)
+      : RegisteredFunction(std::string(name), std::move(fn)) {}
   RegisteredFunction(std::string name, F fn)
       : fn_(fn),
         op_(detail::register_function(
@@ -199,8 +201,9 @@ class DelayedFunction {
 
   template <class... A>
   auto operator()(A&&... args) const {
-    using R = std::conditional_t<std::is_void_v<std::invoke_result_t<const F&, detail::unwrap_t<A>...>>,
-                                 Value, std::invoke_result_t<const F&, detail::unwrap_t<A>...>>;
+    using R =
+        std::conditional_t<std::is_void_v<std::invoke_result_t<const F&, detail::unwrap_t<A>...>>,
+                           Value, std::invoke_result_t<const F&, detail::unwrap_t<A>...>>;
     auto node = std::make_shared<detail::DelayedNode>();
     node->task.op = op_ ? op_ : lambda_op<detail::unwrap_t<A>...>();
     Tokenizer token;
@@ -274,7 +277,8 @@ std::tuple<T...> compute(Executor& executor, const Delayed<T>&... ds) {
   std::vector<Value> values = executor.run(graph, keys, detail::compute_options());
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     return std::tuple<T...>{from_value<T>(values[I])...};
-  }(std::index_sequence_for<T...>{});
+  }
+  (std::index_sequence_for<T...>{});
 }
 template <class... T>
 std::tuple<T...> compute(const Delayed<T>&... ds) {
@@ -286,5 +290,7 @@ std::tuple<T...> compute(const Delayed<T>&... ds) {
 /// Defines `name` as a RegisteredFunction whose op is registered globally
 /// under "name". The callable must not be generic (its parameter types are
 /// what the op unpacks its arguments to).
-#define SHOAL_FUNCTION(name, ...) \
-  inline const ::shoal::RegisteredFunction name { #name, __VA_ARGS__ }
+#define SHOAL_FUNCTION(name, ...)                 \
+  inline const ::shoal::RegisteredFunction name { \
+#name, __VA_ARGS__                            \
+  }

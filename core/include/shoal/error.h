@@ -26,7 +26,8 @@ class GraphError : public Error {
 /// A run was cancelled through RunOptions::cancel before it finished.
 class CancelledError : public Error {
  public:
-  CancelledError() : Error("the run was cancelled (RunOptions::cancel was set) before it finished") {}
+  CancelledError()
+      : Error("the run was cancelled (RunOptions::cancel was set) before it finished") {}
 };
 
 /// A value did not have the kind an accessor or a typed op expected.

@@ -27,8 +27,8 @@ class Expr {
  public:
   /// A literal: a number, bool or string.
   template <class T>
-    requires(std::is_arithmetic_v<T> || std::is_convertible_v<T, std::string_view>)
-  Expr(T v) : Expr(literal(Value(v))) {}
+  requires(std::is_arithmetic_v<T> || std::is_convertible_v<T, std::string_view>) Expr(T v)
+      : Expr(literal(Value(v))) {}
 
   /// The expression tree as stored in parameters; throws shoal::Error when
   /// `ast` is not a well-formed tree.

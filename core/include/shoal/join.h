@@ -39,7 +39,7 @@ Table merge_tables(const Table& left, const Table& right, const JoinSpec& spec);
 
 /// The column names and order merge_tables gives for tables with these
 /// columns (so a lazy merge knows its schema before running).
-std::vector<std::string> merged_names(const std::vector<std::string>& left, const std::vector<std::string>& right,
-                                      const JoinSpec& spec);
+std::vector<std::string> merged_names(const std::vector<std::string>& left,
+                                      const std::vector<std::string>& right, const JoinSpec& spec);
 
 }  // namespace shoal

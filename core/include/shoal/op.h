@@ -30,8 +30,8 @@ struct Op;
 /// What an op sees of the task it runs in. Executors fill `worker`, `states`
 /// and `registry`; run_task() fills `key` and `state`.
 struct OpContext {
-  const Key* key = nullptr;     ///< The task's key.
-  std::string_view worker;      ///< The worker's name; "inline" for InlineExecutor.
+  const Key* key = nullptr;  ///< The task's key.
+  std::string_view worker;   ///< The worker's name; "inline" for InlineExecutor.
   /// Where the worker keeps the state of stateful ops (Op::make_state). When
   /// null, a stateful op gets a fresh state for each call.
   OpStates* states = nullptr;
@@ -61,7 +61,7 @@ struct ParamSpec {
   Type type = Type::kAny;
   Value default_value;  ///< Null = no default.
   bool required = false;
-  std::optional<double> min, max;  ///< For kInt and kFloat.
+  std::optional<double> min, max;    ///< For kInt and kFloat.
   std::vector<std::string> choices;  ///< For kChoice.
   std::string doc;
 };
@@ -73,7 +73,8 @@ struct Op {
   std::string doc;
   std::string group = "General";  ///< Palette group.
   std::vector<PortSpec> inputs;
-  std::vector<PortSpec> outputs{PortSpec{"out", "any", "", true, false}};  // every field: users build with -Wextra
+  std::vector<PortSpec> outputs{
+      PortSpec{"out", "any", "", true, false}};  // every field: users build with -Wextra
   std::vector<ParamSpec> params;
   OpFunction fn;
   bool local_only = false;  ///< Holds in-process state (a lambda): no remote runs.

@@ -40,10 +40,10 @@ inline constexpr std::uint32_t kPipelineFormatVersion = 1;
 
 /// One operator of a pipeline.
 struct PipelineNode {
-  std::string id;     ///< Unique within the pipeline, e.g. "read_sales".
-  std::string op;     ///< A registered op's name.
-  Params params;      ///< The op's parameters; missing ones take the op's defaults.
-  double x = 0;       ///< Position on the studio's canvas (scene units, y down).
+  std::string id;  ///< Unique within the pipeline, e.g. "read_sales".
+  std::string op;  ///< A registered op's name.
+  Params params;   ///< The op's parameters; missing ones take the op's defaults.
+  double x = 0;    ///< Position on the studio's canvas (scene units, y down).
   double y = 0;
   std::string label;  ///< Shown instead of the id when not empty.
   friend bool operator==(const PipelineNode&, const PipelineNode&) = default;
@@ -72,19 +72,19 @@ struct PipelineMetadata {
 /// One reason a pipeline cannot run, about one node.
 struct PipelineProblem {
   enum class Kind {
-    kBadNode,          ///< Empty or duplicate node id.
-    kUnknownOp,        ///< The op is not registered.
-    kUnknownNode,      ///< An edge names a node that does not exist.
-    kUnknownPort,      ///< An edge names a port the op does not have.
-    kMissingParam,     ///< A required parameter is not set.
-    kUnknownParam,     ///< A parameter the op does not declare.
-    kParamType,        ///< A parameter of the wrong kind.
-    kParamRange,       ///< A number outside [min, max].
-    kParamChoice,      ///< A choice that is not one of the op's choices.
-    kUnconnected,      ///< A required input port has no edge.
-    kTooManyInputs,    ///< A port that is not variadic has several edges.
-    kTypeMismatch,     ///< An edge joins ports of incompatible types.
-    kCycle,            ///< The node is on a cycle.
+    kBadNode,        ///< Empty or duplicate node id.
+    kUnknownOp,      ///< The op is not registered.
+    kUnknownNode,    ///< An edge names a node that does not exist.
+    kUnknownPort,    ///< An edge names a port the op does not have.
+    kMissingParam,   ///< A required parameter is not set.
+    kUnknownParam,   ///< A parameter the op does not declare.
+    kParamType,      ///< A parameter of the wrong kind.
+    kParamRange,     ///< A number outside [min, max].
+    kParamChoice,    ///< A choice that is not one of the op's choices.
+    kUnconnected,    ///< A required input port has no edge.
+    kTooManyInputs,  ///< A port that is not variadic has several edges.
+    kTypeMismatch,   ///< An edge joins ports of incompatible types.
+    kCycle,          ///< The node is on a cycle.
   };
   Kind kind;
   std::string node;     ///< The id of the node concerned.

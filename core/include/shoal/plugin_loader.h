@@ -23,10 +23,10 @@ namespace shoal {
 
 /// What load_plugin loaded.
 struct PluginInfo {
-  std::string name;               ///< From SHOAL_PLUGIN(name, version).
+  std::string name;  ///< From SHOAL_PLUGIN(name, version).
   std::string version;
-  std::filesystem::path path;     ///< The file opened.
-  std::vector<std::string> ops;   ///< The ops it registered, in its order.
+  std::filesystem::path path;    ///< The file opened.
+  std::vector<std::string> ops;  ///< The ops it registered, in its order.
 };
 
 /// Opens the plugin `path_or_name` and adds its ops to `registry`, recorded
@@ -37,7 +37,8 @@ struct PluginInfo {
 /// symbol, was built for another plugin ABI (kPluginAbiVersion), throws
 /// while it defines its ops, or defines an op whose name the registry
 /// already has (naming both origins).
-PluginInfo load_plugin(const std::string& path_or_name, OpRegistry& registry = OpRegistry::global());
+PluginInfo load_plugin(const std::string& path_or_name,
+                       OpRegistry& registry = OpRegistry::global());
 
 /// The directories searched for bare plugin names, in order: those of the
 /// colon-separated SHOAL_PLUGIN_PATH environment variable, then the

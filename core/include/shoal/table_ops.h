@@ -61,15 +61,16 @@ Table select(const Table& t, std::span<const std::string> names);
 /// piece hash(r) % n. Equal keys land in the same piece in every process
 /// (hash_rows is deterministic), which is what makes a shuffle correct.
 /// Rows keep their relative order within a piece.
-std::vector<Table> hash_partition(const Table& t, std::span<const std::string> names, std::size_t n);
+std::vector<Table> hash_partition(const Table& t, std::span<const std::string> names,
+                                  std::size_t n);
 
 /// Splits t into divisions.size() + 1 tables by the value of `column`: a row
 /// goes to the number of divisions <= its value (so equal values share a
 /// piece), reversed when !ascending; nulls go to the last piece, as pandas
 /// sorts them last either way. `divisions` is sorted ascending, of the
 /// column's type. Rows keep their relative order within a piece.
-std::vector<Table> range_partition(const Table& t, const std::string& column, const Column& divisions,
-                                   bool ascending);
+std::vector<Table> range_partition(const Table& t, const std::string& column,
+                                   const Column& divisions, bool ascending);
 
 /// The rows of t sorted by the keys (stable; nulls last, as pandas).
 Table sort_table(const Table& t, std::span<const SortKey> keys);

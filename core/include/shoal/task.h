@@ -21,8 +21,9 @@ class Arg {
   Arg(Key ref) : v_(std::move(ref)) {}
   Arg(std::vector<Arg> items) : v_(std::move(items)) {}
   template <class T>
-    requires(std::is_constructible_v<Value, T> && !std::is_same_v<std::decay_t<T>, Value>)
-  Arg(T&& literal) : v_(Value(std::forward<T>(literal))) {}
+  requires(std::is_constructible_v<Value, T> && !std::is_same_v<std::decay_t<T>, Value>)
+      Arg(T&& literal)
+      : v_(Value(std::forward<T>(literal))) {}
 
   bool is_literal() const noexcept { return v_.index() == 0; }
   bool is_ref() const noexcept { return v_.index() == 1; }

@@ -17,8 +17,8 @@ std::string_view dtype_name(DType dtype) noexcept;
 
 class Tensor {
  public:
-  using Storage = std::variant<std::vector<double>, std::vector<float>,
-                               std::vector<std::int64_t>, std::vector<std::uint8_t>>;
+  using Storage = std::variant<std::vector<double>, std::vector<float>, std::vector<std::int64_t>,
+                               std::vector<std::uint8_t>>;
 
   Tensor() : Tensor(std::vector<std::int64_t>{0}, std::vector<double>{}) {}
   /// The dtype follows the storage. Throws shoal::Error when the element
@@ -32,7 +32,9 @@ class Tensor {
   const Storage& storage() const noexcept { return data_; }
 
   template <class T>
-  std::span<const T> values() const { return std::get<std::vector<T>>(data_); }
+  std::span<const T> values() const {
+    return std::get<std::vector<T>>(data_);
+  }
 
   std::size_t nbytes() const noexcept;
   std::uint64_t hash() const noexcept;

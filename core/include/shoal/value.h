@@ -2,9 +2,9 @@
 //
 // A Value is null, bool, int64, float64, string, bytes, a list of Values, a
 // Table (one DataFrame partition), a Tensor (one Array chunk), a custom type,
-// or a Record (named fields, e.g. a parsed JSON object). Scalars live inline; everything else is held by a shared pointer to
-// const data, so copying a Value never deep-copies and a Value may be read
-// from any number of threads at once.
+// or a Record (named fields, e.g. a parsed JSON object). Scalars live inline; everything else is
+// held by a shared pointer to const data, so copying a Value never deep-copies and a Value may be
+// read from any number of threads at once.
 #pragma once
 
 #include <cstddef>
@@ -126,14 +126,11 @@ class Value {
   std::string repr() const;
 
  private:
-  using Data = std::variant<std::monostate, bool, std::int64_t, double,
-                            std::shared_ptr<const std::string>,
-                            std::shared_ptr<const Bytes>,
-                            std::shared_ptr<const List>,
-                            std::shared_ptr<const Table>,
-                            std::shared_ptr<const Tensor>,
-                            std::shared_ptr<const CustomValue>,
-                            std::shared_ptr<const Record>>;
+  using Data =
+      std::variant<std::monostate, bool, std::int64_t, double, std::shared_ptr<const std::string>,
+                   std::shared_ptr<const Bytes>, std::shared_ptr<const List>,
+                   std::shared_ptr<const Table>, std::shared_ptr<const Tensor>,
+                   std::shared_ptr<const CustomValue>, std::shared_ptr<const Record>>;
   [[noreturn]] void kind_mismatch(ValueKind wanted) const;
   Data data_;
 };

@@ -39,7 +39,8 @@ Table read_table(const std::filesystem::path& path, const DecodeLimits& limits =
 
 /// The same format in memory; `name` is used in error messages.
 std::vector<std::byte> encode_data_file(const std::vector<Table>& tables);
-std::vector<Table> decode_data_file(std::span<const std::byte> bytes, std::string_view name = "<memory>",
+std::vector<Table> decode_data_file(std::span<const std::byte> bytes,
+                                    std::string_view name = "<memory>",
                                     const DecodeLimits& limits = {});
 
 }  // namespace shoal

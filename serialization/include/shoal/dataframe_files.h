@@ -20,7 +20,8 @@ namespace shoal {
 /// Writes partition i to `pattern` with `*` replaced by i (a `*` is
 /// required when there are several partitions), each file written to a
 /// temporary name and renamed. Returns the paths written.
-std::vector<std::string> to_shoal(const DataFrame& frame, const std::string& pattern, Executor& executor);
+std::vector<std::string> to_shoal(const DataFrame& frame, const std::string& pattern,
+                                  Executor& executor);
 std::vector<std::string> to_shoal(const DataFrame& frame, const std::string& pattern);
 
 /// A lazy DataFrame of the files (paths or globs; files in name order,

@@ -147,8 +147,8 @@ struct RegisterWorker {
   std::vector<std::string> ops;  ///< Sorted.
 };
 
-using Message = std::variant<RunGraph, AssignTask, TaskDone, TaskFailed, FetchRequest, FetchReply, Heartbeat,
-                             RegisterWorker, InputMissing, Release, RunResult>;
+using Message = std::variant<RunGraph, AssignTask, TaskDone, TaskFailed, FetchRequest, FetchReply,
+                             Heartbeat, RegisterWorker, InputMissing, Release, RunResult>;
 
 }  // namespace shoal::wire
 

@@ -16,6 +16,8 @@
 // is killed -9 are complete up to its last task. The tests read these files
 // to know which tasks ran where and how often; the values stay pure.
 #include <fcntl.h>
+#include <shoal/key.h>
+#include <shoal/plugin.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -24,9 +26,6 @@
 #include <cstring>
 #include <string>
 #include <thread>
-
-#include <shoal/key.h>
-#include <shoal/plugin.h>
 
 namespace {
 
@@ -63,7 +62,8 @@ shoal::Value make_number(std::int64_t x, std::int64_t pad) {
   if (pad < 8) return shoal::Value(x);
   shoal::Bytes b(static_cast<std::size_t>(pad));
   std::memcpy(b.data(), &x, 8);
-  for (std::size_t i = 8; i < b.size(); ++i) b[i] = static_cast<std::byte>((x + static_cast<std::int64_t>(i)) * 31);
+  for (std::size_t i = 8; i < b.size(); ++i)
+    b[i] = static_cast<std::byte>((x + static_cast<std::int64_t>(i)) * 31);
   return shoal::Value(std::move(b));
 }
 
@@ -108,7 +108,8 @@ SHOAL_PLUGIN("cluster_test", "1.0") {
       .doc("Kills the process that runs it.")
       .optional_input("x")
       .output("out", "any")
-      .run([](shoal::OpContext& ctx, std::span<const shoal::Value>, const shoal::Params&) -> shoal::Value {
+      .run([](shoal::OpContext& ctx, std::span<const shoal::Value>,
+              const shoal::Params&) -> shoal::Value {
         trace('S', ctx);
         ::kill(::getpid(), SIGKILL);
         return shoal::Value();

@@ -76,7 +76,8 @@ inline void check_param(const std::string& op, const ParamSpec& s, const Value& 
       break;
     case T::kInt:
     case T::kFloat: {
-      if (s.type == T::kInt ? !v.is_int() : !v.is_number()) fail(s.type == T::kInt ? "must be an int" : "must be a number");
+      if (s.type == T::kInt ? !v.is_int() : !v.is_number())
+        fail(s.type == T::kInt ? "must be an int" : "must be a number");
       double x = v.as_float();
       if ((s.min && x < *s.min) || (s.max && x > *s.max)) fail("must be in " + range_text(s));
       break;
@@ -133,12 +134,13 @@ inline void check_inputs(const Op& op, std::span<const Value> args) {
     if (op.inputs[i].required && !op.inputs[i].variadic) needed = i + 1;
   }
   if (args.size() < needed) {
-    throw Error("op '" + op.name + "': expected at least " + std::to_string(needed) + " inputs, got " +
-                std::to_string(args.size()));
+    throw Error("op '" + op.name + "': expected at least " + std::to_string(needed) +
+                " inputs, got " + std::to_string(args.size()));
   }
   for (std::size_t i = 0; i < needed; ++i) {  // null is a value only for "any" ports
     if (op.inputs[i].required && op.inputs[i].type != "any" && args[i].is_null()) {
-      throw Error("op '" + op.name + "': input '" + op.inputs[i].name + "' is required but got null");
+      throw Error("op '" + op.name + "': input '" + op.inputs[i].name +
+                  "' is required but got null");
     }
   }
 }
@@ -209,11 +211,13 @@ class OpBuilder {
     return param(std::move(s));
   }
   OpBuilder& param_string(std::string name, std::string def, std::string doc = {}) {
-    return param(spec(std::move(name), ParamSpec::Type::kString, Value(std::move(def)), std::move(doc)));
+    return param(
+        spec(std::move(name), ParamSpec::Type::kString, Value(std::move(def)), std::move(doc)));
   }
   OpBuilder& param_choice(std::string name, std::string def, std::vector<std::string> choices,
                           std::string doc = {}) {
-    ParamSpec s = spec(std::move(name), ParamSpec::Type::kChoice, Value(std::move(def)), std::move(doc));
+    ParamSpec s =
+        spec(std::move(name), ParamSpec::Type::kChoice, Value(std::move(def)), std::move(doc));
     s.choices = std::move(choices);
     return param(std::move(s));
   }
@@ -252,7 +256,8 @@ class OpBuilder {
 
   /// The finished op; throws shoal::Error when it has no function.
   Op build() const {
-    if (!fn_) throw Error("op '" + op_.name + "' has no function: call .run(...) or .run_with_state(...)");
+    if (!fn_)
+      throw Error("op '" + op_.name + "' has no function: call .run(...) or .run_with_state(...)");
     Op op = op_;
     // The schema is copied into the checker: the Op object may move.
     auto schema = std::make_shared<const Op>(op_);
@@ -322,17 +327,17 @@ class Plugin {
 /// describes its ops through `plugin` (a shoal::plugin::Plugin&). Expands to
 /// the extern "C" entry point `shoal_plugin_entry`, which carries the
 /// kPluginAbiVersion this plugin was compiled with. Use once per library.
-#define SHOAL_PLUGIN(NAME, VERSION)                                                           \
-  static void shoal_plugin_define_(::shoal::plugin::Plugin& plugin);                          \
-  static void shoal_plugin_init_(::shoal::PluginRegistrar& registrar) {                       \
-    ::shoal::plugin::Plugin plugin(NAME);                                                     \
-    shoal_plugin_define_(plugin);                                                             \
-    plugin.finish(registrar);                                                                 \
-  }                                                                                           \
-  extern "C" __attribute__((visibility("default"))) const ::shoal::PluginDescriptor*          \
-  shoal_plugin_entry() {                                                                      \
+#define SHOAL_PLUGIN(NAME, VERSION)                                                              \
+  static void shoal_plugin_define_(::shoal::plugin::Plugin& plugin);                             \
+  static void shoal_plugin_init_(::shoal::PluginRegistrar& registrar) {                          \
+    ::shoal::plugin::Plugin plugin(NAME);                                                        \
+    shoal_plugin_define_(plugin);                                                                \
+    plugin.finish(registrar);                                                                    \
+  }                                                                                              \
+  extern "C" __attribute__((visibility("default"))) const ::shoal::PluginDescriptor*             \
+  shoal_plugin_entry() {                                                                         \
     static const ::shoal::PluginDescriptor descriptor{::shoal::kPluginAbiVersion, NAME, VERSION, \
-                                                      &shoal_plugin_init_};                   \
-    return &descriptor;                                                                       \
-  }                                                                                           \
+                                                      &shoal_plugin_init_};                      \
+    return &descriptor;                                                                          \
+  }                                                                                              \
   static void shoal_plugin_define_(::shoal::plugin::Plugin& plugin)
