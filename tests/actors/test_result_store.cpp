@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "result_store.h"
+#include "distributed/result_store.h"
 #include "shoal/tensor.h"
 
 using namespace shoal;

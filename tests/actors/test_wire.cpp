@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "serialization/random_values.h"
-#include "wire_value.h"
+#include "wire/wire_value.h"
 
 using namespace shoal;
 using shoal::actors::WireEnvelope;

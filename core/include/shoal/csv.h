@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "shoal/column.h"
+#include "shoal/csv_format.h"
 #include "shoal/dataframe.h"
 #include "shoal/schema.h"
 #include "shoal/table.h"
@@ -65,9 +66,6 @@ struct CsvOptions {
   std::size_t sample_bytes = std::size_t{256} << 10;
 };
 
-/// pandas' default null markers.
-const std::vector<std::string>& default_na_values();
-
 /// The files a path or glob names (`*` and `?` in the last component),
 /// in natural order (digits compare as numbers: part-9 before part-10).
 /// Throws shoal::Error when nothing matches or a file is missing.
@@ -80,16 +78,5 @@ Schema infer_csv_schema(const std::vector<std::string>& paths, const CsvOptions&
 /// head of the first file now, to infer the schema; nothing else.
 DataFrame read_csv(const std::vector<std::string>& paths_or_globs, const CsvOptions& options = {});
 DataFrame read_csv(const std::string& path_or_glob, const CsvOptions& options = {});
-
-/// The table as CSV text, as pandas' `to_csv(index=False)` writes it: a
-/// header, then one record a row ending in '\n'; a field holding the
-/// delimiter, a quote, '\r' or '\n' is quoted (quotes doubled); nulls are
-/// empty; floats in Python's repr (shortest round-trip: 0.1, 1.0, 1e-05);
-/// bools True/False; timestamps "YYYY-MM-DD HH:MM:SS[.fraction]".
-std::string format_csv(const Table& table, char delimiter = ',');
-
-/// Nanoseconds since 1970 for an ISO date or date-time; false when `s` is
-/// not one.
-bool parse_iso_timestamp(std::string_view s, std::int64_t& nanos);
 
 }  // namespace shoal

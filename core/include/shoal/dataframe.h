@@ -24,25 +24,16 @@
 #include <utility>
 #include <vector>
 
+#include "shoal/aggregation.h"
 #include "shoal/executor.h"
 #include "shoal/expr.h"
 #include "shoal/graph.h"
 #include "shoal/join.h"
 #include "shoal/schema.h"
 #include "shoal/table.h"
-#include "shoal/table_ops.h"
+#include "shoal/table_kernels.h"
 
 namespace shoal {
-
-/// One reduction: `func` of `column`, output as `name` (the column's name
-/// when empty). func: sum, mean, count, min, max, var, std (ddof 1, as
-/// pandas), first, last (skipping nulls), size (rows, nulls included),
-/// nunique (distinct non-null values).
-struct Aggregation {
-  std::string column;
-  std::string func;
-  std::string name;
-};
 
 class GroupBy;
 class DataFrame;

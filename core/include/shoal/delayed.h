@@ -45,8 +45,6 @@ Graph collect_graph(std::span<const NodePtr> roots);
 NodePtr literal_node(const Key& key, Value value);
 /// A process-unique number, for tokens of lambdas that capture state.
 std::uint64_t next_nonce() noexcept;
-/// The options compute() runs with: a progress bar on a terminal.
-RunOptions compute_options();
 
 }  // namespace detail
 

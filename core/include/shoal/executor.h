@@ -57,4 +57,10 @@ Executor& default_executor();
 /// the first default_executor() call.
 void set_default_executor_factory(std::unique_ptr<Executor> (*factory)());
 
+namespace detail {
+/// The options compute() of every collection runs with: a progress bar on
+/// a terminal.
+RunOptions compute_options();
+}  // namespace detail
+
 }  // namespace shoal

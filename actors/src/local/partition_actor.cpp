@@ -1,0 +1,19 @@
+// A partition actor: owns one stored result and serves it to whoever fetches
+// it, until the supervisor releases it (an exit message). It is the unit a
+// distributed cluster moves between nodes and spills to disk.
+#include "local/messages.h"
+
+namespace shoal::actors {
+
+caf::behavior partition_actor(caf::event_based_actor* self, Value value,
+                              std::shared_ptr<SharedCounters> counters) {
+  counters->partitions_spawned.fetch_add(1, std::memory_order_relaxed);
+  counters->partitions_alive.fetch_add(1, std::memory_order_relaxed);
+  self->attach_functor(
+      [counters] { counters->partitions_alive.fetch_sub(1, std::memory_order_relaxed); });
+  return {
+      [value](fetch_atom) { return value; },
+  };
+}
+
+}  // namespace shoal::actors
