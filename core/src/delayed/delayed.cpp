@@ -45,5 +45,4 @@ OpPtr register_function(std::string name, OpFunction fn) {
   return OpRegistry::global().add(std::move(op), "SHOAL_FUNCTION");
 }
 
-
 }  // namespace shoal::detail

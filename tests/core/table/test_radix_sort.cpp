@@ -1,4 +1,4 @@
-// sort_indices' radix path (core/src/radix_sort.h) against the comparison
+// sort_indices' radix path (core/src/table/radix_sort.h) against the comparison
 // sort it replaces for one key: the same stable order, nulls last, on
 // columns full of ties, NaN, signed zeros, infinities and integer extremes.
 #include <doctest/doctest.h>

@@ -1,4 +1,4 @@
-// The batch number converters (core/src/csv_decimal_batch.h) against strtod
+// The batch number converters (core/src/io/csv/decimal_batch.h) against strtod
 // and from_chars and against a plain statement of which fields they must
 // take: every shape of field a CSV column may hold, in batches of every
 // size, some of them too close to the end of the readable bytes to be taken.

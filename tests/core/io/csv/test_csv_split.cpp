@@ -1,4 +1,4 @@
-// The CSV record splitter (core/src/csv_split.h) against a naive splitter
+// The CSV record splitter (core/src/io/csv/split.h) against a naive splitter
 // that states its contract a record at a time, on every instruction set
 // the CPU has.
 #include <doctest/doctest.h>
