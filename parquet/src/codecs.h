@@ -1,0 +1,21 @@
+// Page compression: the codecs of Parquet's CompressionCodec, on Debian's
+// snappy, zlib, zstd, lz4 and brotli.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace shoal::parquet {
+
+/// Decompresses a page of `codec` (parquet CompressionCodec's value) into
+/// exactly `uncompressed_size` bytes. Throws FormatError saying which codec
+/// failed and why; LZO is refused.
+std::string decompress(int codec, std::string_view in, std::size_t uncompressed_size);
+
+/// Compresses with `codec` (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW, BROTLI).
+std::string compress(int codec, std::string_view in);
+
+/// "SNAPPY" for 1, and so on.
+std::string codec_name(int codec);
+
+}  // namespace shoal::parquet
