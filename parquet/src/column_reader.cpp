@@ -19,11 +19,9 @@ bool is_dictionary_encoding(int e) {
 
 class ChunkReader {
  public:
-  ChunkReader(const format::ColumnMetaData& md, const ColumnDesc& d, std::int64_t num_rows)
-      : md_(md),
-        d_(d),
-        rows_(num_rows),
-        out_(d.dtype, static_cast<std::size_t>(std::min<std::int64_t>(num_rows, 1 << 20))) {}
+  ChunkReader(const format::ColumnMetaData& md, const ColumnDesc& d, std::int64_t num_rows,
+              ColumnBuilder& out)
+      : md_(md), d_(d), rows_(num_rows), out_(out) {}
 
   void page(const format::PageHeader& h, std::string_view body) {
     if (h.uncompressed_page_size < 0 || h.uncompressed_page_size > kMaxPageBytes)
@@ -41,7 +39,6 @@ class ChunkReader {
   }
 
   std::int64_t rows_read() const noexcept { return seen_; }
-  std::shared_ptr<const Column> finish() { return out_.finish_shared(); }
 
  private:
   std::size_t page_values(std::int64_t n) {
@@ -134,16 +131,51 @@ class ChunkReader {
     int width = present ? r.byte("the dictionary index bit width") : 0;
     decode_hybrid(r.rest(), width, present, indices_);
     const std::size_t size = dict_->size();
-    for (std::size_t i = 0, k = 0; i < n; ++i) {
-      if (d_.optional && !levels_[i]) {
-        out_.append_null();
-        continue;
+    for (std::size_t k = 0; k < present; ++k) {
+      if (indices_[k] >= size)
+        throw FormatError("dictionary index " + std::to_string(indices_[k]) +
+                          " of a dictionary of " + std::to_string(size));
+    }
+    if (present == n && dict_->null_count() == 0) {
+      switch (dict_->type()) {
+        case DataType::kString:
+          return gather_strings(n);
+        case DataType::kInt64:
+        case DataType::kTimestamp:
+          return gather(dict_->int64s(), n);
+        case DataType::kFloat64:
+          return gather(dict_->float64s(), n);
+        default:
+          break;
       }
-      std::uint32_t at = indices_[k++];
-      if (at >= size)
-        throw FormatError("dictionary index " + std::to_string(at) + " of a dictionary of " +
-                          std::to_string(size));
-      out_.append_from(*dict_, at);
+    }
+    for (std::size_t i = 0, k = 0; i < n; ++i) {
+      if (d_.optional && !levels_[i])
+        out_.append_null();
+      else
+        out_.append_from(*dict_, indices_[k++]);
+    }
+  }
+
+  template <class T>
+  void gather(std::span<const T> dict, std::size_t n) {
+    std::vector<T> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = dict[indices_[i]];
+    if constexpr (std::is_same_v<T, double>)
+      out_.append_float64s(v);
+    else
+      out_.append_int64s(v);
+  }
+
+  // The common case of dictionary strings without nulls, without
+  // append_from's per-row dispatch.
+  void gather_strings(std::size_t n) {
+    const StringData& s = dict_->strings();
+    for (std::size_t i = 0; i < n; ++i) {
+      auto at = static_cast<std::size_t>(indices_[i]);
+      out_.append_string(std::string_view(s.chars).substr(
+          static_cast<std::size_t>(s.offsets[at]),
+          static_cast<std::size_t>(s.offsets[at + 1] - s.offsets[at])));
     }
   }
 
@@ -151,7 +183,7 @@ class ChunkReader {
   const ColumnDesc& d_;
   std::int64_t rows_;
   std::int64_t seen_ = 0;
-  ColumnBuilder out_;
+  ColumnBuilder& out_;
   std::shared_ptr<const Column> dict_;
   std::vector<std::uint32_t> levels_, indices_;
 };
@@ -173,9 +205,8 @@ ChunkRange chunk_range(const format::ColumnMetaData& md, std::uint64_t file_size
   return {static_cast<std::uint64_t>(start), static_cast<std::uint64_t>(md.total_compressed_size)};
 }
 
-std::shared_ptr<const Column> read_column_chunk(const FileSource& file,
-                                                const format::ColumnChunk& chunk,
-                                                const ColumnDesc& d, std::int64_t num_rows) {
+void read_column_chunk(const FileSource& file, const format::ColumnChunk& chunk,
+                       const ColumnDesc& d, std::int64_t num_rows, ColumnBuilder& out) {
   if (!chunk.__isset.meta_data) throw FormatError("the chunk has no metadata");
   if (chunk.__isset.file_path && !chunk.file_path.empty())
     throw FormatError("the chunk lives in another file (" + chunk.file_path +
@@ -186,7 +217,7 @@ std::shared_ptr<const Column> read_column_chunk(const FileSource& file,
     throw FormatError("a row group of " + std::to_string(num_rows) + " rows");
   ChunkRange range = chunk_range(md, file.size());
   std::string bytes = file.read(range.offset, range.size);
-  ChunkReader reader(md, d, num_rows);
+  ChunkReader reader(md, d, num_rows, out);
   std::size_t pos = 0;
   while (reader.rows_read() < num_rows) {
     if (pos >= bytes.size()) throw FormatError("the chunk ends before its row group's rows do");
@@ -201,7 +232,6 @@ std::shared_ptr<const Column> read_column_chunk(const FileSource& file,
         h, std::string_view(bytes).substr(pos, static_cast<std::size_t>(h.compressed_page_size)));
     pos += static_cast<std::size_t>(h.compressed_page_size);
   }
-  return reader.finish();
 }
 
 }  // namespace shoal::parquet

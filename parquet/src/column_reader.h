@@ -8,7 +8,7 @@
 #include "column_desc.h"
 #include "file_source.h"
 #include "parquet_types.h"
-#include "shoal/column.h"
+#include "shoal/column_builder.h"
 
 namespace shoal::parquet {
 
@@ -26,10 +26,10 @@ struct ChunkRange {
 };
 ChunkRange chunk_range(const format::ColumnMetaData& md, std::uint64_t file_size);
 
-/// Reads the chunk of `d` in a row group of `num_rows` rows. Throws
-/// FormatError saying what is wrong; the caller adds file and row group.
-std::shared_ptr<const Column> read_column_chunk(const FileSource& file,
-                                                const format::ColumnChunk& chunk,
-                                                const ColumnDesc& d, std::int64_t num_rows);
+/// Reads the chunk of `d` in a row group of `num_rows` rows, appending its
+/// rows to `out` (of type d.dtype). Throws FormatError saying what is wrong;
+/// the caller adds file and row group.
+void read_column_chunk(const FileSource& file, const format::ColumnChunk& chunk,
+                       const ColumnDesc& d, std::int64_t num_rows, ColumnBuilder& out);
 
 }  // namespace shoal::parquet

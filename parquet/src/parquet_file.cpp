@@ -88,25 +88,28 @@ Table ParquetFile::read(const std::vector<int>& row_groups,
   std::vector<const ColumnDesc*> want = impl_->select(columns);
   std::vector<std::string> names;
   std::vector<std::shared_ptr<const Column>> out;
+  std::int64_t rows = 0;
+  const auto& groups = impl_->meta.row_groups;
+  for (int rg : row_groups) {
+    if (rg < 0 || static_cast<std::size_t>(rg) >= groups.size())
+      throw Error(impl_->where() + "no row group " + std::to_string(rg) + " (it has " +
+                  std::to_string(groups.size()) + ")");
+    rows += groups[static_cast<std::size_t>(rg)].num_rows;
+  }
   for (const ColumnDesc* d : want) {
     names.push_back(d->name);
-    ColumnBuilder all(d->dtype);
-    std::shared_ptr<const Column> only;
+    // One builder across row groups: rows are appended once, never copied.
+    ColumnBuilder b(d->dtype, static_cast<std::size_t>(std::clamp<std::int64_t>(rows, 0, 1 << 24)));
     for (int rg : row_groups) {
       const auto& chunk = impl_->chunk(rg, *d);
-      std::int64_t rows = impl_->meta.row_groups[static_cast<std::size_t>(rg)].num_rows;
-      std::shared_ptr<const Column> c;
+      std::int64_t n = impl_->meta.row_groups[static_cast<std::size_t>(rg)].num_rows;
       try {
-        c = parquet::read_column_chunk(*impl_->source, chunk, *d, rows);
+        parquet::read_column_chunk(*impl_->source, chunk, *d, n, b);
       } catch (const FormatError& e) {
         throw Error(impl_->where(rg, d->name) + e.what());
       }
-      if (row_groups.size() == 1)
-        only = c;
-      else
-        all.append_column(*c);
     }
-    out.push_back(only ? only : all.finish_shared());
+    out.push_back(b.finish_shared());
   }
   return Table(std::move(names), std::move(out));
 }
