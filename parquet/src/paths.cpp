@@ -63,16 +63,18 @@ std::vector<std::string> glob(const std::string& pat) {
 
 }  // namespace
 
-std::vector<std::string> expand_parquet_paths(const std::vector<std::string>& patterns) {
-  std::vector<std::string> out;
+std::vector<ParquetPath> expand_parquet_paths(const std::vector<std::string>& patterns) {
+  std::vector<ParquetPath> out;
   for (const auto& pat : patterns) {
     std::vector<std::string> found;
+    std::string root;
     if (pat.find_first_of("*?[") != std::string::npos) {
       found = glob(pat);
       if (found.empty())
         throw Error("read_parquet: no file matches '" + pat + "'; check the pattern");
     } else if (fs::is_directory(pat)) {
       found = walk(pat);
+      root = pat;
       if (found.empty()) throw Error("read_parquet: no *.parquet file under '" + pat + "'");
     } else if (fs::is_regular_file(pat)) {
       found = {pat};
@@ -80,7 +82,7 @@ std::vector<std::string> expand_parquet_paths(const std::vector<std::string>& pa
       throw Error("read_parquet: no such file or directory '" + pat + "'; check the path");
     }
     std::sort(found.begin(), found.end(), natural_less);
-    out.insert(out.end(), found.begin(), found.end());
+    for (auto& f : found) out.push_back({std::move(f), root});
   }
   if (out.empty()) throw Error("read_parquet: give at least one path");
   return out;

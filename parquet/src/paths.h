@@ -8,8 +8,13 @@
 
 namespace shoal::parquet {
 
+struct ParquetPath {
+  std::string path;
+  std::string root;  ///< The directory it was found in, "" when named or globbed.
+};
+
 /// Throws shoal::Error naming a path that does not exist or a pattern that
 /// matches nothing.
-std::vector<std::string> expand_parquet_paths(const std::vector<std::string>& patterns);
+std::vector<ParquetPath> expand_parquet_paths(const std::vector<std::string>& patterns);
 
 }  // namespace shoal::parquet

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "hive.h"
 #include "ops.h"
 #include "shoal/atomic_file.h"
 #include "shoal/error.h"
@@ -33,7 +34,9 @@ Value read_op(OpContext&, std::span<const Value>, const Params& p) {
   std::vector<int> groups;
   for (const Value& g : p.at("row_groups").as_list())
     groups.push_back(static_cast<int>(g.as_int()));
-  return Value(f.read(groups, strings_of(p.at("columns"))));
+  Table t = f.read(groups, strings_of(p.at("columns")));
+  if (const Value* hive = p.find("hive")) t = parquet::with_hive_columns(t, hive->as_list());
+  return Value(std::move(t));
 }
 
 ParquetWriteOptions options_from(const Params& p) {
@@ -72,7 +75,10 @@ Op read_spec() {
                ParamSpec{.name = "columns",
                          .type = ParamSpec::Type::kList,
                          .required = true,
-                         .doc = "Column names; empty for all."}};
+                         .doc = "Column names; empty for all."},
+               ParamSpec{.name = "hive",
+                         .type = ParamSpec::Type::kList,
+                         .doc = "Partition columns to add: [name, type, value] each."}};
   op.fn = read_op;
   return op;
 }

@@ -162,3 +162,48 @@ TEST_CASE("a corrupt page names the file, row group and column") {
   CHECK(ParquetFile(path).read({0}, {"n"}).num_rows() == 50);
   CHECK(ParquetFile(path).read({1}, {"b"}).num_rows() == 50);
 }
+
+TEST_CASE("hive folders become typed columns, and filters on them skip files") {
+  auto dir = scratch_dir("hive");
+  struct Part {
+    const char* folder;
+    int rows;
+  };
+  const Part parts[] = {{"year=2023/city=Bern", 3},
+                        {"year=2023/city=Zürich", 2},
+                        {"year=2024/city=__HIVE_DEFAULT_PARTITION__", 4},
+                        {"year=2024/city=Bern", 1}};
+  for (const auto& p : parts) {
+    std::filesystem::create_directories(dir / p.folder);
+    ColumnBuilder x(DataType::kInt64);
+    for (int i = 0; i < p.rows; ++i) x.append_int64(i);
+    std::ofstream((dir / p.folder / "part-0.parquet").string(), std::ios::binary)
+        << write_parquet_bytes(Table({"x"}, {x.finish_shared()}));
+  }
+  std::filesystem::create_directories(dir / "_tmp");  // not data: skipped
+  std::ofstream((dir / "year=2024" / "_SUCCESS").string()) << "";
+  DataFrame df = read_parquet(dir.string());
+  CHECK(df.schema().str() == "x: int64, year: int64, city: string");
+  CHECK(df.npartitions() == 4);
+  Table t = df.compute();
+  REQUIRE(t.num_rows() == 10);
+  CHECK(t.column("year").int64s()[0] == 2023);
+  CHECK(t.column("city").string_at(0) == "Bern");
+  CHECK(t.column("city").string_at(3) == "Zürich");
+  CHECK(t.column("city").string_at(5) == "Bern");  // natural order: Bern before _
+  CHECK(!t.column("city").is_valid(6));            // __HIVE_DEFAULT_PARTITION__
+  CHECK(t.column("year").int64s()[9] == 2024);
+
+  ParquetReadOptions o;
+  o.filters = {{"year", ">=", 2024}};
+  o.columns = {"city", "x"};
+  DataFrame late = read_parquet(dir.string(), o);
+  CHECK(late.npartitions() == 2);  // the 2023 files are not even opened
+  CHECK(late.columns() == std::vector<std::string>{"city", "x"});
+  CHECK(late.compute().num_rows() == 5);
+  o.filters = {{"city", "==", "Bern"}, {"x", ">", 0}};
+  Table bern = read_parquet(dir.string(), o).compute();
+  CHECK(bern.num_rows() == 2);  // x = 1, 2 of year=2023/city=Bern
+  // Zürich and the null city by their folders, 2024/Bern (x = 0 only) by its statistics.
+  CHECK(read_parquet(dir.string(), o).npartitions() == 1);
+}
