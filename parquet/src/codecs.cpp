@@ -21,19 +21,18 @@ using Codec = format::CompressionCodec;
   throw FormatError(codec_name(codec) + " page: " + why);
 }
 
-std::string snappy_decompress(std::string_view in, std::size_t n) {
+void snappy_decompress(std::string_view in, std::size_t n, std::string& out) {
   std::size_t len = 0;
   if (!snappy::GetUncompressedLength(in.data(), in.size(), &len) || len != n)
     fail(Codec::SNAPPY, "the stream's length disagrees with the page header");
-  std::string out(n, '\0');
+  out.resize(n);
   if (!snappy::RawUncompress(in.data(), in.size(), out.data())) fail(Codec::SNAPPY, "corrupt");
-  return out;
 }
 
 // Some writers (Hadoop's, older Spark) emit several gzip members back to
 // back; inflate restarts after each member's end until the input is used up.
-std::string gzip_decompress(std::string_view in, std::size_t n) {
-  std::string out(n, '\0');
+void gzip_decompress(std::string_view in, std::size_t n, std::string& out) {
+  out.resize(n);
   z_stream z{};
   if (inflateInit2(&z, 15 + 32) != Z_OK) fail(Codec::GZIP, "zlib would not start");
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -54,23 +53,20 @@ std::string gzip_decompress(std::string_view in, std::size_t n) {
   if (rc != Z_STREAM_END && !(rc == Z_BUF_ERROR && produced == n))
     fail(Codec::GZIP, std::string("corrupt stream (zlib: ") + (z.msg ? z.msg : "error") + ")");
   if (produced != n) fail(Codec::GZIP, "inflated to fewer bytes than the page header says");
-  return out;
 }
 
-std::string zstd_decompress(std::string_view in, std::size_t n) {
-  std::string out(n, '\0');
+void zstd_decompress(std::string_view in, std::size_t n, std::string& out) {
+  out.resize(n);
   std::size_t got = ZSTD_decompress(out.data(), n, in.data(), in.size());
   if (ZSTD_isError(got)) fail(Codec::ZSTD, ZSTD_getErrorName(got));
   if (got != n) fail(Codec::ZSTD, "decompressed to fewer bytes than the page header says");
-  return out;
 }
 
-std::string lz4_raw_decompress(std::string_view in, std::size_t n) {
-  std::string out(n, '\0');
+void lz4_raw_decompress(std::string_view in, std::size_t n, std::string& out) {
+  out.resize(n);
   int got =
       LZ4_decompress_safe(in.data(), out.data(), static_cast<int>(in.size()), static_cast<int>(n));
   if (got < 0 || static_cast<std::size_t>(got) != n) fail(Codec::LZ4_RAW, "corrupt block");
-  return out;
 }
 
 std::uint32_t load_be32(const char* p) {
@@ -82,25 +78,24 @@ std::uint32_t load_be32(const char* p) {
 // The deprecated LZ4 codec is Hadoop's framing (big-endian sizes before each
 // block) in parquet-mr's files, a bare block in some others: try the frames,
 // then the bare block, as Arrow does.
-std::string lz4_hadoop_decompress(std::string_view in, std::size_t n) {
-  std::string out(n, '\0');
+void lz4_hadoop_decompress(std::string_view in, std::size_t n, std::string& out) {
+  out.resize(n);
   std::size_t ip = 0, op = 0;
   while (ip + 8 <= in.size() && op < n) {
     std::uint32_t raw = load_be32(in.data() + ip), packed = load_be32(in.data() + ip + 4);
     ip += 8;
-    if (packed > in.size() - ip || raw > n - op) return lz4_raw_decompress(in, n);
+    if (packed > in.size() - ip || raw > n - op) return lz4_raw_decompress(in, n, out);
     int got = LZ4_decompress_safe(in.data() + ip, out.data() + op, static_cast<int>(packed),
                                   static_cast<int>(raw));
-    if (got < 0 || static_cast<std::uint32_t>(got) != raw) return lz4_raw_decompress(in, n);
+    if (got < 0 || static_cast<std::uint32_t>(got) != raw) return lz4_raw_decompress(in, n, out);
     ip += packed;
     op += raw;
   }
-  if (ip != in.size() || op != n) return lz4_raw_decompress(in, n);
-  return out;
+  if (ip != in.size() || op != n) return lz4_raw_decompress(in, n, out);
 }
 
-std::string brotli_decompress(std::string_view in, std::size_t n) {
-  std::string out(n, '\0');
+void brotli_decompress(std::string_view in, std::size_t n, std::string& out) {
+  out.resize(n);
   std::size_t got = n;
   if (BrotliDecoderDecompress(in.size(), reinterpret_cast<const std::uint8_t*>(in.data()), &got,
                               reinterpret_cast<std::uint8_t*>(out.data())) !=
@@ -108,7 +103,6 @@ std::string brotli_decompress(std::string_view in, std::size_t n) {
       got != n) {
     fail(Codec::BROTLI, "corrupt stream or a size unlike the page header's");
   }
-  return out;
 }
 
 std::string gzip_compress(std::string_view in) {
@@ -136,26 +130,33 @@ std::string codec_name(int codec) {
              : std::string(it->second);
 }
 
-std::string decompress(int codec, std::string_view in, std::size_t n) {
+std::string_view decompress(int codec, std::string_view in, std::size_t n, std::string& buffer) {
   switch (codec) {
     case Codec::UNCOMPRESSED:
       if (in.size() != n) fail(codec, "its sizes differ but it is not compressed");
-      return std::string(in);
+      return in;
     case Codec::SNAPPY:
-      return snappy_decompress(in, n);
+      snappy_decompress(in, n, buffer);
+      break;
     case Codec::GZIP:
-      return gzip_decompress(in, n);
+      gzip_decompress(in, n, buffer);
+      break;
     case Codec::ZSTD:
-      return zstd_decompress(in, n);
+      zstd_decompress(in, n, buffer);
+      break;
     case Codec::LZ4_RAW:
-      return lz4_raw_decompress(in, n);
+      lz4_raw_decompress(in, n, buffer);
+      break;
     case Codec::LZ4:
-      return lz4_hadoop_decompress(in, n);
+      lz4_hadoop_decompress(in, n, buffer);
+      break;
     case Codec::BROTLI:
-      return brotli_decompress(in, n);
+      brotli_decompress(in, n, buffer);
+      break;
     default:
       fail(codec, "this codec is not supported (use SNAPPY, GZIP, ZSTD, LZ4_RAW or BROTLI)");
   }
+  return buffer;
 }
 
 std::string compress(int codec, std::string_view in) {

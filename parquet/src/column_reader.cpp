@@ -54,8 +54,8 @@ class ChunkReader {
     const auto& dh = h.dictionary_page_header;
     if (dh.num_values < 0 || dh.num_values > kMaxPageValues)
       throw FormatError("a dictionary of " + std::to_string(dh.num_values) + " values");
-    std::string bytes =
-        decompress(md_.codec, body, static_cast<std::size_t>(h.uncompressed_page_size));
+    std::string_view bytes =
+        decompress(md_.codec, body, static_cast<std::size_t>(h.uncompressed_page_size), buffer_);
     Values v;
     decode_values(d_, Encoding::PLAIN, bytes, static_cast<std::size_t>(dh.num_values), v);
     ColumnBuilder b(d_.dtype, v.count);
@@ -67,8 +67,8 @@ class ChunkReader {
     if (!h.__isset.data_page_header) throw FormatError("a data page without its header");
     const auto& dh = h.data_page_header;
     std::size_t n = page_values(dh.num_values);
-    std::string bytes =
-        decompress(md_.codec, body, static_cast<std::size_t>(h.uncompressed_page_size));
+    std::string_view bytes =
+        decompress(md_.codec, body, static_cast<std::size_t>(h.uncompressed_page_size), buffer_);
     ByteReader r(bytes);
     if (d_.optional) {
       if (dh.definition_level_encoding != Encoding::RLE)
@@ -92,7 +92,7 @@ class ChunkReader {
     std::string_view rest = body.substr(static_cast<std::size_t>(rep + def));
     auto raw = static_cast<std::size_t>(h.uncompressed_page_size - rep - def);
     bool compressed = !dh.__isset.is_compressed || dh.is_compressed;
-    std::string bytes = compressed ? decompress(md_.codec, rest, raw) : std::string(rest);
+    std::string_view bytes = compressed ? decompress(md_.codec, rest, raw, buffer_) : rest;
     values(dh.encoding, bytes, n);
   }
 
@@ -159,12 +159,12 @@ class ChunkReader {
 
   template <class T>
   void gather(std::span<const T> dict, std::size_t n) {
-    std::vector<T> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = dict[indices_[i]];
-    if constexpr (std::is_same_v<T, double>)
-      out_.append_float64s(v);
-    else
-      out_.append_int64s(v);
+    for (std::size_t i = 0; i < n; ++i) {
+      if constexpr (std::is_same_v<T, double>)
+        out_.append_float64(dict[indices_[i]]);
+      else
+        out_.append_int64(dict[indices_[i]]);
+    }
   }
 
   // The common case of dictionary strings without nulls, without
@@ -186,6 +186,7 @@ class ChunkReader {
   ColumnBuilder& out_;
   std::shared_ptr<const Column> dict_;
   std::vector<std::uint32_t> levels_, indices_;
+  std::string buffer_;  // decompressed pages, one at a time
 };
 
 }  // namespace
