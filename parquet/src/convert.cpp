@@ -123,9 +123,14 @@ void append_binary(const ColumnDesc& d, const Values& v, ColumnBuilder& out) {
 }  // namespace
 
 double decimal_from_bytes(std::string_view be, int scale) {
-  __int128 x = static_cast<signed char>(be[0]);  // sign-extends
-  for (std::size_t i = 1; i < be.size(); ++i) x = (x << 8) | static_cast<unsigned char>(be[i]);
-  return static_cast<double>(x) / pow10(scale);
+  // Accumulated unsigned (shifts of negative values would be UB before
+  // C++20 and are flagged by UBSan), then sign-extended from its width.
+  unsigned __int128 u = 0;
+  for (unsigned char c : be) u = (u << 8) | c;
+  const int bits = static_cast<int>(be.size()) * 8;
+  if (bits < 128 && (static_cast<unsigned char>(be[0]) & 0x80))
+    u |= ~static_cast<unsigned __int128>(0) << bits;
+  return static_cast<double>(static_cast<__int128>(u)) / pow10(scale);
 }
 
 void append_values(const ColumnDesc& d, const Values& v, ColumnBuilder& out) {

@@ -45,12 +45,12 @@ class ChunkWriter {
 
   format::ColumnChunk write(const Column& c, std::size_t begin, std::size_t end) {
     md_.__set_type(parquet::schema_element("", c.type()).type);
-    md_.__set_codec(static_cast<format::CompressionCodec::type>(codec_));
+    md_.__set_codec(codec_);
     md_.__set_num_values(static_cast<std::int64_t>(end - begin));
     std::optional<parquet::Dictionary> dict;
     if (o_.dictionary && c.type() == DataType::kString)
       dict = parquet::build_dictionary(c, begin, end, o_.dictionary_limit);
-    std::vector<format::Encoding::type> encodings{format::Encoding::RLE};
+    std::vector<std::int32_t> encodings{format::Encoding::RLE};
     if (dict) {
       md_.__set_dictionary_page_offset(static_cast<std::int64_t>(out_.size()));
       dictionary_page(*dict);
