@@ -20,8 +20,14 @@ bool is_dictionary_encoding(int e) {
 class ChunkReader {
  public:
   ChunkReader(const format::ColumnMetaData& md, const ColumnDesc& d, std::int64_t num_rows,
-              ColumnBuilder& out)
-      : md_(md), d_(d), rows_(num_rows), out_(out) {}
+              ColumnBuilder& out, ChunkScratch& scratch)
+      : md_(md),
+        d_(d),
+        rows_(num_rows),
+        out_(out),
+        levels_(scratch.levels),
+        indices_(scratch.indices),
+        buffer_(scratch.page) {}
 
   void page(const format::PageHeader& h, std::string_view body) {
     if (h.uncompressed_page_size < 0 || h.uncompressed_page_size > kMaxPageBytes)
@@ -185,8 +191,9 @@ class ChunkReader {
   std::int64_t seen_ = 0;
   ColumnBuilder& out_;
   std::shared_ptr<const Column> dict_;
-  std::vector<std::uint32_t> levels_, indices_;
-  std::string buffer_;  // decompressed pages, one at a time
+  std::vector<std::uint32_t>& levels_;
+  std::vector<std::uint32_t>& indices_;
+  std::string& buffer_;  // decompressed pages, one at a time
 };
 
 }  // namespace
@@ -207,7 +214,8 @@ ChunkRange chunk_range(const format::ColumnMetaData& md, std::uint64_t file_size
 }
 
 void read_column_chunk(const FileSource& file, const format::ColumnChunk& chunk,
-                       const ColumnDesc& d, std::int64_t num_rows, ColumnBuilder& out) {
+                       const ColumnDesc& d, std::int64_t num_rows, ColumnBuilder& out,
+                       ChunkScratch& scratch) {
   if (!chunk.__isset.meta_data) throw FormatError("the chunk has no metadata");
   if (chunk.__isset.file_path && !chunk.file_path.empty())
     throw FormatError("the chunk lives in another file (" + chunk.file_path +
@@ -217,8 +225,9 @@ void read_column_chunk(const FileSource& file, const format::ColumnChunk& chunk,
   if (num_rows < 0 || num_rows > (std::int64_t{1} << 40))
     throw FormatError("a row group of " + std::to_string(num_rows) + " rows");
   ChunkRange range = chunk_range(md, file.size());
-  std::string bytes = file.read(range.offset, range.size);
-  ChunkReader reader(md, d, num_rows, out);
+  file.read_into(range.offset, range.size, scratch.chunk);
+  const std::string& bytes = scratch.chunk;
+  ChunkReader reader(md, d, num_rows, out, scratch);
   std::size_t pos = 0;
   while (reader.rows_read() < num_rows) {
     if (pos >= bytes.size()) throw FormatError("the chunk ends before its row group's rows do");

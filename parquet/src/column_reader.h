@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "column_desc.h"
 #include "file_source.h"
@@ -26,10 +28,18 @@ struct ChunkRange {
 };
 ChunkRange chunk_range(const format::ColumnMetaData& md, std::uint64_t file_size);
 
+/// Buffers a reader reuses from chunk to chunk: large allocations freed and
+/// made again cost page faults (mmap / munmap) that were half of a scan.
+struct ChunkScratch {
+  std::string chunk, page;
+  std::vector<std::uint32_t> levels, indices;
+};
+
 /// Reads the chunk of `d` in a row group of `num_rows` rows, appending its
 /// rows to `out` (of type d.dtype). Throws FormatError saying what is wrong;
 /// the caller adds file and row group.
 void read_column_chunk(const FileSource& file, const format::ColumnChunk& chunk,
-                       const ColumnDesc& d, std::int64_t num_rows, ColumnBuilder& out);
+                       const ColumnDesc& d, std::int64_t num_rows, ColumnBuilder& out,
+                       ChunkScratch& scratch);
 
 }  // namespace shoal::parquet

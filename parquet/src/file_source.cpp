@@ -27,11 +27,17 @@ FileSource::~FileSource() {
 }
 
 std::string FileSource::read(std::uint64_t offset, std::uint64_t n) const {
+  std::string out;
+  read_into(offset, n, out);
+  return out;
+}
+
+void FileSource::read_into(std::uint64_t offset, std::uint64_t n, std::string& out) const {
   if (offset > size_ || n > size_ - offset) {
     throw FormatError("bytes " + std::to_string(offset) + ".." + std::to_string(offset + n) +
                       " lie outside the file (" + std::to_string(size_) + " bytes)");
   }
-  std::string out(n, '\0');
+  out.resize(n);
   std::uint64_t done = 0;
   while (done < n) {
     ssize_t got = ::pread(fd_, out.data() + done, n - done, static_cast<off_t>(offset + done));
@@ -41,7 +47,6 @@ std::string FileSource::read(std::uint64_t offset, std::uint64_t n) const {
     done += static_cast<std::uint64_t>(got);
   }
   bytes_read_ += n;
-  return out;
 }
 
 }  // namespace shoal::parquet

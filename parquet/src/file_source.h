@@ -21,6 +21,8 @@ class FileSource {
   /// Bytes [offset, offset + n). Throws shoal::Error when they lie outside
   /// the file or the read fails. Thread-safe.
   std::string read(std::uint64_t offset, std::uint64_t n) const;
+  /// The same, into `out` (resized), so a caller can reuse its memory.
+  void read_into(std::uint64_t offset, std::uint64_t n, std::string& out) const;
   std::uint64_t bytes_read() const noexcept { return bytes_read_.load(); }
 
  private:

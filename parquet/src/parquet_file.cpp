@@ -96,6 +96,7 @@ Table ParquetFile::read(const std::vector<int>& row_groups,
                   std::to_string(groups.size()) + ")");
     rows += groups[static_cast<std::size_t>(rg)].num_rows;
   }
+  parquet::ChunkScratch scratch;
   for (const ColumnDesc* d : want) {
     names.push_back(d->name);
     // One builder across row groups: rows are appended once, never copied.
@@ -104,7 +105,7 @@ Table ParquetFile::read(const std::vector<int>& row_groups,
       const auto& chunk = impl_->chunk(rg, *d);
       std::int64_t n = impl_->meta.row_groups[static_cast<std::size_t>(rg)].num_rows;
       try {
-        parquet::read_column_chunk(*impl_->source, chunk, *d, n, b);
+        parquet::read_column_chunk(*impl_->source, chunk, *d, n, b, scratch);
       } catch (const FormatError& e) {
         throw Error(impl_->where(rg, d->name) + e.what());
       }
