@@ -231,3 +231,33 @@ TEST_CASE("nested columns are refused by name; the flat ones still read") {
   CHECK(t.num_rows() == 10);
   CHECK(t.column(0).int64s()[9] == 9);
 }
+
+TEST_CASE("DuckDB's statistics prune row groups as Shoal's do") {
+  auto dir = testing::scratch_dir("duckdb-stats");
+  std::string path = (dir / "sorted.parquet").string();
+  json job = {{"writes",
+               {{{"select",
+                  "SELECT i::INTEGER AS k, 'name-' || lpad(i::VARCHAR, 5, '0') AS s, "
+                  "CASE WHEN i < 2048 THEN NULL ELSE i::BIGINT END AS n "
+                  "FROM range(10240) t(i)"},
+                 {"path", path},
+                 {"options", "ROW_GROUP_SIZE 2048"}}}}};
+  testing::run_duckdb(job, dir);
+  ParquetFile f(path);
+  REQUIRE(f.info().row_group_rows.size() == 5);
+  auto groups = [&](std::vector<ParquetFilter> filters) {
+    std::vector<int> g;
+    for (int i = 0; i < 5; ++i)
+      if (f.may_match(i, filters)) g.push_back(i);
+    return g;
+  };
+  CHECK(groups({{"k", ">=", 4096}, {"k", "<", 6000}}) == std::vector<int>{2});  // INT32 stats
+  CHECK(groups({{"s", ">", "name-08191"}}) == std::vector<int>{4});             // string stats
+  CHECK(groups({{"n", "<", 5000}}) == std::vector<int>{1, 2});  // group 0 is all null
+  ParquetReadOptions o;
+  o.blocksize = 1;
+  o.filters = {{"k", ">=", 4096}, {"k", "<", 6000}};
+  DataFrame df = read_parquet(path, o);
+  CHECK(df.npartitions() == 1);
+  CHECK(df.compute().num_rows() == 6000 - 4096);
+}
