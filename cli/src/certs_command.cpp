@@ -63,7 +63,8 @@ void make_ca(const fs::path& dir, unsigned days) {
   openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
            "-keyout", (dir / "ca.key").string(), "-out", (dir / "ca.pem").string(), "-days",
            std::to_string(days), "-subj", "/CN=Shoal cluster CA", "-addext",
-           "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"});
+           "basicConstraints=critical,CA:TRUE", "-addext",
+           "keyUsage=critical,keyCertSign,cRLSign"});
 }
 
 void make_node(const fs::path& dir, const std::string& name, const CertsCommandOptions& o) {
