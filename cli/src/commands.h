@@ -6,9 +6,12 @@
 //   2  a file could not be read or written, or is not a pipeline, or a
 //      plugin could not be loaded
 // `shoal run` differs: 1 means the run failed (an op threw), and a pipeline
-// with problems is bad input (2), like an unreadable file.
+// with problems is bad input (2), like an unreadable file. `shoal worker`
+// exits 1 when it could not start or gave up on its scheduler
+// (--death-timeout), 2 on a bad option or plugin.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -37,8 +40,14 @@ void add_scheduler_command(CLI::App& app, int& exit_code);
 void add_worker_command(CLI::App& app, int& exit_code);
 /// `shoal status HOST:PORT`: workers, threads, memory and tasks by state.
 void add_status_command(CLI::App& app, int& exit_code);
+/// `shoal ssh HOST [HOST ...] FILE`: a cluster started over SSH for one run.
+void add_ssh_command(CLI::App& app, int& exit_code);
+/// `shoal certs DIR`: a CA and node certificates for mutual TLS.
+void add_certs_command(CLI::App& app, int& exit_code);
 
 /// "2GiB", "512MiB", "800MB", "1000000" as bytes; throws shoal::Error.
 std::uint64_t parse_bytes(const std::string& text);
+/// "30s", "500ms", "2m", "1h", or a bare number of seconds; throws shoal::Error.
+std::chrono::milliseconds parse_duration(const std::string& text);
 
 }  // namespace shoal::cli

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   shoal::cli::add_scheduler_command(app, exit_code);
   shoal::cli::add_worker_command(app, exit_code);
   shoal::cli::add_status_command(app, exit_code);
+  shoal::cli::add_ssh_command(app, exit_code);
+  shoal::cli::add_certs_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,10 +1,11 @@
 // shoal worker HOST:PORT: runs a worker of a cluster until SIGINT/SIGTERM or
-// until its scheduler is gone for good.
+// until its scheduler is gone for good (unreachable for --death-timeout).
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "commands.h"
@@ -24,8 +25,10 @@ struct WorkerCommandOptions {
   std::string memory_limit;
   std::string spill_dir;
   std::vector<std::string> plugins;
+  std::vector<std::string> allow_paths;
   unsigned heartbeat_interval_ms = 500;
-  unsigned reconnect_timeout_ms = 30000;
+  std::string death_timeout = "30s";
+  std::optional<unsigned> reconnect_timeout_ms;  // the older spelling, in ms
 };
 
 int run_worker(const WorkerCommandOptions& o) {
@@ -37,11 +40,19 @@ int run_worker(const WorkerCommandOptions& o) {
   options.host = o.host;
   options.threads = o.threads;
   options.spill_dir = o.spill_dir;
+  options.allowed_paths = o.allow_paths;
   options.heartbeat_interval = std::chrono::milliseconds(o.heartbeat_interval_ms);
-  options.reconnect_timeout = std::chrono::milliseconds(o.reconnect_timeout_ms);
-  std::unique_ptr<WorkerNode> node;
   try {
     options.memory_limit = o.memory_limit.empty() ? 0 : parse_bytes(o.memory_limit);
+    options.death_timeout = o.reconnect_timeout_ms
+                                ? std::chrono::milliseconds(*o.reconnect_timeout_ms)
+                                : parse_duration(o.death_timeout);
+  } catch (const Error& e) {
+    std::cerr << "shoal worker: " << e.what() << "\n";
+    return kExitUnreadable;
+  }
+  std::unique_ptr<WorkerNode> node;
+  try {
     // Printed each time it registers (again after a lost connection), for
     // operators and tests.
     options.on_registered = [scheduler = o.scheduler](const std::string& name) {
@@ -50,16 +61,20 @@ int run_worker(const WorkerCommandOptions& o) {
     node = std::make_unique<WorkerNode>(options);
   } catch (const Error& e) {
     std::cerr << e.what() << "\n";
-    return kExitUnreadable;
+    return kExitInvalid;
   }
   std::thread stopper([&] {
     wait_for_stop_signal();
     node->stop();
   });
   node->wait();
+  std::string failure = node->failure();
   node->stop();
   stopper.detach();  // blocked in sigwait; ends with the process
-  return kExitOk;
+  if (failure.empty()) return kExitOk;
+  // A batch job's script sees a worker that lost its scheduler as failed.
+  std::cerr << "shoal worker " << node->name() << ": " << failure << std::endl;
+  return kExitInvalid;
 }
 
 }  // namespace
@@ -103,10 +118,19 @@ void add_worker_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--spill-dir", o->spill_dir,
                   "Where spilled results go (default: a temporary directory)");
   add_plugin_option(*cmd, o->plugins);
+  cmd->add_option("--allow-path", o->allow_paths,
+                  "Confine the worker: a task whose path parameters lie outside this directory "
+                  "fails, naming the path (repeatable; default: any path)")
+      ->type_name("DIR")
+      ->allow_extra_args(false);  // one value each: `--allow-path a HOST:PORT` leaves HOST:PORT
   cmd->add_option("--heartbeat-interval", o->heartbeat_interval_ms, "ms between heartbeats")
       ->check(CLI::Range(10u, 600000u));
+  cmd->add_option("--death-timeout", o->death_timeout,
+                  "Exit (code 1) after this long without reaching the scheduler, at start or "
+                  "after losing it (e.g. 30s, 500ms, 2m; a bare number is seconds)")
+      ->capture_default_str();
   cmd->add_option("--reconnect-timeout", o->reconnect_timeout_ms,
-                  "Give up after this many ms without reaching the scheduler")
+                  "The same as --death-timeout, in ms (the older name)")
       ->check(CLI::Range(100u, 86400000u));
   cmd->callback([o, &exit_code] { exit_code = run_worker(*o); });
 }

@@ -179,7 +179,7 @@ TEST_CASE("an unreachable scheduler is a clear error") {
                        doctest::Contains("127.0.0.1:1"), Error);
   WorkerNodeOptions o;
   o.scheduler = "127.0.0.1:1";
-  o.reconnect_timeout = 300ms;
+  o.death_timeout = 300ms;
   o.log = quiet;
   CHECK_THROWS_WITH_AS(WorkerNode{o}, doctest::Contains("cannot reach the scheduler"), Error);
   o.scheduler = "nonsense";

@@ -17,7 +17,10 @@
 //
 // When the connection to the scheduler is lost (the scheduler restarted, or
 // removed this worker after it fell silent) the worker drops every result it
-// held and registers anew, retrying for `reconnect_timeout`.
+// held and registers anew. Whenever it cannot reach the scheduler (at start
+// or after a loss) it retries with backoff (100 ms, doubling, at most 5 s)
+// and gives up after `death_timeout`, as Dask's workers do: a worker of a
+// batch job whose scheduler is gone ends instead of hanging.
 //
 // Thread-safety: the methods may be called from any thread.
 #pragma once
@@ -28,6 +31,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace shoal {
 
@@ -50,8 +54,14 @@ struct WorkerNodeOptions {
   std::size_t inline_limit = 1024;
   std::chrono::milliseconds heartbeat_interval{500};
   /// How long to keep trying to reach the scheduler, at start and after a
-  /// lost connection, before giving up.
-  std::chrono::milliseconds reconnect_timeout{30000};
+  /// lost connection, before giving up (`shoal worker --death-timeout`).
+  std::chrono::milliseconds death_timeout{30000};
+  /// When not empty, the worker is confined: a task whose path parameters
+  /// (read_csv, to_csv, read_text, ... and any op parameter declared as a
+  /// path) name a file outside these directories fails, naming the path,
+  /// without running. Symbolic links and ".." are resolved before the
+  /// check. Each must be an existing directory (the constructor throws).
+  std::vector<std::string> allowed_paths;
   /// Receives one line per event (connected, lost the scheduler, spilled);
   /// default: standard error, with a timestamp.
   std::function<void(const std::string&)> log;
@@ -63,7 +73,7 @@ struct WorkerNodeOptions {
 class WorkerNode {
  public:
   /// Starts the worker and registers it. Throws shoal::Error naming the
-  /// address when the scheduler cannot be reached within reconnect_timeout.
+  /// address when the scheduler cannot be reached within death_timeout.
   explicit WorkerNode(WorkerNodeOptions options);
   ~WorkerNode();
   WorkerNode(const WorkerNode&) = delete;
@@ -71,8 +81,11 @@ class WorkerNode {
 
   const std::string& name() const noexcept;
   /// Blocks until stop() is called or the scheduler could not be reached
-  /// again within reconnect_timeout.
+  /// again within death_timeout.
   void wait();
+  /// Why the worker ended on its own (it gave up on its scheduler, or was
+  /// refused), or "" while it runs or when stop() ended it.
+  std::string failure() const;
   /// Stops the worker; idempotent.
   void stop();
 

@@ -7,6 +7,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <optional>
@@ -41,6 +42,12 @@ namespace {
 constexpr double kPauseFraction = 0.85;
 constexpr auto kFetchTimeout = std::chrono::seconds(30);
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
+// Retries to reach the scheduler wait 100 ms, then twice as long each time,
+// at most 5 s (as Dask's workers back off): a scheduler that starts a second
+// late is found at once, one that is down for minutes costs a log line and a
+// connection attempt every 5 s, not four a second.
+constexpr auto kFirstRetry = std::chrono::milliseconds(100);
+constexpr auto kMaxRetry = std::chrono::milliseconds(5000);
 
 std::uint64_t slot(std::uint64_t run, std::uint32_t id) {
   return (run << 32) | id;
@@ -112,7 +119,7 @@ class RemoteWorker {
 
   void start(std::uint16_t port) {
     config_.port = port;
-    give_up_at_ = SteadyClock::now() + config_.reconnect_timeout;
+    start_trying();
     heart_ = self_->spawn(heartbeat_actor, config_.name, config_.memory_limit,
                           config_.heartbeat_interval, load_);
     // It ends with the worker, whatever the reason (a link would let a
@@ -123,10 +130,25 @@ class RemoteWorker {
     self_->delayed_send(self_, config_.heartbeat_interval, tick_atom::value);
   }
 
+  // A new period of trying to reach the scheduler: death_timeout from now.
+  void start_trying() {
+    give_up_at_ = SteadyClock::now() + config_.death_timeout;
+    retry_delay_ = kFirstRetry;
+  }
+
+  // One attempt never outlasts the death timeout by much: a host that drops
+  // packets would otherwise hold the worker for kConnectTimeout.
+  std::chrono::milliseconds attempt_timeout() const {
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at_ - SteadyClock::now());
+    return std::clamp(left, std::chrono::milliseconds(100),
+                      std::chrono::milliseconds(kConnectTimeout));
+  }
+
   void connect_scheduler() {
     auto mm = self_->home_system().middleman().actor_handle();
     self_
-        ->request(mm, kConnectTimeout, caf::connect_atom::value, config_.scheduler_host,
+        ->request(mm, attempt_timeout(), caf::connect_atom::value, config_.scheduler_host,
                   config_.scheduler_port)
         .then(
             [this](const caf::node_id&, caf::strong_actor_ptr& ptr, const std::set<std::string>&) {
@@ -139,16 +161,22 @@ class RemoteWorker {
   }
 
   void retry_later(const std::string& why) {
-    if (SteadyClock::now() >= give_up_at_) {
+    auto now = SteadyClock::now();
+    if (now >= give_up_at_) {
       std::string reason = "cannot reach the scheduler at " + scheduler_address() + " (" + why +
-                           "); gave up after " + std::to_string(config_.reconnect_timeout.count()) +
-                           " ms";
+                           "); gave up after the death timeout of " +
+                           std::to_string(config_.death_timeout.count()) + " ms";
       log_(reason);
       if (config_.on_gone) config_.on_gone(reason);
       self_->quit();
       return;
     }
-    self_->delayed_send(self_, std::chrono::milliseconds(250), register_atom::value);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at_ - now);
+    auto delay = std::min(retry_delay_, left);
+    log_("cannot reach the scheduler at " + scheduler_address() + " (" + why + "); retrying in " +
+         std::to_string(delay.count()) + " ms");
+    retry_delay_ = std::min(retry_delay_ * 2, kMaxRetry);
+    self_->delayed_send(self_, delay, register_atom::value);
   }
 
   void register_now() {
@@ -158,7 +186,7 @@ class RemoteWorker {
     for (const OpPtr& op : OpRegistry::global().list()) r.ops.push_back(op->name);
     std::sort(r.ops.begin(), r.ops.end());
     self_
-        ->request(scheduler_, kConnectTimeout, register_atom::value,
+        ->request(scheduler_, attempt_timeout(), register_atom::value,
                   caf::actor_cast<caf::actor>(self_), WireEnvelope{std::move(r)})
         .then(
             [this](const std::string& answer) {
@@ -188,7 +216,7 @@ class RemoteWorker {
     ready_ = {};
     waiters_.clear();
     outbox_.clear();
-    give_up_at_ = SteadyClock::now() + config_.reconnect_timeout;
+    start_trying();
     if (scheduler_) self_->demonitor(scheduler_);
     scheduler_ = caf::actor();
     connect_scheduler();
@@ -336,11 +364,14 @@ class RemoteWorker {
     caf::actor worker = caf::actor_cast<caf::actor>(self_);
     auto name = std::make_shared<const std::string>(config_.name);
     auto states = &states_;
-    self_->spawn([worker, name, states, run = p.run, id = p.id, task = std::move(p.task),
-                  refs = std::move(refs)](caf::event_based_actor* t) {
+    self_->spawn([worker, name, states, guard = config_.paths, run = p.run, id = p.id,
+                  task = std::move(p.task), refs = std::move(refs)](caf::event_based_actor* t) {
       RanTask out{run, id, task.key, Value(), std::nullopt, now_ns(), 0};
       auto start = SteadyClock::now();
       try {
+        // Checked here, on the task's thread: canonical paths cost a few
+        // system calls, which the worker actor's thread should not pay.
+        if (auto why = guard->refusal(task)) throw Error(*why);
         OpContext ctx;
         ctx.worker = *name;
         ctx.states = states;
@@ -550,6 +581,7 @@ class RemoteWorker {
   bool paused_ = false;
   bool flush_scheduled_ = false;
   SteadyClock::time_point give_up_at_;
+  std::chrono::milliseconds retry_delay_ = kFirstRetry;
   std::unordered_map<std::uint64_t, PendingTask> pending_;  // assigned, not started
   using Entry = std::pair<std::uint32_t, std::uint64_t>;    // priority, slot
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready_;

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
+#include "distributed/path_guard.h"
 #include "distributed/protocol.h"
 
 namespace shoal::actors {
@@ -23,7 +25,9 @@ struct RemoteWorkerConfig {
   std::filesystem::path spill_dir;
   std::size_t inline_limit = 1024;
   std::chrono::milliseconds heartbeat_interval{500};
-  std::chrono::milliseconds reconnect_timeout{30000};
+  std::chrono::milliseconds death_timeout{30000};
+  /// Refuses tasks whose paths lie outside --allow-path; never null.
+  std::shared_ptr<const PathGuard> paths = std::make_shared<PathGuard>();
   std::function<void(const std::string&)> log;
   /// Called (from an actor thread) each time the worker has registered.
   std::function<void()> on_registered;

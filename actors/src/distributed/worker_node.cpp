@@ -16,11 +16,12 @@ namespace {
 
 // What the worker actor tells the node, from the actor's threads.
 struct Signals {
-  std::mutex mutex;
+  mutable std::mutex mutex;
   std::condition_variable changed;
   std::size_t registrations = 0;
   bool gone = false;
   std::string gone_reason;
+  bool stopped = false;  // by stop(), not on its own
 };
 
 }  // namespace
@@ -57,7 +58,8 @@ actors::RemoteWorkerConfig worker_config(Signals& impl, const std::string& name,
   c.spill_dir = spill_dir;
   c.inline_limit = o.inline_limit;
   c.heartbeat_interval = o.heartbeat_interval;
-  c.reconnect_timeout = o.reconnect_timeout;
+  c.death_timeout = o.death_timeout;
+  c.paths = std::make_shared<const actors::PathGuard>(o.allowed_paths);
   c.log = o.log;
   c.on_registered = [&impl, name, user = o.on_registered] {
     {
@@ -127,10 +129,16 @@ void WorkerNode::wait() {
   impl_->changed.wait(lock, [&] { return impl_->gone; });
 }
 
+std::string WorkerNode::failure() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->gone && !impl_->stopped ? impl_->gone_reason : std::string();
+}
+
 void WorkerNode::stop() {
   {
     std::lock_guard lock(impl_->mutex);
     if (!impl_->system) return;
+    if (!impl_->gone) impl_->stopped = true;
     impl_->gone = true;
     if (impl_->gone_reason.empty()) impl_->gone_reason = "stopped";
   }
