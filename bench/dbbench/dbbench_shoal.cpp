@@ -1,0 +1,193 @@
+// One db-benchmark question on Shoal's public DataFrame API, on a
+// LocalCluster of 2 workers of one thread. The columns the question needs
+// are read from the CSV and persisted (timed as `read_s`), then the
+// question runs on them into one Table in memory (`query_s`), as every
+// engine of bench/dbbench does. Prints `read_s: S`, `query_s: S` and
+// `digest: n=ROWS col=SUM ...` (the sums of the result's value columns,
+// nulls skipped: order-independent, compared across engines by `run`), or
+// `na: REASON` when Shoal cannot answer the question.
+// Usage: dbbench_shoal q1..q10 G.csv [--null-keys]
+//        dbbench_shoal j1..j5 X.csv Y.csv
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "shoal/csv.h"
+#include "shoal/dataframe.h"
+#include "shoal/local_cluster.h"
+
+namespace {
+
+using shoal::Aggregation;
+using shoal::DataFrame;
+
+struct Question {
+  std::vector<std::string> usecols;                // columns of the groupby data it reads
+  std::vector<std::string> keys;                   // group keys (filled when --null-keys)
+  std::vector<std::string> out;                    // the result's value columns, for the digest
+  std::function<DataFrame(const DataFrame&)> run;  // empty: Shoal cannot answer
+  std::string missing;                             // what Shoal lacks, when `run` is empty
+};
+
+DataFrame by(const DataFrame& df, std::vector<std::string> keys, std::vector<Aggregation> aggs) {
+  return df.groupby(std::move(keys)).agg(std::move(aggs));
+}
+
+const std::map<std::string, Question>& groupby_questions() {
+  static const std::map<std::string, Question> q = {
+      {"q1",
+       {{"id1", "v1"},
+        {"id1"},
+        {"v1"},
+        [](auto& d) {
+          return by(d, {"id1"}, {{"v1", "sum"}});
+        }}},
+      {"q2",
+       {{"id1", "id2", "v1"},
+        {"id1", "id2"},
+        {"v1"},
+        [](auto& d) {
+          return by(d, {"id1", "id2"}, {{"v1", "sum"}});
+        }}},
+      {"q3",
+       {{"id3", "v1", "v3"},
+        {"id3"},
+        {"v1", "v3"},
+        [](auto& d) {
+          return by(d, {"id3"}, {{"v1", "sum"}, {"v3", "mean"}});
+        }}},
+      {"q4",
+       {{"id4", "v1", "v2", "v3"},
+        {"id4"},
+        {"v1", "v2", "v3"},
+        [](auto& d) {
+          return by(d, {"id4"}, {{"v1", "mean"}, {"v2", "mean"}, {"v3", "mean"}});
+        }}},
+      {"q5",
+       {{"id6", "v1", "v2", "v3"},
+        {"id6"},
+        {"v1", "v2", "v3"},
+        [](auto& d) {
+          return by(d, {"id6"}, {{"v1", "sum"}, {"v2", "sum"}, {"v3", "sum"}});
+        }}},
+      {"q6", {{}, {}, {}, nullptr, "median by group"}},
+      {"q7",
+       {{"id3", "v1", "v2"},
+        {"id3"},
+        {"range_v1_v2"},
+        [](auto& d) {
+          DataFrame g = by(d, {"id3"}, {{"v1", "max", "max_v1"}, {"v2", "min", "min_v2"}});
+          return g.assign("range_v1_v2", g["max_v1"] - g["min_v2"]).select({"id3", "range_v1_v2"});
+        }}},
+      {"q8", {{}, {}, {}, nullptr, "top-n rows per group"}},
+      {"q9", {{}, {}, {}, nullptr, "corr by group"}},
+      {"q10",
+       {{"id1", "id2", "id3", "id4", "id5", "id6", "v1", "v3"},
+        {"id1", "id2", "id3", "id4", "id5", "id6"},
+        {"v3", "count"},
+        [](auto& d) {
+          return by(d, {"id1", "id2", "id3", "id4", "id5", "id6"},
+                    {{"v3", "sum"}, {"v1", "size", "count"}});
+        }}},
+  };
+  return q;
+}
+
+// The join questions: the right table, the key and how.
+struct JoinQuestion {
+  std::string on;
+  shoal::JoinHow how;
+};
+const std::map<std::string, JoinQuestion> kJoins = {
+    {"j1", {"id1", shoal::JoinHow::kInner}}, {"j2", {"id2", shoal::JoinHow::kInner}},
+    {"j3", {"id2", shoal::JoinHow::kLeft}},  {"j4", {"id5", shoal::JoinHow::kInner}},
+    {"j5", {"id3", shoal::JoinHow::kInner}},
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string digest(const shoal::Table& t, const std::vector<std::string>& out) {
+  std::string d = "n=" + std::to_string(t.num_rows());
+  for (const auto& name : out) {
+    const shoal::Column& c = t.column(name);
+    double sum = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (!c.is_valid(i)) continue;
+      double v = c.type() == shoal::DataType::kInt64 ? static_cast<double>(c.int64s()[i])
+                                                     : c.float64s()[i];
+      if (v == v) sum += v;  // NaN (e.g. a mean of nothing) is skipped, as a null
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " %s=%.17g", name.c_str(), sum);
+    d += buf;
+  }
+  return d;
+}
+
+/// Null keys as a group of their own, as the questions ask (pandas'
+/// dropna=False): Shoal's groupby drops null keys, so they are filled with
+/// a value no key has ("" or -1) first. Part of the timed query.
+DataFrame keep_null_keys(const DataFrame& df, const std::vector<std::string>& keys) {
+  std::vector<std::pair<std::string, shoal::Expr>> filled;
+  for (const auto& k : keys) {
+    bool text = df.schema().type_of(k) == shoal::DataType::kString;
+    filled.emplace_back(k, text ? df[k].fill_null(shoal::Expr(""))
+                                : df[k].fill_null(shoal::Expr(std::int64_t{-1})));
+  }
+  return df.assign(std::move(filled));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr,
+                 "usage: dbbench_shoal q1..q10 G.csv [--null-keys]\n"
+                 "       dbbench_shoal j1..j5 X.csv Y.csv\n");
+    return 2;
+  }
+  std::string name = argv[1];
+  shoal::LocalCluster cluster({.workers = 2, .threads_per_worker = 1});
+  shoal::Table result;
+  std::vector<std::string> out;
+  double read_s = 0, query_s = 0;
+  if (auto j = kJoins.find(name); j != kJoins.end()) {
+    if (argc < 4) return 2;
+    auto t0 = std::chrono::steady_clock::now();
+    DataFrame x = shoal::read_csv(argv[2]).persist(cluster);
+    DataFrame y = shoal::read_csv(argv[3]).persist(cluster);
+    read_s = seconds_since(t0);
+    t0 = std::chrono::steady_clock::now();
+    result = shoal::merge(x, y, {.on = {j->second.on}, .how = j->second.how}).compute(cluster);
+    query_s = seconds_since(t0);
+    out = {"v1", "v2"};
+  } else {
+    auto it = groupby_questions().find(name);
+    if (it == groupby_questions().end()) {
+      std::fprintf(stderr, "dbbench_shoal: no question %s\n", name.c_str());
+      return 2;
+    }
+    const Question& q = it->second;
+    if (!q.run) {
+      std::printf("na: Shoal lacks %s\n", q.missing.c_str());
+      return 0;
+    }
+    bool null_keys = argc > 3 && std::string(argv[3]) == "--null-keys";
+    auto t0 = std::chrono::steady_clock::now();
+    DataFrame df = shoal::read_csv(argv[2], {.usecols = q.usecols}).persist(cluster);
+    read_s = seconds_since(t0);
+    t0 = std::chrono::steady_clock::now();
+    result = q.run(null_keys ? keep_null_keys(df, q.keys) : df).compute(cluster);
+    query_s = seconds_since(t0);
+    out = q.out;
+  }
+  std::printf("read_s: %.3f\nquery_s: %.3f\ndigest: %s\n", read_s, query_s,
+              digest(result, out).c_str());
+  return 0;
+}
