@@ -11,102 +11,18 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "questions.h"
 #include "shoal/csv.h"
 #include "shoal/dataframe.h"
 #include "shoal/local_cluster.h"
 
 namespace {
 
-using shoal::Aggregation;
 using shoal::DataFrame;
-
-struct Question {
-  std::vector<std::string> usecols;                // columns of the groupby data it reads
-  std::vector<std::string> keys;                   // group keys (filled when --null-keys)
-  std::vector<std::string> out;                    // the result's value columns, for the digest
-  std::function<DataFrame(const DataFrame&)> run;  // empty: Shoal cannot answer
-  std::string missing;                             // what Shoal lacks, when `run` is empty
-};
-
-DataFrame by(const DataFrame& df, std::vector<std::string> keys, std::vector<Aggregation> aggs) {
-  return df.groupby(std::move(keys)).agg(std::move(aggs));
-}
-
-const std::map<std::string, Question>& groupby_questions() {
-  static const std::map<std::string, Question> q = {
-      {"q1",
-       {{"id1", "v1"},
-        {"id1"},
-        {"v1"},
-        [](auto& d) {
-          return by(d, {"id1"}, {{"v1", "sum"}});
-        }}},
-      {"q2",
-       {{"id1", "id2", "v1"},
-        {"id1", "id2"},
-        {"v1"},
-        [](auto& d) {
-          return by(d, {"id1", "id2"}, {{"v1", "sum"}});
-        }}},
-      {"q3",
-       {{"id3", "v1", "v3"},
-        {"id3"},
-        {"v1", "v3"},
-        [](auto& d) {
-          return by(d, {"id3"}, {{"v1", "sum"}, {"v3", "mean"}});
-        }}},
-      {"q4",
-       {{"id4", "v1", "v2", "v3"},
-        {"id4"},
-        {"v1", "v2", "v3"},
-        [](auto& d) {
-          return by(d, {"id4"}, {{"v1", "mean"}, {"v2", "mean"}, {"v3", "mean"}});
-        }}},
-      {"q5",
-       {{"id6", "v1", "v2", "v3"},
-        {"id6"},
-        {"v1", "v2", "v3"},
-        [](auto& d) {
-          return by(d, {"id6"}, {{"v1", "sum"}, {"v2", "sum"}, {"v3", "sum"}});
-        }}},
-      {"q6", {{}, {}, {}, nullptr, "median by group"}},
-      {"q7",
-       {{"id3", "v1", "v2"},
-        {"id3"},
-        {"range_v1_v2"},
-        [](auto& d) {
-          DataFrame g = by(d, {"id3"}, {{"v1", "max", "max_v1"}, {"v2", "min", "min_v2"}});
-          return g.assign("range_v1_v2", g["max_v1"] - g["min_v2"]).select({"id3", "range_v1_v2"});
-        }}},
-      {"q8", {{}, {}, {}, nullptr, "top-n rows per group"}},
-      {"q9", {{}, {}, {}, nullptr, "corr by group"}},
-      {"q10",
-       {{"id1", "id2", "id3", "id4", "id5", "id6", "v1", "v3"},
-        {"id1", "id2", "id3", "id4", "id5", "id6"},
-        {"v3", "count"},
-        [](auto& d) {
-          return by(d, {"id1", "id2", "id3", "id4", "id5", "id6"},
-                    {{"v3", "sum"}, {"v1", "size", "count"}});
-        }}},
-  };
-  return q;
-}
-
-// The join questions: the right table, the key and how.
-struct JoinQuestion {
-  std::string on;
-  shoal::JoinHow how;
-};
-const std::map<std::string, JoinQuestion> kJoins = {
-    {"j1", {"id1", shoal::JoinHow::kInner}}, {"j2", {"id2", shoal::JoinHow::kInner}},
-    {"j3", {"id2", shoal::JoinHow::kLeft}},  {"j4", {"id5", shoal::JoinHow::kInner}},
-    {"j5", {"id3", shoal::JoinHow::kInner}},
-};
+using namespace shoal::dbbench;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -128,19 +44,6 @@ std::string digest(const shoal::Table& t, const std::vector<std::string>& out) {
     d += buf;
   }
   return d;
-}
-
-/// Null keys as a group of their own, as the questions ask (pandas'
-/// dropna=False): Shoal's groupby drops null keys, so they are filled with
-/// a value no key has ("" or -1) first. Part of the timed query.
-DataFrame keep_null_keys(const DataFrame& df, const std::vector<std::string>& keys) {
-  std::vector<std::pair<std::string, shoal::Expr>> filled;
-  for (const auto& k : keys) {
-    bool text = df.schema().type_of(k) == shoal::DataType::kString;
-    filled.emplace_back(k, text ? df[k].fill_null(shoal::Expr(""))
-                                : df[k].fill_null(shoal::Expr(std::int64_t{-1})));
-  }
-  return df.assign(std::move(filled));
 }
 
 }  // namespace
