@@ -7,7 +7,7 @@ import json, os, signal, subprocess, sys, time
 
 cfg = json.load(open(sys.argv[1]))
 engines = cfg["engines"]  # in table order
-NAMES = {"shoal": "Shoal", "duckdb": "DuckDB", "polars": "Polars", "dask": "Dask", "pandas": "pandas"}
+NAMES = {"shoal": "Shoal", "shoal_scan": "Shoal (scan)", "duckdb": "DuckDB", "polars": "Polars", "dask": "Dask", "pandas": "pandas"}
 TITLES = {
     "q1": "q1 sum v1 by id1", "q2": "q2 sum v1 by id1:id2", "q3": "q3 sum v1, mean v3 by id3",
     "q4": "q4 mean v1:v3 by id4", "q5": "q5 sum v1:v3 by id6", "q6": "q6 median, sd v3 by id4:id5",
@@ -21,9 +21,9 @@ JOIN_RIGHT = {"j1": "small", "j2": "medium", "j3": "medium", "j4": "medium", "j5
 
 def command(engine, q):
     files = [cfg["groupby"]] if q.startswith("q") else [cfg["join"]["x"], cfg["join"][JOIN_RIGHT[q]]]
-    if engine == "shoal":
+    if engine in ("shoal", "shoal_scan"):
         extra = ["--null-keys"] if q.startswith("q") and cfg["na"] > 0 else []
-        return [cfg["shoal"], q, *files, *extra]
+        return [cfg["shoal"], q, *files, *extra, *(["--scan"] if engine == "shoal_scan" else [])]
     if engine in ("duckdb", "polars"):
         return ["node", os.path.join(cfg["node_dir"], engine + ".mjs"), q, *files]
     return [cfg["python"], os.path.join(cfg["here"], "pydata.py"), engine, q, *files]
@@ -97,7 +97,7 @@ for q in cfg["questions"]:
         else:
             line = f"{r['read_s'] + r['query_s']:8.3f} s (query {r['query_s']:.3f}) {r['rss_mb']:6d} MB  {r['digest']}"
         print(f"{q:4s} {e:7s} {line}", file=sys.stderr, flush=True)
-    ref = next((e for e in ["pandas", "duckdb", "polars", "dask", "shoal"]
+    ref = next((e for e in ["pandas", "duckdb", "polars", "dask", "shoal", "shoal_scan"]
                 if e in results[q] and "digest" in results[q][e]), None)
     for e, r in results[q].items():
         if "digest" in r:
@@ -141,16 +141,19 @@ for q in cfg["questions"]:
         print(f"dbbench.{q}.{e}_rss_mb: {r['rss_mb']}")
         print(f"dbbench.{q}.{e}_digest_ok: {int(r['ok'])}")
         mismatches += not r["ok"]
-    s = results[q].get("shoal", {})
-    if "digest" in s:
+    for me in ("shoal", "shoal_scan"):
+        s = results[q].get(me, {})
+        if "digest" not in s:
+            continue
         for e in engines:
             o = results[q][e]
-            if e != "shoal" and "digest" in o:
+            if not e.startswith("shoal") and "digest" in o:
                 ratio = (s["read_s"] + s["query_s"]) / max(o["read_s"] + o["query_s"], 1e-9)
-                print(f"dbbench.{q}.shoal_vs_{e}: {ratio:.2f}")
-        if "duckdb" in results[q] and "digest" in results[q]["duckdb"]:
-            d = results[q]["duckdb"]
-            print(f"dbbench.{q}.shoal_query_vs_duckdb: {s['query_s'] / max(d['query_s'], 1e-9):.2f}")
-            print(f"dbbench.{q}.shoal_rss_vs_duckdb: {s['rss_mb'] / max(d['rss_mb'], 1):.2f}")
+                print(f"dbbench.{q}.{me}_vs_{e}: {ratio:.2f}")
+        d = results[q].get("duckdb", {})
+        if "digest" in d:
+            if me == "shoal":
+                print(f"dbbench.{q}.shoal_query_vs_duckdb: {s['query_s'] / max(d['query_s'], 1e-9):.2f}")
+            print(f"dbbench.{q}.{me}_rss_vs_duckdb: {s['rss_mb'] / max(d['rss_mb'], 1):.2f}")
 print(f"dbbench.mismatches: {mismatches}")
 sys.exit(1 if mismatches else 0)
