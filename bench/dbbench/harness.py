@@ -96,7 +96,7 @@ for q in cfg["questions"]:
             line = "n/a (" + r["na"] + ")"
         else:
             line = f"{r['read_s'] + r['query_s']:8.3f} s (query {r['query_s']:.3f}) {r['rss_mb']:6d} MB  {r['digest']}"
-        print(f"{q:4s} {e:7s} {line}", file=sys.stderr, flush=True)
+        print(f"{q:4s} {e:10s} {line}", file=sys.stderr, flush=True)
     ref = next((e for e in ["pandas", "duckdb", "polars", "dask", "shoal", "shoal_scan"]
                 if e in results[q] and "digest" in results[q][e]), None)
     for e, r in results[q].items():

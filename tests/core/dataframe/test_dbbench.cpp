@@ -66,7 +66,7 @@ void add_keyed(Lines& out, const std::string& q, const Table& t,
                const std::vector<std::string>& keys, const std::vector<std::string>& values) {
   for (std::size_t r = 0; r < t.num_rows(); ++r) {
     std::string k;
-    for (const auto& name : keys) k += (k.empty() ? "" : "|") + cell(t.column(name), r);
+    for (std::size_t i = 0; i < keys.size(); ++i) k += (i ? "|" : "") + cell(t.column(keys[i]), r);
     auto& cells = out[q + "\t" + k];
     CHECK_MESSAGE(cells.empty(), "two rows for ", q, " ", k);
     for (const auto& name : values) cells.push_back(cell(t.column(name), r));
