@@ -79,28 +79,6 @@ int run_worker(const WorkerCommandOptions& o) {
 
 }  // namespace
 
-std::uint64_t parse_bytes(const std::string& text) {
-  std::size_t end = 0;
-  double number = 0;
-  try {
-    number = std::stod(text, &end);
-  } catch (const std::exception&) {
-    end = 0;
-  }
-  std::string unit = text.substr(end);
-  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},      {"b", 1},      {"kb", 1e3},      {"mb", 1e6},      {"gb", 1e9},
-      {"tb", 1e12}, {"kib", 1024}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"tib", 1099511627776.0}};
-  for (auto [name, scale] : kUnits) {
-    if (end > 0 && unit == name && number >= 0 && std::isfinite(number)) {
-      return static_cast<std::uint64_t>(number * scale);
-    }
-  }
-  throw Error("'" + text +
-              "' is not an amount of memory; write e.g. 2GiB, 512MiB, 800MB or 1000000");
-}
-
 void add_worker_command(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<WorkerCommandOptions>();
   CLI::App* cmd = app.add_subcommand(

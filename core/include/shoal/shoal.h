@@ -18,6 +18,7 @@
 #include "shoal/error.h"
 #include "shoal/executor.h"
 #include "shoal/expr.h"
+#include "shoal/file_glob.h"
 #include "shoal/graph.h"
 #include "shoal/inline_executor.h"
 #include "shoal/join.h"

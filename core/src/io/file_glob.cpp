@@ -7,13 +7,11 @@
 #include <filesystem>
 
 #include "shoal/error.h"
+#include "shoal/file_glob.h"
 
-namespace shoal::detail {
+namespace shoal {
 namespace fs = std::filesystem;
-namespace {
 
-// "part-9" before "part-10": runs of digits compare as numbers, so the
-// files a frame wrote come back in partition order.
 bool natural_less(const std::string& a, const std::string& b) {
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
@@ -38,7 +36,22 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a < b;
 }
 
-}  // namespace
+std::vector<std::string> glob_files(const std::string& pattern) {
+  fs::path p(pattern);
+  fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() &&
+        ::fnmatch(p.filename().c_str(), e.path().filename().c_str(), 0) == 0) {
+      found.push_back((p.has_parent_path() ? e.path() : e.path().filename()).string());
+    }
+  }
+  std::sort(found.begin(), found.end(), natural_less);
+  return found;
+}
+
+namespace detail {
 
 std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
                                       std::string_view who) {
@@ -51,22 +64,13 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& patterns,
       out.push_back(pat);
       continue;
     }
-    fs::path p(pat);
-    fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-    std::vector<std::string> found;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      if (e.is_regular_file() &&
-          ::fnmatch(p.filename().c_str(), e.path().filename().c_str(), 0) == 0) {
-        found.push_back((p.has_parent_path() ? e.path() : e.path().filename()).string());
-      }
-    }
+    std::vector<std::string> found = glob_files(pat);
     if (found.empty()) throw Error(w + ": no file matches '" + pat + "'; check the pattern");
-    std::sort(found.begin(), found.end(), natural_less);
     out.insert(out.end(), found.begin(), found.end());
   }
   if (out.empty()) throw Error(w + ": give at least one path");
   return out;
 }
 
-}  // namespace shoal::detail
+}  // namespace detail
+}  // namespace shoal
