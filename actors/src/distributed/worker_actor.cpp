@@ -161,8 +161,11 @@ class RemoteWorker {
   }
 
   void retry_later(const std::string& why) {
-    auto now = SteadyClock::now();
-    if (now >= give_up_at_) {
+    // Timers may fire a fraction of a millisecond early: what is left below
+    // one millisecond counts as nothing left, not as a "retry in 0 ms".
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at_ -
+                                                                      SteadyClock::now());
+    if (left.count() <= 0) {
       std::string reason = "cannot reach the scheduler at " + scheduler_address() + " (" + why +
                            "); gave up after the death timeout of " +
                            std::to_string(config_.death_timeout.count()) + " ms";
@@ -171,7 +174,6 @@ class RemoteWorker {
       self_->quit();
       return;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at_ - now);
     auto delay = std::min(retry_delay_, left);
     log_("cannot reach the scheduler at " + scheduler_address() + " (" + why + "); retrying in " +
          std::to_string(delay.count()) + " ms");
