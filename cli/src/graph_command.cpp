@@ -1,6 +1,7 @@
 // shoal graph FILE -o OUT [--tasks]: a picture of a pipeline (its nodes and
 // edges), or with --tasks of the task graph it lowers to.
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -32,9 +33,10 @@ int draw(const GraphOptions& o) {
   std::string dot;
   if (o.tasks) {
     try {
-      dot = lower(pipeline).graph.to_dot(pipeline.metadata.name.empty() ? "tasks"
-                                                                        : pipeline.metadata.name);
-    } catch (const PipelineError& e) {
+      std::string base = std::filesystem::absolute(o.file).parent_path().string();
+      dot = lower(pipeline, OpRegistry::global(), base)
+                .graph.to_dot(pipeline.metadata.name.empty() ? "tasks" : pipeline.metadata.name);
+    } catch (const Error& e) {
       std::cerr << "shoal graph: " << o.file << ": " << e.what() << "\n";
       return kExitInvalid;
     }

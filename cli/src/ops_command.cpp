@@ -41,9 +41,13 @@ void print_param(const ParamSpec& p) {
   std::cout << "\n";
 }
 
-void list_ops() {
+// Internal task ops (Op::internal: what the collections lower into, such as
+// dataframe.csv_block) are not nodes a pipeline can use; --all shows them.
+void list_ops(bool all) {
   std::map<std::string, std::vector<OpPtr>> groups;
-  for (const OpPtr& op : OpRegistry::global().list()) groups[op->group].push_back(op);
+  for (const OpPtr& op : OpRegistry::global().list()) {
+    if (all || !op->internal) groups[op->group].push_back(op);
+  }
   for (const auto& [group, ops] : groups) {
     std::cout << group << "\n";
     for (const OpPtr& op : ops) {
@@ -64,12 +68,14 @@ void add_ops_command(CLI::App& app, int& exit_code) {
   auto plugins = std::make_shared<std::vector<std::string>>();
   CLI::App* cmd = app.add_subcommand("ops", "List the known ops with their ports and parameters");
   add_plugin_option(*cmd, *plugins);
-  cmd->callback([plugins, &exit_code] {
+  auto all = std::make_shared<bool>(false);
+  cmd->add_flag("--all", *all, "Also list the internal task ops the collections lower into");
+  cmd->callback([plugins, all, &exit_code] {
     if (!load_plugins(*plugins, "shoal ops")) {
       exit_code = kExitUnreadable;
       return;
     }
-    list_ops();
+    list_ops(*all);
     exit_code = kExitOk;
   });
 }

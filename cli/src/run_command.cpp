@@ -29,7 +29,9 @@ struct RunCommandOptions {
 int lower_file(const RunCommandOptions& o, LoweredPipeline& out) {
   Pipeline pipeline;
   try {
-    pipeline = load_pipeline(o.file);
+    std::vector<std::string> notes;
+    pipeline = load_pipeline(o.file, &notes);
+    for (const std::string& n : notes) std::cerr << "shoal run: note: " << n << "\n";
   } catch (const Error& e) {
     std::cerr << "shoal run: " << e.what() << "\n";
     return kExitUnreadable;
@@ -44,16 +46,22 @@ int lower_file(const RunCommandOptions& o, LoweredPipeline& out) {
     return kExitUnreadable;
   }
   // Relative paths in parameters point from the file, so a pipeline and its
-  // data can move together.
-  out = lower(pipeline, OpRegistry::global(),
-              std::filesystem::absolute(o.file).parent_path().string());
+  // data can move together. A node that refuses its inputs (a missing file,
+  // a column that does not exist) fails the run before any task runs.
+  try {
+    out = lower(pipeline, OpRegistry::global(),
+                std::filesystem::absolute(o.file).parent_path().string());
+  } catch (const Error& e) {
+    std::cerr << "shoal run: " << o.file << ": the run failed: " << e.what() << "\n";
+    return kExitInvalid;
+  }
   return kExitOk;
 }
 
 // "node 'x': " for the node whose task failed, so that a user finds the node
 // to fix in the file (task keys are tokens); empty for an internal task.
 std::string failed_node(const LoweredPipeline& low, const std::string& key) {
-  for (const auto& [id, k] : low.node_keys)
+  for (const auto& [k, id] : low.task_node)
     if (k.str() == key) return "node '" + id + "': ";
   return {};
 }
@@ -71,7 +79,7 @@ int run(const RunCommandOptions& o) {
     } else {
       executor = std::make_unique<Client>(o.scheduler);
     }
-    values = executor->run(low.graph, low.output_keys(), {.progress = !o.no_progress});
+    values = executor->run(low.optimized(), low.output_keys(), {.progress = !o.no_progress});
   } catch (const TaskError& e) {
     std::cerr << "shoal run: " << o.file << ": the run failed: " << failed_node(low, e.key())
               << e.what() << "\n";
@@ -83,8 +91,8 @@ int run(const RunCommandOptions& o) {
     std::cerr << "shoal run: " << o.file << ": " << e.what() << "\n";
     return kExitInvalid;
   }
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    std::cout << low.outputs[i].first << " = " << values[i].repr() << "\n";
+  for (const auto& [id, value] : low.sink_values(values)) {
+    std::cout << id << " = " << value.repr() << "\n";
   }
   return kExitOk;
 }

@@ -1,5 +1,7 @@
-// shoal validate FILE: every problem of a pipeline, one line each, naming
-// the node it concerns.
+// shoal validate FILE [--rewrite]: every problem of a pipeline, one line
+// each, naming the node it concerns. --rewrite saves a valid file back in
+// the current format and canonical layout: how an older file is migrated
+// for good (loading migrates it in memory only).
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <memory>
@@ -12,10 +14,12 @@
 namespace shoal::cli {
 namespace {
 
-int validate(const std::string& file) {
+int validate(const std::string& file, bool rewrite) {
   Pipeline pipeline;
   try {
-    pipeline = load_pipeline(file);
+    std::vector<std::string> notes;
+    pipeline = load_pipeline(file, &notes);
+    for (const std::string& n : notes) std::cerr << "shoal validate: note: " << n << "\n";
   } catch (const Error& e) {
     std::cerr << "shoal validate: " << e.what() << "\n";
     return kExitUnreadable;
@@ -31,6 +35,14 @@ int validate(const std::string& file) {
   }
   std::cout << file << ": valid (" << pipeline.nodes.size() << " nodes, " << pipeline.edges.size()
             << " edges)\n";
+  if (!rewrite) return kExitOk;
+  try {
+    save_pipeline(file, pipeline);
+  } catch (const Error& e) {
+    std::cerr << "shoal validate: " << e.what() << "\n";
+    return kExitUnreadable;
+  }
+  std::cout << file << ": rewritten in format " << kPipelineFormatVersion << "\n";
   return kExitOk;
 }
 
@@ -39,12 +51,16 @@ int validate(const std::string& file) {
 void add_validate_command(CLI::App& app, int& exit_code) {
   auto file = std::make_shared<std::string>();
   auto plugins = std::make_shared<std::vector<std::string>>();
+  auto rewrite = std::make_shared<bool>(false);
   CLI::App* cmd =
       app.add_subcommand("validate", "Check a pipeline file; print every problem with its node");
   cmd->add_option("FILE", *file, "A pipeline file (*.shoal.json)")->required();
+  cmd->add_flag("--rewrite", *rewrite,
+                "Save a valid file back in the current format (migrating an older one)");
   add_plugin_option(*cmd, *plugins);
-  cmd->callback([file, plugins, &exit_code] {
-    exit_code = load_plugins(*plugins, "shoal validate") ? validate(*file) : kExitUnreadable;
+  cmd->callback([file, plugins, rewrite, &exit_code] {
+    exit_code =
+        load_plugins(*plugins, "shoal validate") ? validate(*file, *rewrite) : kExitUnreadable;
   });
 }
 

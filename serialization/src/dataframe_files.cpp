@@ -41,6 +41,7 @@ bool register_ops() {
   OpRegistry& r = OpRegistry::global();
   Op read;
   read.name = "dataframe.read_shoal";
+  read.internal = true;
   read.doc = "Reads the table of the .shoal file `path`.";
   read.group = "DataFrame";
   read.params = {ParamSpec{
@@ -49,6 +50,7 @@ bool register_ops() {
   r.add(std::move(read), "serialization");
   Op write;
   write.name = "dataframe.to_shoal";
+  write.internal = true;
   write.doc = "Writes a table to the .shoal file `path` (atomically); returns the path.";
   write.group = "DataFrame";
   write.inputs = {PortSpec{"table", "table"}};

@@ -28,7 +28,7 @@ void save_pipeline(const std::filesystem::path& path, const Pipeline& pipeline) 
   write_file_atomically(path, encode_pipeline_json(pipeline));
 }
 
-Pipeline load_pipeline(const std::filesystem::path& path) {
+Pipeline load_pipeline(const std::filesystem::path& path, std::vector<std::string>* notes) {
   File f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw Error(io_error(path, "open"));
   std::string json;
@@ -41,7 +41,7 @@ Pipeline load_pipeline(const std::filesystem::path& path) {
     }
   }
   if (std::ferror(f.get())) throw Error(io_error(path, "read"));
-  return decode_pipeline_json(json, path.string());
+  return decode_pipeline_json(json, path.string(), notes);
 }
 
 }  // namespace shoal

@@ -179,7 +179,8 @@ PipelineNode read_node(schema::Node::Reader in, std::string_view name, std::size
 
 // The "format" of the top-level object, read before anything else so that a
 // newer file is refused for its version, not for a field it misreads.
-void check_format(const Codec& codec, kj::ArrayPtr<const char> input, std::string_view name) {
+std::uint32_t check_format(const Codec& codec, kj::ArrayPtr<const char> input,
+                           std::string_view name) {
   capnp::MallocMessageBuilder raw;
   auto root = raw.initRoot<JsonValue>();
   codec.json.decodeRaw(input, root);
@@ -198,7 +199,7 @@ void check_format(const Codec& codec, kj::ArrayPtr<const char> input, std::strin
                         ", this build reads up to " + std::to_string(kPipelineFormatVersion) +
                         "); upgrade Shoal to open it");
     }
-    return;
+    return static_cast<std::uint32_t>(v.getNumber());
   }
   throw DecodeError(std::string(name) + ": not a Shoal pipeline (no \"format\" field)");
 }
@@ -214,6 +215,39 @@ Pipeline read_pipeline(schema::PipelineFile::Reader in, std::string_view name) {
         {{text(e.getFrom()), text(e.getFromPort())}, {text(e.getTo()), text(e.getToPort())}});
   }
   return p;
+}
+
+// Format 1 ran every node as one task on a whole value. Its files keep
+// their meaning in format 2 with two changes: table.head read the whole
+// table (now the first partition by default), and table.to_csv passed its
+// table on (now it gives the files written), so readers of a to_csv read
+// what it wrote instead.
+void migrate_from_format_1(Pipeline& p, std::string_view name, std::vector<std::string>* notes) {
+  std::vector<std::string> changed;
+  for (PipelineNode& n : p.nodes) {
+    if (n.op == "table.head" && !n.params.contains("npartitions")) {
+      n.params.set("npartitions", std::int64_t{0});
+      changed.push_back("node '" + n.id + "' (table.head) reads every partition");
+    }
+    if (n.op != "table.to_csv") continue;
+    const PipelineEdge* in = nullptr;
+    for (const PipelineEdge& e : p.edges)
+      if (e.to.node == n.id) in = &e;
+    if (!in) continue;
+    PortRef source = in->from;
+    for (PipelineEdge& e : p.edges) {
+      if (e.from.node != n.id) continue;
+      e.from = source;
+      changed.push_back("node '" + e.to.node + "' reads " + source.node +
+                        " directly instead of through table.to_csv '" + n.id + "'");
+    }
+  }
+  if (!notes) return;
+  std::string note = std::string(name) +
+                     ": a format 1 pipeline, migrated to format 2 (its nodes now run on "
+                     "partitions; saving writes format 2)";
+  for (const std::string& c : changed) note += "; " + c;
+  notes->push_back(std::move(note));
 }
 
 }  // namespace
@@ -239,7 +273,8 @@ std::string encode_pipeline_json(const Pipeline& pipeline) {
   return std::string(json.cStr(), json.size()) + "\n";
 }
 
-Pipeline decode_pipeline_json(std::string_view json, std::string_view name) {
+Pipeline decode_pipeline_json(std::string_view json, std::string_view name,
+                              std::vector<std::string>* notes) {
   if (json.size() > kMaxPipelineFileBytes) {
     throw DecodeError(std::string(name) + ": " + std::to_string(json.size()) +
                       " bytes, more than a pipeline file may hold (" +
@@ -248,8 +283,9 @@ Pipeline decode_pipeline_json(std::string_view json, std::string_view name) {
   kj::ArrayPtr<const char> input(json.data(), json.size());
   Codec codec;
   try {
+    std::uint32_t format = 0;
     try {
-      check_format(codec, input, name);
+      format = check_format(codec, input, name);
     } catch (const kj::Exception& e) {
       throw DecodeError(std::string(name) + ": not valid JSON" + detail::json_error_position(json) +
                         " (" + e.getDescription().cStr() + ")");
@@ -257,7 +293,9 @@ Pipeline decode_pipeline_json(std::string_view json, std::string_view name) {
     capnp::MallocMessageBuilder message;
     auto root = message.initRoot<schema::PipelineFile>();
     codec.json.decode(input, root);
-    return read_pipeline(root.asReader(), name);
+    Pipeline p = read_pipeline(root.asReader(), name);
+    if (format == 1) migrate_from_format_1(p, name, notes);
+    return p;
   } catch (const DecodeError&) {
     throw;
   } catch (const kj::Exception& e) {

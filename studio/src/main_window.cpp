@@ -11,6 +11,7 @@
 #include <QMimeData>
 #include <QSettings>
 #include <QStatusBar>
+#include <optional>
 
 #include "shoal/error.h"
 #include "shoal/observer.h"
@@ -67,6 +68,7 @@ MainWindow::MainWindow(QWidget* parent)
   connect(runner_, &RunController::started, this, &MainWindow::on_run_started);
   connect(runner_, &RunController::task_changed, this, &MainWindow::on_task);
   connect(runner_, &RunController::finished, this, &MainWindow::on_run_finished);
+  connect(run_panel_->clear_button(), &QPushButton::clicked, this, &MainWindow::clear_results);
   resize(1280, 800);
   update_title();
   update_recent_menu();
@@ -142,6 +144,7 @@ void MainWindow::build_actions() {
   QMenu* run = menuBar()->addMenu(tr("&Run"));
   add(run, tr("&Run"), QKeySequence(tr("F5")), &MainWindow::run);
   add(run, tr("&Stop"), QKeySequence(tr("Shift+F5")), &MainWindow::stop)->setEnabled(false);
+  add(run, tr("&Clear Results"), QKeySequence(), &MainWindow::clear_results);
 }
 
 // ---------------------------------------------------------------- files
@@ -185,8 +188,9 @@ void MainWindow::open_dialog() {
 }
 
 bool MainWindow::open_file(const QString& path) {
+  QStringList notes;
   try {
-    doc_->load(path);  // leaves the document untouched when it throws
+    doc_->load(path, &notes);  // leaves the document untouched when it throws
   } catch (const std::exception& e) {
     show_error(tr("Cannot open %1").arg(QFileInfo(path).fileName()), QString::fromUtf8(e.what()));
     return false;
@@ -196,6 +200,8 @@ bool MainWindow::open_file(const QString& path) {
   add_recent(doc_->file_path());
   validation_->refresh();
   view_->zoom_fit();
+  if (!notes.isEmpty()) statusBar()->showMessage(notes.join(QStringLiteral(" ")), 15000);
+  last_note_ = notes.join(QStringLiteral(" "));
   return true;
 }
 
@@ -385,16 +391,39 @@ void MainWindow::on_run_started(int tasks) {
   action(tr("Run"))->setEnabled(false);
   action(tr("Stop"))->setEnabled(true);
   const LoweredPipeline& low = runner_->lowered();
-  for (const auto& [id, key] : low.node_keys)
-    scene_->set_status(id, NodeStatus::kWaiting, tr("0/1 tasks"));
+  for (const LoweredNode& n : low.nodes) show_node_progress(n.id, NodeStatus::kWaiting);
   try {
-    tasks_->set_graph(low.graph);
-    for (const Task& t : low.graph.tasks())
-      tasks_->set_task_status(t.key.str(), NodeStatus::kWaiting);
+    // The graph that runs, one box per node until a node is expanded.
+    RunController* runner = runner_;
+    tasks_->set_graph(runner_->graph(),
+                      [runner](const Key& k) { return runner->group_of(k.str()); });
+    for (const Task& t : runner_->graph().tasks()) {
+      bool reused = t.op_name() == "identity" && t.args.size() == 1 && t.args[0].is_literal();
+      tasks_->set_task_status(t.key.str(), reused ? NodeStatus::kDone : NodeStatus::kWaiting);
+    }
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("Cannot draw the task graph: %1").arg(QString::fromUtf8(e.what())),
                              8000);
   }
+}
+
+// A node's status and caption from its progress: "3/8 partitions, 5 tasks".
+void MainWindow::show_node_progress(const std::string& id, NodeStatus status,
+                                    const QString& error) {
+  const NodeProgress* p = runner_->progress(id);
+  if (!p) return scene_->set_status(id, status, error);
+  if (p->erred) status = NodeStatus::kError;
+  QString caption;
+  if (status == NodeStatus::kError) {
+    caption = error.isEmpty() ? tr("failed") : error;
+  } else if (p->partitions == 0 && p->tasks == 0) {
+    caption = status == NodeStatus::kDone ? tr("done (fused into its reader)")
+                                          : tr("fused into its reader");
+  } else {
+    caption =
+        tr("%1/%2 partitions, %3 tasks").arg(p->partitions_done).arg(p->partitions).arg(p->tasks);
+  }
+  scene_->set_status(id, status, caption);
 }
 
 void MainWindow::on_task(const QString& key, int state, const QString& error) {
@@ -405,12 +434,11 @@ void MainWindow::on_task(const QString& key, int state, const QString& error) {
                                                              : NodeStatus::kError;
   tasks_->set_task_status(k, status);
   if (event == TaskEvent::State::kFinished) run_panel_->progress()->setValue(++tasks_done_);
-  // One task per node (lower() makes it so): its progress is 0/1 or 1/1.
-  QString caption = status == NodeStatus::kError  ? error
-                    : status == NodeStatus::kDone ? tr("1/1 tasks")
-                                                  : tr("0/1 tasks, running");
   for (const std::string& node : runner_->nodes_of(k)) {
-    scene_->set_status(node, status, caption);
+    const NodeProgress* p = runner_->progress(node);
+    NodeStatus s = status;
+    if (s == NodeStatus::kDone && p && p->tasks_done < p->tasks) s = NodeStatus::kRunning;
+    show_node_progress(node, s, error);
     if (NodeItem* item = scene_->node_item(node); item && status == NodeStatus::kError)
       item->setToolTip(error);
   }
@@ -422,36 +450,63 @@ void MainWindow::on_run_finished(bool ok, const QString& message) {
   run_panel_->stop_button()->setEnabled(false);
   action(tr("Run"))->setEnabled(true);
   action(tr("Stop"))->setEnabled(false);
+  show_reuse();
   if (!ok) {
     // Nodes that never ran stay "waiting"; a cancelled run says so on them.
-    for (const auto& [id, key] : runner_->lowered().node_keys) {
-      NodeStatus s = scene_->status(id);
+    for (const LoweredNode& n : runner_->lowered().nodes) {
+      NodeStatus s = scene_->status(n.id);
       if (s == NodeStatus::kWaiting || s == NodeStatus::kRunning)
-        scene_->set_status(id, NodeStatus::kWaiting, tr("not run"));
+        scene_->set_status(n.id, NodeStatus::kWaiting, tr("not run"));
     }
     statusBar()->showMessage(tr("Run failed: %1").arg(message), 10000);
   } else {
+    for (const LoweredNode& n : runner_->lowered().nodes)
+      show_node_progress(n.id, NodeStatus::kDone);
     statusBar()->showMessage(message, 5000);
   }
   show_preview();
 }
 
+void MainWindow::show_reuse() {
+  const ResultCache& c = runner_->cache();
+  run_panel_->set_reuse(tr("%1 results reused; %2 kept (%3 of %4 MiB)")
+                            .arg(runner_->reused())
+                            .arg(c.size())
+                            .arg(static_cast<double>(c.bytes()) / (1 << 20), 0, 'f', 1)
+                            .arg(c.budget() >> 20));
+}
+
+void MainWindow::clear_results() {
+  runner_->clear_results();
+  show_reuse();
+  statusBar()->showMessage(tr("Cleared the kept results: the next run computes everything."), 5000);
+}
+
+// The selected nodes' values (computed on demand for nodes that are not
+// sinks: head(10) only), else the sinks'. The first table among them also
+// goes to the table widget.
 void MainWindow::show_preview() {
-  const auto& results = runner_->results();
-  if (results.empty()) return run_panel_->set_preview(tr("Preview"), {});
+  if (runner_->results().empty() || runner_->running())
+    return run_panel_->set_preview(tr("Preview"), {});
   std::vector<std::string> ids = scene_->selected_ids();
-  if (ids.empty()) {
-    for (const auto& [id, key] : runner_->lowered().outputs) ids.push_back(id);  // the sinks
-  }
+  const bool selected = !ids.empty();
+  if (!selected) ids = runner_->lowered().sinks;
   QString text;
+  std::optional<Table> table;
   for (const std::string& id : ids) {
-    auto it = results.find(id);
-    if (it == results.end()) continue;
+    QString shown;
+    try {
+      Value v = runner_->preview(id, 10);
+      if (v.is_table() && !table) table = v.as_table();
+      shown = preview_text(v);
+    } catch (const std::exception& e) {
+      shown = tr("(no preview: %1)").arg(QString::fromUtf8(e.what()));
+    }
     if (!text.isEmpty()) text += "\n\n";
-    text += q(id) + ":\n" + preview_text(it->second);
+    text += q(id) + ":\n" + shown;
   }
-  run_panel_->set_preview(
-      scene_->selected_ids().empty() ? tr("Preview (results)") : tr("Preview (selected)"), text);
+  run_panel_->set_preview(selected ? tr("Preview (selected)") : tr("Preview (results)"), text,
+                          table ? &*table : nullptr);
 }
 
 }  // namespace shoal::studio

@@ -37,6 +37,8 @@ class MainWindow : public QMainWindow {
   void stop();
 
   QString last_error() const { return last_error_; }
+  /// What opening the last file noted (a migrated older format); empty when nothing.
+  QString last_note() const { return last_note_; }
   /// The menu action named by its text without '&' (e.g. "Save As"), for tests.
   QAction* action(const QString& name) const;
   /// Set false (tests, --screenshot) to report errors without message boxes.
@@ -84,6 +86,9 @@ class MainWindow : public QMainWindow {
   void on_run_started(int tasks);
   void on_task(const QString& key, int state, const QString& error);
   void on_run_finished(bool ok, const QString& message);
+  void show_node_progress(const std::string& id, NodeStatus status, const QString& error = {});
+  void show_reuse();
+  void clear_results();
 
   PipelineDocument* doc_;
   PipelineScene* scene_;
@@ -97,6 +102,7 @@ class MainWindow : public QMainWindow {
   QMenu* recent_menu_ = nullptr;
   std::map<QString, QAction*> actions_;
   QString last_error_;
+  QString last_note_;
   bool interactive_ = true;
   int tasks_done_ = 0;
 };

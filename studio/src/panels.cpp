@@ -19,6 +19,7 @@
 #include <limits>
 
 #include "pipeline_scene.h"
+#include "run_controller.h"
 #include "shoal/error.h"
 
 namespace shoal::studio {
@@ -132,6 +133,7 @@ void OpPalette::reload() {
   std::map<std::string, QTreeWidgetItem*> groups;
   for (const OpPtr& op : OpRegistry::global().list()) {
     if (op->local_only) continue;  // lambdas cannot be saved in a pipeline file
+    if (op->internal) continue;    // task plumbing (csv blocks, partial reductions): not a node
     QTreeWidgetItem*& group = groups[op->group];
     if (!group) {
       group = new QTreeWidgetItem(tree_, {q(op->group)});
@@ -382,7 +384,10 @@ RunPanel::RunPanel(QWidget* parent)
       progress_(new QProgressBar),
       message_(new QLabel),
       preview_title_(new QLabel(tr("Preview"))),
-      preview_(new QPlainTextEdit) {
+      preview_(new QPlainTextEdit),
+      table_(new QTableWidget),
+      clear_(new QPushButton(tr("Clear results"))),
+      reuse_(new QLabel) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   auto* buttons = new QHBoxLayout;
@@ -404,7 +409,18 @@ RunPanel::RunPanel(QWidget* parent)
   message_->setWordWrap(true);
   message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(message_);
+  auto* reuse = new QHBoxLayout;
+  reuse_->setToolTip(
+      tr("Results of unchanged nodes are kept between runs and reused (least recently used "
+         "first out, within a memory budget)."));
+  reuse->addWidget(reuse_, 1);
+  clear_->setToolTip(tr("Forget every kept result: the next run computes everything."));
+  reuse->addWidget(clear_);
+  layout->addLayout(reuse);
   layout->addWidget(preview_title_);
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setVisible(false);
+  layout->addWidget(table_, 2);
   preview_->setReadOnly(true);
   preview_->setFont(QFont(QStringLiteral("monospace")));
   preview_->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -416,9 +432,27 @@ void RunPanel::set_message(const QString& text, bool error) {
   message_->setStyleSheet(error ? QStringLiteral("color: #a00000") : QString());
 }
 
-void RunPanel::set_preview(const QString& title, const QString& text) {
+void RunPanel::set_preview(const QString& title, const QString& text, const Table* table,
+                           std::size_t max_rows) {
   preview_title_->setText(title);
   preview_->setPlainText(text);
+  table_->setVisible(table != nullptr);
+  table_->clear();
+  if (!table) return table_->setRowCount(0), table_->setColumnCount(0);
+  const std::size_t rows = std::min(max_rows, table->num_rows());
+  table_->setRowCount(static_cast<int>(rows));
+  table_->setColumnCount(static_cast<int>(table->num_columns()));
+  QStringList headers;
+  for (std::size_t c = 0; c < table->num_columns(); ++c) {
+    headers << QStringLiteral("%1 (%2)")
+                   .arg(QString::fromStdString(table->names()[c]))
+                   .arg(QString::fromStdString(std::string(type_name(table->column(c).type()))));
+    for (std::size_t r = 0; r < rows; ++r) {
+      auto* item = new QTableWidgetItem(QString::fromStdString(cell_text(table->column(c), r)));
+      table_->setItem(static_cast<int>(r), static_cast<int>(c), item);
+    }
+  }
+  table_->setHorizontalHeaderLabels(headers);
 }
 
 }  // namespace shoal::studio

@@ -9,12 +9,14 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QWidget>
 #include <string>
 
 #include "pipeline_document.h"
+#include "shoal/table.h"
 
 class QFormLayout;
 
@@ -105,9 +107,18 @@ class RunPanel : public QWidget {
   QLineEdit* scheduler_field() const { return scheduler_; }
   void set_message(const QString& text, bool error);
   QString message() const { return message_->text(); }
-  /// Shows `text` as the preview of `title`.
-  void set_preview(const QString& title, const QString& text);
+  /// Shows `text` as the preview of `title`, and `table`'s first rows in
+  /// the table widget (hidden when `table` is null).
+  void set_preview(const QString& title, const QString& text, const Table* table = nullptr,
+                   std::size_t max_rows = 10);
   QString preview() const { return preview_->toPlainText(); }
+  /// The table preview: a column per column, headed "name (type)".
+  QTableWidget* preview_table() const { return table_; }
+  /// Removes every result kept for re-runs.
+  QPushButton* clear_button() const { return clear_; }
+  /// "12 results reused, 3.2 MiB kept"-style line about the result cache.
+  void set_reuse(const QString& text) { reuse_->setText(text); }
+  QString reuse() const { return reuse_->text(); }
 
  private:
   QPushButton* run_;
@@ -117,6 +128,9 @@ class RunPanel : public QWidget {
   QLabel* message_;
   QLabel* preview_title_;
   QPlainTextEdit* preview_;
+  QTableWidget* table_;
+  QPushButton* clear_;
+  QLabel* reuse_;
 };
 
 /// A parameter value as JSON text (what the property editor shows for

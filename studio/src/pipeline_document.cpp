@@ -238,8 +238,11 @@ std::vector<std::string> PipelineDocument::paste(const Pipeline& fragment, QPoin
   return ids;
 }
 
-void PipelineDocument::load(const QString& path) {
-  Pipeline p = load_pipeline(path.toStdString());  // throws before anything changes
+void PipelineDocument::load(const QString& path, QStringList* notes) {
+  std::vector<std::string> said;
+  Pipeline p = load_pipeline(path.toStdString(), &said);  // throws before anything changes
+  if (notes)
+    for (const std::string& n : said) notes->push_back(QString::fromStdString(n));
   undo_.clear();
   path_ = QFileInfo(path).absoluteFilePath();
   set_pipeline(p);

@@ -65,7 +65,8 @@ class PipelineDocument : public QObject {
   /// Replaces the document with the file's pipeline and clears the undo
   /// stack. Throws shoal::Error (DecodeError for a corrupt file or one of a
   /// newer format) and leaves the document untouched when it cannot read it.
-  void load(const QString& path);
+  /// `notes`, when given, receives what migrating an older format changed.
+  void load(const QString& path, QStringList* notes = nullptr);
   /// Writes the pipeline; marks the document clean. Throws shoal::Error.
   void save(const QString& path);
   /// An empty, unnamed document.

@@ -304,6 +304,11 @@ NodeStatus PipelineScene::status(const std::string& id) const {
   return it == status_.end() ? NodeStatus::kIdle : it->second.first;
 }
 
+QString PipelineScene::caption(const std::string& id) const {
+  auto it = status_.find(id);
+  return it == status_.end() ? QString() : it->second.second;
+}
+
 void PipelineScene::sync() {
   syncing_ = true;
   const Pipeline& p = doc_->pipeline();

@@ -72,6 +72,8 @@ class PipelineScene : public QGraphicsScene {
   void set_status(const std::string& id, NodeStatus status, const QString& caption = {});
   void clear_status();
   NodeStatus status(const std::string& id) const;
+  /// The caption set with the status ("3/8 partitions, 5 tasks").
+  QString caption(const std::string& id) const;
 
   /// Lays out every node and edge with Graphviz and moves the nodes there
   /// (one undo step). Throws shoal::Error when Graphviz fails.

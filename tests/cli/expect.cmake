@@ -1,5 +1,6 @@
 # Runs a command and checks its exit code and output (stdout and stderr).
-#   cmake -DCMD="a|b|c" -DCODE=1 [-DMATCH=regex] [-DFILE=path -DFILE_MATCH=regex] -P expect.cmake
+#   cmake -DCMD="a|b|c" -DCODE=1 [-DMATCH=regex] [-DNO_MATCH=regex]
+#         [-DFILE=path -DFILE_MATCH=regex] -P expect.cmake
 string(REPLACE "|" ";" CMD "${CMD}")
 execute_process(COMMAND ${CMD} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}${err}")
@@ -8,6 +9,9 @@ if(NOT code EQUAL CODE)
 endif()
 if(DEFINED MATCH AND NOT "${out}${err}" MATCHES "${MATCH}")
   message(FATAL_ERROR "output does not match '${MATCH}'")
+endif()
+if(DEFINED NO_MATCH AND "${out}${err}" MATCHES "${NO_MATCH}")
+  message(FATAL_ERROR "output matches '${NO_MATCH}', which it must not")
 endif()
 if(DEFINED FILE)
   if(NOT EXISTS "${FILE}")

@@ -1,18 +1,24 @@
 // A cluster of separate processes (a scheduler and two workers) gives the
 // same values as a LocalCluster: a DataFrame groupby over a generated CSV, a
-// Bag word count and Array reductions. Only built-in ops exist in the
+// Bag word count, Array reductions and pipelines (lowered in the test, and
+// through `shoal run --scheduler`). Only built-in ops exist in the
 // `shoal worker` processes, so only built-ins are used. Partitions and
 // chunks are made larger than the workers' inline limit (64 KiB), so results
 // stay on workers and travel worker to worker and worker to client.
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <mutex>
+#include <set>
+#include <unordered_map>
 
 #include "cluster_support.h"
 #include "shoal/array.h"
 #include "shoal/bag.h"
 #include "shoal/csv.h"
 #include "shoal/local_cluster.h"
+#include "shoal/observer.h"
+#include "shoal/pipeline.h"
 
 using namespace shoal;
 using namespace shoal::testing;
@@ -134,4 +140,63 @@ TEST_CASE_FIXTURE(Fixture, "shoal run --scheduler prints and writes what shoal r
                       {"run", (dir.path() / "pipelines" / "arithmetic.shoal.json").string(),
                        "--scheduler", "127.0.0.1:1"});
   CHECK_FALSE(closed_port.wait_exit(std::chrono::seconds(60)).clean());
+}
+
+namespace {
+
+// Records which worker ran each task.
+class WorkerLog : public TaskObserver {
+ public:
+  void on_task(const TaskEvent& e) override {
+    std::lock_guard lock(mutex_);
+    if (e.state == TaskEvent::State::kFinished) worker_of_[e.key] = e.worker;
+  }
+  std::unordered_map<Key, std::string, KeyHash> worker_of() const {
+    std::lock_guard lock(mutex_);
+    return worker_of_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<Key, std::string, KeyHash> worker_of_;
+};
+
+}  // namespace
+
+// A pipeline is a high-level graph: one table.read_csv node becomes a task
+// per block, and the scheduler spreads them over both workers.
+TEST_CASE_FIXTURE(Fixture, "the partitions of one read_csv node run on both workers") {
+  Pipeline p;
+  p.add_node({.id = "read",
+              .op = "table.read_csv",
+              .params = {{"path", write_csv(dir)}, {"blocksize", 256 * 1024}}});
+  p.add_node(
+      {.id = "sums",
+       .op = "table.groupby",
+       .params = {{"by", List{Value("key")}}, {"aggs", List{Value("x:sum"), Value("n:max")}}}});
+  p.connect({"read", "out"}, {"sums", "table"});
+  LoweredPipeline low = lower(p);
+  REQUIRE(low.node("read")->partitions.size() >= 8);
+  std::unordered_map<Key, std::vector<Key>, KeyHash> absorbed;
+  Graph g = low.optimized(&absorbed);
+  WorkerLog log;
+  RunOptions options;
+  options.observer = &log;
+  std::vector<Value> remote = client.run(g, low.output_keys(), options);
+  std::set<std::string> read_workers;
+  std::size_t read_tasks = 0;
+  for (const auto& [key, worker] : log.worker_of()) {
+    bool reads = low.node_of(key) == "read";
+    if (auto it = absorbed.find(key); it != absorbed.end())
+      for (const Key& k : it->second) reads = reads || low.node_of(k) == "read";
+    if (!reads) continue;
+    ++read_tasks;
+    read_workers.insert(worker);
+  }
+  CHECK(read_tasks == low.node("read")->partitions.size());
+  CHECK(read_workers.size() == 2);
+  std::vector<Value> local_values = local.run(g, low.output_keys());
+  REQUIRE(remote.size() == 1);
+  CHECK(remote == local_values);
+  CHECK(low.sink_values(remote).at(0).second.as_table().num_rows() == 61);
 }

@@ -49,7 +49,7 @@ TEST_CASE("a pipeline round-trips through JSON, and encodes identically twice") 
   std::string json = encode_pipeline_json(p);
   CHECK(decode_pipeline_json(json) == p);
   CHECK(encode_pipeline_json(decode_pipeline_json(json)) == json);
-  CHECK(contains(json, "\"format\": 1"));
+  CHECK(contains(json, "\"format\": 2"));
   CHECK(contains(json, "\"value\": 20"));
   // Nodes in pipeline order; fields in schema order.
   CHECK(json.find("\"id\": \"a\"") < json.find("\"id\": \"b\""));
@@ -74,11 +74,11 @@ TEST_CASE("integral floats read back as int64; unsavable parameters are refused"
 
 TEST_CASE("a newer format is refused with a message that says so") {
   std::string json = encode_pipeline_json(sample());
-  auto at = json.find("\"format\": 1");
+  auto at = json.find("\"format\": 2");
   json.replace(at, 11, "\"format\": 7");
   std::string m = message_of(json);
   CHECK(contains(m, "test.shoal.json"));
-  CHECK(contains(m, "written by a newer Shoal (format 7, this build reads up to 1)"));
+  CHECK(contains(m, "written by a newer Shoal (format 7, this build reads up to 2)"));
 }
 
 TEST_CASE("malformed JSON: DecodeError naming the file and the position") {

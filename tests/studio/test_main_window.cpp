@@ -268,7 +268,7 @@ TEST_CASE("a corrupt file or a newer format shows an error and leaves the docume
   std::string corrupt = dir.filePath("corrupt.shoal.json").toStdString();
   std::ofstream(corrupt) << "{\"format\": 1, \"name\": \"x\", \"nodes\": [{\"id\": ";
   std::string newer = dir.filePath("newer.shoal.json").toStdString();
-  std::ofstream(newer) << "{\"format\": 2, \"name\": \"future\", \"nodes\": [], \"edges\": []}";
+  std::ofstream(newer) << "{\"format\": 99, \"name\": \"future\", \"nodes\": [], \"edges\": []}";
   CHECK_FALSE(w.open_file(QString::fromStdString(corrupt)));
   CHECK(w.last_error().contains("corrupt.shoal.json"));
   CHECK_FALSE(w.open_file(QString::fromStdString(newer)));

@@ -163,8 +163,8 @@ class RemoteWorker {
   void retry_later(const std::string& why) {
     // Timers may fire a fraction of a millisecond early: what is left below
     // one millisecond counts as nothing left, not as a "retry in 0 ms".
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at_ -
-                                                                      SteadyClock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(give_up_at_ - SteadyClock::now());
     if (left.count() <= 0) {
       std::string reason = "cannot reach the scheduler at " + scheduler_address() + " (" + why +
                            "); gave up after the death timeout of " +

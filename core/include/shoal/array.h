@@ -22,6 +22,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -91,6 +92,9 @@ class Array {
 
   /// The chunks, computed and assembled into one Tensor.
   Tensor compute(Executor& executor) const;
+  /// The values of the chunks (in keys() order) assembled into one Tensor
+  /// of this array's shape and dtype.
+  Tensor assemble(std::span<const Value> chunk_values) const;
   Tensor compute() const { return compute(default_executor()); }
   /// The chunks, computed now and held, so later work reuses them.
   Array persist(Executor& executor) const;

@@ -74,8 +74,13 @@ struct TextOptions {
 
 class BagItem;
 
+/// The lazy to_textfiles (no options yet: the struct selects the overload).
+struct TextWriteOptions {};
+
 class Bag {
  public:
+  using Layers = std::vector<std::shared_ptr<const Graph>>;
+
   /// Values cut into `npartitions` partitions of nearly equal length (0: up
   /// to 100 values a partition, as Dask).
   static Bag from_sequence(const List& values, std::size_t npartitions = 0);
@@ -169,6 +174,9 @@ class Bag {
   std::vector<std::string> to_textfiles(const std::string& pattern) const {
     return to_textfiles(pattern, default_executor());
   }
+  /// The same, lazily: the list of paths written, whose tasks write when it
+  /// is computed.
+  BagItem to_textfiles(const std::string& pattern, const TextWriteOptions& options) const;
   /// A DataFrame with a row per element: records by field name, lists by
   /// position. With an empty schema the first element of the first
   /// non-empty partition gives names (record fields) and types (inferred
@@ -181,6 +189,14 @@ class Bag {
   /// The graph that computes every partition, with the partitions' keys.
   Graph graph() const;
   std::vector<Key> keys() const;
+  /// The graphs this bag's tasks are in (pending element-wise steps and
+  /// unread text blocks have no tasks yet: see materialized()).
+  const Layers& layers() const noexcept { return layers_; }
+  /// The same elements with the pending steps and text blocks made one task
+  /// per partition, so that keys() names tasks of layers().
+  Bag materialized() const;
+  /// A bag whose partition i is the List that keys[i] of `layers` computes.
+  static Bag from_partitions(Layers layers, const std::vector<Key>& keys);
 
   /// Where a partition comes from: a key of the graph, or a block of a text
   /// file read by the fused task itself. Internal to Bag's implementation.
@@ -188,7 +204,6 @@ class Bag {
     Key key;     ///< Set for a computed partition.
     Value text;  ///< Else: [path, begin, end, gzip, mtime] of a text block.
   };
-  using Layers = std::vector<std::shared_ptr<const Graph>>;
 
  private:
   friend class BagItem;
@@ -210,6 +225,7 @@ class BagItem {
  public:
   BagItem(Bag::Layers layers, Key key) : layers_(std::move(layers)), key_(std::move(key)) {}
   const Key& key() const noexcept { return key_; }
+  const Bag::Layers& layers() const noexcept { return layers_; }
   Graph graph() const;
   Value compute(Executor& executor) const;
   Value compute() const { return compute(default_executor()); }

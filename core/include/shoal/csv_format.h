@@ -18,8 +18,9 @@ const std::vector<std::string>& default_na_values();
 /// header, then one record a row ending in '\n'; a field holding the
 /// delimiter, a quote, '\r' or '\n' is quoted (quotes doubled); nulls are
 /// empty; floats in Python's repr (shortest round-trip: 0.1, 1.0, 1e-05);
-/// bools True/False; timestamps "YYYY-MM-DD HH:MM:SS[.fraction]".
-std::string format_csv(const Table& table, char delimiter = ',');
+/// bools True/False; timestamps "YYYY-MM-DD HH:MM:SS[.fraction]". Without
+/// `header`, the records alone (a part of a file whose first part has it).
+std::string format_csv(const Table& table, char delimiter = ',', bool header = true);
 
 /// Nanoseconds since 1970 for an ISO date or date-time; false when `s` is
 /// not one.

@@ -13,6 +13,11 @@
 // one finalize. Results of groupby are sorted by key, as pandas does, and
 // rows whose key is null are dropped (pandas' dropna=True).
 //
+// Methods that take an Executor run part of the graph now (sort_values
+// samples its input to choose boundaries, as Dask does; to_csv writes);
+// their overloads that take an options struct instead run nothing and add
+// the same work as tasks, as pipelines need.
+//
 // A DataFrame is immutable and may be shared between threads.
 #pragma once
 
@@ -37,6 +42,19 @@ namespace shoal {
 
 class GroupBy;
 class DataFrame;
+
+/// The lazy sort_values / set_index: the boundaries between output
+/// partitions come from a task that reads samples of every partition, so
+/// nothing runs when the frame is built (the input partitions are held
+/// until the boundaries are known, where the eager form reads them twice).
+struct SortOptions {
+  std::size_t npartitions = 0;  ///< Output partitions; 0: as many as the input.
+};
+
+/// The lazy to_csv.
+struct CsvWriteOptions {
+  char delimiter = ',';
+};
 
 /// How merge() joins. `broadcast_threshold`: a side of at most this many
 /// partitions is concatenated once and joined against every partition of
@@ -111,6 +129,10 @@ class DataFrame {
   /// The first n rows, computing partitions one at a time, only as many as needed.
   Table head(std::size_t n, Executor& executor) const;
   Table head(std::size_t n = 5) const { return head(n, default_executor()); }
+  /// Lazy head: a one-partition frame of the first n rows of the first
+  /// `npartitions` partitions (0: all), as Dask's head(n, npartitions,
+  /// compute=False). Those partitions are computed; the others are not.
+  DataFrame limit(std::size_t n, std::size_t npartitions = 1) const;
 
   /// The partitions, concatenated.
   Table compute(Executor& executor) const;
@@ -145,6 +167,9 @@ class DataFrame {
   DataFrame sort_values(const std::string& by, bool ascending = true) const {
     return sort_values({SortKey{by, ascending}}, default_executor());
   }
+  /// The same sort, lazily (see SortOptions). divisions() stays null: the
+  /// boundaries are known only when the graph runs.
+  DataFrame sort_values(std::vector<SortKey> by, const SortOptions& options) const;
   /// Sorted by `column`, which becomes the frame's index: it moves to the
   /// first position and divisions() tells which values each partition
   /// holds (partition i: divisions[i-1] <= value < divisions[i]).
@@ -152,6 +177,9 @@ class DataFrame {
   DataFrame set_index(const std::string& column) const {
     return set_index(column, default_executor());
   }
+  /// The same, lazily: sorted by `column`, which moves first and is the
+  /// index, with unknown divisions() (null), as Dask's sorted=False frames.
+  DataFrame set_index(const std::string& column, const SortOptions& options) const;
   /// The index column's name; empty when the frame has no index.
   const std::string& index_name() const noexcept { return index_; }
   /// The sorted boundaries between partitions of a frame made by
@@ -164,14 +192,19 @@ class DataFrame {
   /// numeric columns' values, 8 bytes a row each.
   DataFrame describe() const;
 
-  /// Writes one CSV file per partition, `*` in `pattern` replaced by the
-  /// partition number (required when there are several). Each file is
-  /// written to a temporary name and renamed, so a failure leaves no
-  /// partial file. Returns the paths written.
+  /// Writes the frame as CSV, in pandas' to_csv(index=False) format: with a
+  /// `*` in `pattern`, one file per partition, `*` replaced by the partition
+  /// number; without, one file, each partition written to a part file
+  /// beside it and the parts joined in order, so no task holds the whole
+  /// frame. Every file is written to a temporary name and renamed, so a
+  /// failure leaves no partial file. Returns the paths written.
   std::vector<std::string> to_csv(const std::string& pattern, Executor& executor) const;
   std::vector<std::string> to_csv(const std::string& pattern) const {
     return to_csv(pattern, default_executor());
   }
+  /// The same, lazily: a one-partition frame of the files written (columns
+  /// "path" and "rows"), whose tasks write when it is computed.
+  DataFrame to_csv(const std::string& pattern, const CsvWriteOptions& options) const;
 
  private:
   friend class GroupBy;

@@ -23,6 +23,7 @@
 namespace shoal {
 
 class Key;
+class NodeLowering;
 class OpRegistry;
 class OpStates;
 struct Op;
@@ -45,7 +46,10 @@ struct OpContext {
 };
 
 /// A typed input or output port. `type` is a value kind name ("any", "int64",
-/// "float64", "number", "string", "bytes", "list", "table", "tensor", "bool").
+/// "float64", "number", "string", "bytes", "list", "table", "tensor", "bool")
+/// or, for the pipeline node ops that lower through the collections, a
+/// collection: "dataframe", "bag" or "array" (shoal/pipeline.h says how
+/// values and collections meet at an edge).
 struct PortSpec {
   std::string name;
   std::string type = "any";
@@ -67,6 +71,10 @@ struct ParamSpec {
 };
 
 using OpFunction = std::function<Value(OpContext&, std::span<const Value>, const Params&)>;
+/// How a pipeline node of an op becomes tasks (see NodeLowering in
+/// shoal/pipeline.h): it reads the node's inputs and parameters and sets its
+/// outputs, by calling the collections' methods.
+using NodeLoweringFunction = std::function<void(NodeLowering&)>;
 
 struct Op {
   std::string name;
@@ -76,7 +84,16 @@ struct Op {
   std::vector<PortSpec> outputs{
       PortSpec{"out", "any", "", true, false}};  // every field: users build with -Wextra
   std::vector<ParamSpec> params;
+  /// What a task of this op runs. Empty for a node op (one with `lower`),
+  /// which pipelines lower into the collections' tasks and no task names.
   OpFunction fn;
+  /// Set for a pipeline node op ("table.read_csv", "list.map", ...): how a
+  /// node of it lowers (shoal/pipeline.h). Nodes of ops without it become
+  /// one task of `fn` each.
+  NodeLoweringFunction lower;
+  /// A task op of a collection's graphs ("dataframe.csv_block",
+  /// "array.reduce_partial", ...): palettes do not offer it to pipelines.
+  bool internal = false;
   bool local_only = false;  ///< Holds in-process state (a lambda): no remote runs.
   /// Set for a stateful op: creates the state a worker keeps for this op (a
   /// lookup table, a model, a connection). A worker calls it once, before the
@@ -127,8 +144,9 @@ class OpRegistry {
   /// The process-wide registry; the built-in ops are registered on first use.
   static OpRegistry& global();
 
-  /// Adds an op. Throws shoal::Error when the name is empty, has no function,
-  /// or is taken (naming `origin` and the earlier op's origin).
+  /// Adds an op. Throws shoal::Error when the name is empty, it has neither
+  /// a function nor a lowering, or the name is taken (naming `origin` and
+  /// the earlier op's origin).
   OpPtr add(Op op, std::string origin = "built-in");
   /// Adds every op, or none: throws shoal::Error (and adds nothing) when
   /// any of them could not be added alone, or two of them share a name.

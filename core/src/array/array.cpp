@@ -55,7 +55,14 @@ Graph Array::optimized_graph() const {
 }
 
 Tensor Array::compute(Executor& executor) const {
-  std::vector<Value> values = executor.run(optimized_graph(), keys_, detail::compute_options());
+  return assemble(executor.run(optimized_graph(), keys_, detail::compute_options()));
+}
+
+Tensor Array::assemble(std::span<const Value> values) const {
+  if (values.size() != keys_.size()) {
+    throw Error("Array::assemble: " + std::to_string(values.size()) + " values for " +
+                std::to_string(keys_.size()) + " chunks");
+  }
   Shape nb = numblocks();
   std::vector<std::vector<std::int64_t>> offs;
   for (const auto& c : chunks_) offs.push_back(detail::offsets(c));

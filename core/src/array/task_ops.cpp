@@ -36,6 +36,7 @@ Op array_op(std::string name, std::string doc, std::vector<PortSpec> inputs, OpF
   op.name = std::move(name);
   op.doc = std::move(doc);
   op.group = "Array";
+  op.internal = true;
   op.inputs = std::move(inputs);
   op.outputs = {PortSpec{"out", "tensor"}};
   op.fn = std::move(fn);
@@ -118,10 +119,31 @@ Value matmul_op(OpContext&, std::span<const Value> a, const Params&) {
   return Value(matmul_sum(x, y));
 }
 
+Value item_op(OpContext&, std::span<const Value> a, const Params&) {
+  const Tensor& t = a[0].as_tensor();
+  if (t.size() != 1) {
+    throw Error("array.item: the chunk has " + std::to_string(t.size()) +
+                " elements, not 1; reduce it first (tensor.reduce without an axis)");
+  }
+  switch (t.dtype()) {
+    case DType::kFloat64:
+      return Value(t.values<double>()[0]);
+    case DType::kFloat32:
+      return Value(static_cast<double>(t.values<float>()[0]));
+    case DType::kInt64:
+      return Value(t.values<std::int64_t>()[0]);
+    case DType::kBool:
+      return Value(t.values<std::uint8_t>()[0] != 0);
+  }
+  throw Error("array.item: unknown dtype");
+}
+
 }  // namespace
 
 void register_array_ops(OpRegistry& r) {
   PortSpec chunk{"chunk", "tensor"}, off{"offset", "list"}, shape{"shape", "list"};
+  r.add(array_op("array.item", "The element of a one-element chunk as a number or bool.", {chunk},
+                 item_op));
   r.add(array_op("array.full", "A chunk of `shape` filled with `value` as `dtype`.", {off, shape},
                  full_op));
   r.add(array_op("array.range",

@@ -291,6 +291,23 @@ Graph Bag::graph() const {
   return g;
 }
 
+Bag Bag::materialized() const {
+  bool ready = steps_.empty() && std::all_of(parts_.begin(), parts_.end(),
+                                             [](const Part& p) { return p.text.is_null(); });
+  if (ready) return *this;
+  auto [g, keys] = partials(Params{{"sink", "collect"}});
+  Layers layers = layers_;
+  layers.push_back(std::move(g));
+  return from_partitions(std::move(layers), keys);
+}
+
+Bag Bag::from_partitions(Layers layers, const std::vector<Key>& keys) {
+  std::vector<Part> parts;
+  parts.reserve(keys.size());
+  for (const Key& k : keys) parts.push_back({k, Value()});
+  return Bag(std::move(layers), std::move(parts));
+}
+
 List Bag::compute(Executor& executor) const {
   std::vector<Key> ks = keys();
   List out;
@@ -311,26 +328,36 @@ Bag Bag::persist(Executor& executor) const {
   return Bag({g}, std::move(parts));
 }
 
-std::vector<std::string> Bag::to_textfiles(const std::string& pattern, Executor& executor) const {
+BagItem Bag::to_textfiles(const std::string& pattern, const TextWriteOptions&) const {
   if (pattern.find('*') == std::string::npos) {
     throw Error("to_textfiles: the pattern '" + pattern +
                 "' has no '*' for the partition number, e.g. out/part-*.txt");
   }
-  std::vector<std::string> paths;
-  Graph g;
-  for (const auto& layer : layers_) g.merge(*layer);
-  std::vector<Key> keys;
+  Layers layers = layers_;
+  std::vector<Arg> writes;
   for (std::size_t i = 0; i < parts_.size(); ++i) {
     std::string path = pattern;
     path.replace(path.find('*'), 1, std::to_string(i));
     Bag one(layers_, {parts_[i]}, steps_);
     auto [part_graph, part_keys] = one.partials(Params{{"sink", "write"}, {"path", path}});
-    g.merge(*part_graph);
-    keys.push_back(part_keys.at(0));
-    paths.push_back(path);
+    layers.push_back(std::move(part_graph));
+    writes.emplace_back(part_keys.at(0));
   }
-  executor.run(g, keys);
-  return paths;
+  Tokenizer tok;
+  tok.add("to-textfiles").add(pattern);
+  for (const Arg& w : writes) tok.add(w.ref());
+  Key key("textfiles-" + tok.hex());
+  auto g = std::make_shared<Graph>();
+  g->add(make_task(key, "list", std::move(writes), nullptr));
+  layers.push_back(std::move(g));
+  return BagItem(std::move(layers), key);
+}
+
+std::vector<std::string> Bag::to_textfiles(const std::string& pattern, Executor& executor) const {
+  List paths = to_textfiles(pattern, TextWriteOptions{}).compute(executor).as_list();
+  std::vector<std::string> out;
+  for (const Value& p : paths) out.push_back(p.as_string());
+  return out;
 }
 
 DataFrame Bag::to_dataframe(Schema schema, Executor& executor) const {

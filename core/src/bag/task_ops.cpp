@@ -19,6 +19,7 @@ Op bag_op(std::string name, std::string doc, std::vector<PortSpec> inputs, OpFun
   op.name = std::move(name);
   op.doc = std::move(doc);
   op.group = "Bag";
+  op.internal = true;
   op.inputs = std::move(inputs);
   op.fn = std::move(fn);
   return op;
@@ -96,6 +97,14 @@ void register_bag_ops(OpRegistry& r) {
                }));
   r.add(bag_op("bag.group", "Groups bucket `index` of every split partition by key.",
                {PortSpec{"splits", "list", "", true, true}}, group_op));
+  r.add(bag_op("bag.concat", "The partitions' elements in one list, in partition order.",
+               {PortSpec{"partitions", "list", "", false, true}},
+               [](OpContext&, std::span<const Value> a, const Params&) {
+                 List out;
+                 for (const Value& part : a)
+                   out.insert(out.end(), part.as_list().begin(), part.as_list().end());
+                 return Value(std::move(out));
+               }));
 }
 
 }  // namespace shoal::detail

@@ -331,6 +331,7 @@ void register_csv_scan_op(OpRegistry& r) {
       "One read_csv block parsed a chunk at a time through `steps` (fused partition ops); "
       "the chunk results combined.";
   op.group = "DataFrame";
+  op.internal = true;
   op.inputs = {PortSpec{"counts", "list"}, PortSpec{"extra", "any", "", false, true}};
   op.fn = csv_scan_op;
   r.add(std::move(op));
@@ -342,6 +343,7 @@ void register_csv_scan_op(OpRegistry& r) {
       "guessed, "
       "else the block scanned again.";
   check.group = "DataFrame";
+  check.internal = true;
   check.inputs = {PortSpec{"guess", "list"}, PortSpec{"counts", "list"},
                   PortSpec{"extra", "any", "", false, true}};
   check.fn = csv_scan_check_op;

@@ -249,12 +249,14 @@ void register_csv_ops(OpRegistry& r) {
   count.name = "dataframe.csv_count";
   count.doc = "Quote characters in bytes [begin, end) of `path`: where read_csv blocks may be cut.";
   count.group = "DataFrame";
+  count.internal = true;
   count.fn = csv_count_op;
   r.add(std::move(count));
   Op block;
   block.name = "dataframe.csv_block";
   block.doc = "The records of one read_csv block, given the counts of the blocks up to it.";
   block.group = "DataFrame";
+  block.internal = true;
   block.inputs = {PortSpec{"counts", "list"}};
   block.fn = csv_block_op;
   r.add(std::move(block));

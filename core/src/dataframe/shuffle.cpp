@@ -1,10 +1,11 @@
 // DataFrame methods that move rows between partitions: shuffle, merge,
-// sort_values / set_index, repartition; and describe and to_csv, which
-// gather or scatter whole partitions. The ops they name are in
-// dataframe_shuffle_ops.cpp.
+// sort_values / set_index, repartition; and describe, which gathers whole
+// partitions. The ops they name are in shuffle_ops.cpp; writing is in
+// writes.cpp.
 #include <algorithm>
 
 #include "dataframe/scan_fusion.h"
+#include "dataframe/task_ops.h"
 #include "graph/collection_graph.h"
 #include "shoal/column_builder.h"
 #include "shoal/csv.h"
@@ -26,30 +27,6 @@ Value sort_keys_value(const std::vector<SortKey>& by) {
   List l;
   for (const auto& k : by) l.emplace_back(List{Value(k.column), Value(k.ascending)});
   return l;
-}
-
-// The n - 1 boundaries that cut the sorted samples into n parts of equal
-// count, without repeats (so a value is in exactly one partition).
-Column choose_divisions(const Table& samples, std::size_t n) {
-  SortKey key{samples.names().at(0), true};
-  Table sorted = sort_table(samples, {&key, 1});
-  const Column& c = sorted.column(0);
-  std::vector<std::int64_t> picks;
-  for (std::size_t i = 1; i < n && c.size() > 0; ++i) {
-    auto at = static_cast<std::int64_t>(i * c.size() / n);
-    if (picks.empty() || compare_values(c, static_cast<std::size_t>(picks.back()), c,
-                                        static_cast<std::size_t>(at)) < 0) {
-      picks.push_back(at);
-    }
-  }
-  return take(c, picks);
-}
-
-std::string partition_path(const std::string& pattern, std::size_t i) {
-  std::string path = pattern;
-  if (auto star = path.find('*'); star != std::string::npos)
-    path.replace(star, 1, std::to_string(i));
-  return path;
 }
 
 }  // namespace
@@ -141,7 +118,7 @@ DataFrame DataFrame::sort_values(std::vector<SortKey> by, Executor& executor) co
     ColumnBuilder none(schema_.type_of(by[0].column));
     sampled = Table({by[0].column}, std::vector<ColumnPtr>{none.finish_shared()});
   }
-  auto divisions = std::make_shared<const Column>(choose_divisions(sampled, keys_.size()));
+  auto divisions = std::make_shared<const Column>(detail::choose_divisions(sampled, keys_.size()));
   Value division_table(Table({"d"}, {divisions}));
   DataFrame ranged = exchange(
       "dataframe.range_split",
@@ -163,6 +140,39 @@ DataFrame DataFrame::set_index(const std::string& column, Executor& executor) co
   DataFrame r = sorted.select(order);
   r.index_ = column;
   r.divisions_ = sorted.divisions_;
+  return r;
+}
+
+DataFrame DataFrame::sort_values(std::vector<SortKey> by, const SortOptions& options) const {
+  if (by.empty()) throw Error("sort_values: give at least one column to sort by");
+  for (const auto& k : by) schema_.type_of(k.column);
+  std::size_t n = options.npartitions ? options.npartitions : keys_.size();
+  Schema sample_schema{{by[0].column}, {schema_.type_of(by[0].column)}};
+  DataFrame samples = map_partitions(
+      "dataframe.sample", Params{{"column", by[0].column}, {"count", kSamplesPerPartition}},
+      sample_schema);
+  // One task turns every partition's samples into the n - 1 boundaries.
+  Params dp{{"n", static_cast<std::int64_t>(n)}};
+  Key divisions("divisions-" + token_of("dataframe.divisions", dp, samples.keys_), {0});
+  auto g = std::make_shared<Graph>();
+  g->add(make_task(divisions, "dataframe.divisions",
+                   std::vector<Arg>(samples.keys_.begin(), samples.keys_.end()),
+                   std::make_shared<const Params>(std::move(dp))));
+  DataFrame with_divisions = samples.with_layer(std::move(g), keys_, schema_);
+  DataFrame ranged = with_divisions.exchange(
+      "dataframe.range_split", Params{{"column", by[0].column}, {"ascending", by[0].ascending}}, n,
+      schema_, {Arg(divisions)});
+  return ranged.map_partitions("dataframe.sort", Params{{"by", sort_keys_value(by)}}, schema_);
+}
+
+DataFrame DataFrame::set_index(const std::string& column, const SortOptions& options) const {
+  DataFrame sorted = sort_values({SortKey{column, true}}, options);
+  std::vector<std::string> order{column};
+  for (const auto& n : schema_.names) {
+    if (n != column) order.push_back(n);
+  }
+  DataFrame r = sorted.select(order);
+  r.index_ = column;
   return r;
 }
 
@@ -252,28 +262,6 @@ DataFrame DataFrame::describe() const {
   DataFrame both = stats;
   both.layers_.insert(both.layers_.end(), values.layers_.begin(), values.layers_.end());
   return both.with_layer(std::move(g), {key}, std::move(out));
-}
-
-std::vector<std::string> DataFrame::to_csv(const std::string& pattern, Executor& executor) const {
-  if (keys_.size() > 1 && pattern.find('*') == std::string::npos) {
-    throw Error("to_csv: '" + pattern + "' has no '*' but the frame has " +
-                std::to_string(keys_.size()) +
-                " partitions; put a '*' where the partition number goes (e.g. out-*.csv), or "
-                "repartition(1)");
-  }
-  auto g = std::make_shared<Graph>();
-  std::vector<Key> writes;
-  std::vector<std::string> paths;
-  Key base("to-csv-" + token_of("dataframe.to_csv", Params{{"pattern", pattern}}, keys_));
-  for (std::size_t i = 0; i < keys_.size(); ++i) {
-    paths.push_back(partition_path(pattern, i));
-    writes.push_back(base.with_index({static_cast<std::int64_t>(i)}));
-    auto p = std::make_shared<const Params>(Params{{"path", paths.back()}});
-    g->add(make_task(writes.back(), "dataframe.to_csv", {Arg(keys_[i])}, std::move(p)));
-  }
-  DataFrame w = with_layer(std::move(g), writes, Schema{});
-  executor.run(detail::fuse_scans(w.graph(), w.keys()), w.keys());
-  return paths;
 }
 
 }  // namespace shoal

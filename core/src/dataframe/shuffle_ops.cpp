@@ -28,6 +28,7 @@ Op make_op(std::string name, std::string doc, std::vector<PortSpec> inputs, OpFu
   op.name = std::move(name);
   op.doc = std::move(doc);
   op.group = "DataFrame";
+  op.internal = true;
   op.inputs = std::move(inputs);
   op.fn = std::move(fn);
   return op;
@@ -39,8 +40,10 @@ Value hash_split(OpContext&, std::span<const Value> a, const Params& p) {
       hash_partition(a[0].as_table(), on, static_cast<std::size_t>(p.at("n").as_int())));
 }
 
+// The divisions come from the parameters (sort_values with an executor) or
+// from a dataframe.divisions task (the lazy sort).
 Value range_split(OpContext&, std::span<const Value> a, const Params& p) {
-  const Table& d = p.at("divisions").as_table();
+  const Table& d = a.size() > 1 ? a[1].as_table() : p.at("divisions").as_table();
   return tables_value(range_partition(a[0].as_table(), p.at("column").as_string(), d.column(0),
                                       p.at("ascending").as_bool()));
 }
@@ -144,7 +147,36 @@ Value to_csv_op(OpContext&, std::span<const Value> a, const Params& p) {
   return Value(path);
 }
 
+Value divisions_op(OpContext&, std::span<const Value> a, const Params& p) {
+  std::vector<Table> samples;
+  for (const Value& v : a) {
+    if (v.as_table().num_columns() > 0) samples.push_back(v.as_table());
+  }
+  if (samples.empty()) throw Error("dataframe.divisions: no partition has a column to sample");
+  Table all = concat(samples);
+  auto d = std::make_shared<const Column>(
+      choose_divisions(all, static_cast<std::size_t>(p.at("n").as_int())));
+  return Value(Table({"d"}, {d}));
+}
+
 }  // namespace
+
+// The n - 1 boundaries that cut the sorted samples into n parts of equal
+// count, without repeats (so a value is in exactly one partition).
+Column choose_divisions(const Table& samples, std::size_t n) {
+  SortKey key{samples.names().at(0), true};
+  Table sorted = sort_table(samples, {&key, 1});
+  const Column& c = sorted.column(0);
+  std::vector<std::int64_t> picks;
+  for (std::size_t i = 1; i < n && c.size() > 0; ++i) {
+    auto at = static_cast<std::int64_t>(i * c.size() / n);
+    if (picks.empty() || compare_values(c, static_cast<std::size_t>(picks.back()), c,
+                                        static_cast<std::size_t>(at)) < 0) {
+      picks.push_back(at);
+    }
+  }
+  return take(c, picks);
+}
 
 void register_shuffle_ops(OpRegistry& r) {
   const PortSpec table{"table", "table"};
@@ -165,6 +197,9 @@ void register_shuffle_ops(OpRegistry& r) {
                 sort_op));
   r.add(make_op("dataframe.sample", "Up to `count` evenly spaced non-null values of `column`.",
                 {table}, sample_op));
+  r.add(make_op("dataframe.divisions",
+                "The n - 1 sort boundaries from every partition's samples (param `n`).",
+                {PortSpec{"samples", "table", "", true, true}}, divisions_op));
   r.add(make_op("dataframe.slice_piece", "Slice `piece` of `of` equal slices of a table.", {table},
                 slice_piece));
   r.add(make_op(

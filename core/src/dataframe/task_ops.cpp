@@ -19,6 +19,7 @@ Op table_op(std::string name, std::string doc, OpFunction fn, bool variadic = fa
   op.name = std::move(name);
   op.doc = std::move(doc);
   op.group = "DataFrame";
+  op.internal = true;
   op.inputs = {PortSpec{"table", variadic ? "any" : "table", "", true, variadic}};
   op.fn = std::move(fn);
   return op;
@@ -107,6 +108,7 @@ void register_dataframe_ops(OpRegistry& r) {
   register_csv_ops(r);
   register_csv_scan_op(r);
   register_shuffle_ops(r);
+  register_sink_ops(r);
 }
 
 }  // namespace shoal::detail

@@ -122,6 +122,12 @@ void check_ops(GraphAnalysis& a, const OpRegistry* registry) {
       a.problems.push_back("task " + t->key.str() + " has no op");
       continue;
     }
+    if (!t->op->fn) {
+      a.problems.push_back("task " + t->key.str() + " names op '" + t->op->name +
+                           "', a pipeline node op that lowers into other tasks and never runs "
+                           "as a task; lower the pipeline (shoal::lower) instead");
+      continue;
+    }
     if (!registry || t->op->local_only || !checked.insert(t->op.get()).second) continue;
     OpPtr registered = registry->find(t->op->name);
     if (registered == nullptr) {

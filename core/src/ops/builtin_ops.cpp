@@ -54,12 +54,19 @@ Op make(std::string name, std::string doc, std::vector<PortSpec> inputs, OpFunct
   return op;
 }
 
+// identity is plumbing that collections and lowering insert; palettes do not
+// offer it. getitem is plumbing too, but also a node users wire by hand.
+Op internal(Op op) {
+  op.internal = true;
+  return op;
+}
+
 }  // namespace
 
 void register_builtin_ops(OpRegistry& r) {
-  r.add(make(
+  r.add(internal(make(
       "identity", "Returns its input unchanged.", {{"x"}},
-      [](OpContext&, std::span<const Value> a, const Params&) { return arg(a, 0, "identity"); }));
+      [](OpContext&, std::span<const Value> a, const Params&) { return arg(a, 0, "identity"); })));
   r.add(make("list", "Packs its inputs into a list.", {{"items", "any", "", false, true}},
              [](OpContext&, std::span<const Value> a, const Params&) {
                return Value(List(a.begin(), a.end()));

@@ -14,7 +14,8 @@ namespace {
 
 void check_addable(const Op& op, const std::string& origin) {
   if (op.name.empty()) throw Error("cannot register an op without a name (from " + origin + ")");
-  if (!op.fn) throw Error("op '" + op.name + "' from " + origin + " has no function");
+  if (!op.fn && !op.lower)
+    throw Error("op '" + op.name + "' from " + origin + " has neither a function nor a lowering");
 }
 
 [[noreturn]] void duplicate(const std::string& name, const std::string& origin,

@@ -1,5 +1,5 @@
-// Small builders for the metadata of the whole-value ops of pipelines
-// (table.*, list.*, tensor.*): the studio's palette and property editor and
+// Small builders for the metadata of the node ops of pipelines (table.*,
+// list.*, tensor.*): the studio's palette and property editor and
 // Pipeline::problems() read it, so every op spells its ports and parameters
 // the same way. Private to core.
 #pragma once
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "shoal/op.h"
+#include "shoal/pipeline.h"
 
 namespace shoal::detail {
 
@@ -41,10 +42,11 @@ inline ParamSpec choice(std::string name, std::string doc, std::vector<std::stri
   return p;
 }
 
-/// An op of one output port `out` of type `out_type`, in palette group `group`.
-inline Op whole_value_op(std::string name, std::string group, std::string doc,
-                         std::vector<PortSpec> inputs, std::string out_type,
-                         std::vector<ParamSpec> params, OpFunction fn) {
+/// A node op of one output port `out` of type `out_type`, in palette group
+/// `group`, lowered by `lower` (see NodeLowering in shoal/pipeline.h).
+inline Op node_op(std::string name, std::string group, std::string doc,
+                  std::vector<PortSpec> inputs, std::string out_type, std::vector<ParamSpec> params,
+                  NodeLoweringFunction lower) {
   Op op;
   op.name = std::move(name);
   op.doc = std::move(doc);
@@ -52,8 +54,16 @@ inline Op whole_value_op(std::string name, std::string group, std::string doc,
   op.inputs = std::move(inputs);
   op.outputs = {PortSpec{"out", std::move(out_type)}};
   op.params = std::move(params);
-  op.fn = std::move(fn);
+  op.lower = std::move(lower);
   return op;
 }
+
+/// The strings of a list parameter, each checked to be a string: a node's
+/// error names the parameter.
+std::vector<std::string> string_list(const NodeLowering& n, const char* name);
+
+/// "column:rest" items of a list parameter split at the first ':'.
+std::vector<std::pair<std::string, std::string>> colon_pairs(const NodeLowering& n,
+                                                             const char* name);
 
 }  // namespace shoal::detail

@@ -147,10 +147,4 @@ std::string Pipeline::to_dot(const OpRegistry& registry) const {
   return out + "}\n";
 }
 
-std::vector<Key> LoweredPipeline::output_keys() const {
-  std::vector<Key> keys;
-  for (const auto& [id, key] : outputs) keys.push_back(key);
-  return keys;
-}
-
 }  // namespace shoal

@@ -31,12 +31,36 @@ const PortSpec* find_port(const std::vector<PortSpec>& ports, std::string_view n
 }
 
 // "number" accepts int64 and float64; "any" on either side accepts anything.
+bool is_collection(const std::string& t) {
+  return t == "dataframe" || t == "bag" || t == "array";
+}
+
+// The value a collection is gathered into when a value port reads it.
+std::string gathered(const std::string& collection) {
+  if (collection == "dataframe") return "table";
+  if (collection == "bag") return "list";
+  return "tensor";
+}
+
+// The rules of NodeLowering (shoal/pipeline.h): a collection into a value
+// port is gathered; a list becomes a one-partition bag; a table or tensor
+// value cannot become a DataFrame or an Array.
 bool types_compatible(const std::string& out, const std::string& in) {
-  if (out == "any" || in == "any" || out == in) return true;
+  if (out == in) return true;
+  if (is_collection(out)) return in == "any" || in == gathered(out);
+  if (is_collection(in)) return in == "bag" && (out == "list" || out == "any");
+  if (out == "any" || in == "any") return true;
   auto numeric = [](const std::string& t) {
     return t == "int64" || t == "float64" || t == "number";
   };
   return (out == "number" || in == "number") && numeric(out) && numeric(in);
+}
+
+std::string mismatch_hint(const std::string& out, const std::string& in) {
+  if (is_collection(in) && !is_collection(out))
+    return "; a " + out + " value cannot become a " + in +
+           " (its schema or shape is not known before it runs): connect a node that gives a " + in;
+  return "; insert a conversion or connect another port";
 }
 
 std::string_view param_type_name(ParamSpec::Type t) {
@@ -135,6 +159,13 @@ class Checker {
                 " (`shoal ops` lists the known ops; a plugin may provide it)");
         continue;
       }
+      if (op->internal) {
+        add(Kind::kUnknownOp, n.id,
+            "op " + quoted(n.op) +
+                " is an internal task op of the collections, not a pipeline node (`shoal ops` "
+                "lists the nodes)");
+        continue;
+      }
       ops_[n.id] = op;
       check_params(n, *op);
     }
@@ -222,8 +253,7 @@ class Checker {
     if (from && to && !types_compatible(from->type, to->type)) {
       add(Kind::kTypeMismatch, e.to.node,
           "input " + quoted(e.to.port) + " takes " + to->type + " but " + e.from.node + "." +
-              e.from.port + " gives " + from->type +
-              "; insert a conversion or connect another port");
+              e.from.port + " gives " + from->type + mismatch_hint(from->type, to->type));
     }
   }
 

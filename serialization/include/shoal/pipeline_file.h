@@ -27,6 +27,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "shoal/decode_error.h"
 #include "shoal/pipeline.h"
@@ -41,8 +42,13 @@ inline constexpr std::size_t kMaxPipelineFileBytes = std::size_t{64} << 20;
 std::string encode_pipeline_json(const Pipeline& pipeline);
 
 /// Reads what encode_pipeline_json wrote; `name` (a file name) starts every
-/// error message. Throws DecodeError as described above.
-Pipeline decode_pipeline_json(std::string_view json, std::string_view name = "<memory>");
+/// error message. Throws DecodeError as described above. A file of an older
+/// format is migrated to this one; `notes`, when given, receives a sentence
+/// saying so and what changed (format 1: nodes ran on whole values; a
+/// table.head now reads every partition, and readers of a table.to_csv read
+/// its input, which format 1's to_csv passed on).
+Pipeline decode_pipeline_json(std::string_view json, std::string_view name = "<memory>",
+                              std::vector<std::string>* notes = nullptr);
 
 /// Writes the pipeline to path: to a temporary file beside it, renamed into
 /// place, so readers never see half a file. Throws EncodeError (see above) or
@@ -52,6 +58,7 @@ void save_pipeline(const std::filesystem::path& path, const Pipeline& pipeline);
 /// Reads a pipeline file. Throws shoal::Error naming the path when it cannot
 /// be read, DecodeError when its contents are not a pipeline of a format
 /// this build reads.
-Pipeline load_pipeline(const std::filesystem::path& path);
+Pipeline load_pipeline(const std::filesystem::path& path,
+                       std::vector<std::string>* notes = nullptr);
 
 }  // namespace shoal

@@ -179,12 +179,26 @@ TEST_CASE("shuffles refuse bad arguments with a clear error") {
   CHECK_THROWS_WITH_AS(merge(df, df, {.on = {"nope"}}), doctest::Contains("nope"), Error);
   CHECK_THROWS_WITH_AS(parse_join_how("cross"), doctest::Contains("inner, left, right, outer"),
                        Error);
-  CHECK_THROWS_WITH_AS(df.to_csv((data.dir / "one.csv").string()), doctest::Contains("has no '*'"),
-                       Error);
+  CHECK_THROWS_WITH_AS(df.to_csv(""), doctest::Contains("give the file"), Error);
   CHECK_THROWS_AS(df.repartition(0), Error);
   CHECK_THROWS_AS(df.sort_values("nope"), Error);
   CHECK_THROWS_AS(df.shuffle({}), Error);
-  CHECK_FALSE(std::filesystem::exists(data.dir / "one.csv"));
+  std::filesystem::remove_all(data.dir);
+}
+
+TEST_CASE("to_csv without '*' writes one file: one header, the partitions in order") {
+  Data data;
+  InlineExecutor ex;
+  DataFrame df = data.frame();
+  REQUIRE(df.npartitions() > 8);
+  const std::string one = (data.dir / "one.csv").string();
+  CHECK(df.to_csv(one, ex) == std::vector<std::string>{one});
+  std::ifstream in(one, std::ios::binary);
+  std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(written == format_csv(df.compute(ex)));
+  for (const auto& entry : std::filesystem::directory_iterator(data.dir))
+    CHECK(entry.path().string().find(".part-") == std::string::npos);  // no parts left behind
+  std::filesystem::remove_all(data.dir);
 }
 
 TEST_CASE("format_csv writes floats as Python's repr and quotes what needs it") {

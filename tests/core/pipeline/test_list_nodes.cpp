@@ -13,10 +13,10 @@
 #include "shoal/key.h"
 #include "shoal/op.h"
 #include "shoal/pipeline.h"
-#include "support/ops.h"
+#include "support/nodes.h"
 
 using namespace shoal;
-using shoal::testing::run_op;
+using shoal::testing::run_node;
 
 namespace {
 
@@ -49,49 +49,49 @@ const ParamSpec& spec(const Op& op, const std::string& name) {
 
 TEST_CASE("list.read_text reads a file's lines as Bag::read_text does") {
   TextFile f("Hello World\nthe cat\r\n\nthe end");
-  Value lines = run_op("list.read_text", {}, {{"path", f.path.string()}});
+  Value lines = run_node("list.read_text", {}, {{"path", f.path.string()}});
   CHECK(lines == Value(strings({"Hello World", "the cat", "", "the end"})));
   InlineExecutor ex;
   CHECK(lines.as_list() == Bag::read_text(f.path.string(), {.blocksize = 8}).compute(ex));
-  CHECK_THROWS_WITH_AS(run_op("list.read_text", {}, {{"path", "/no/such/dir/words.txt"}}),
+  CHECK_THROWS_WITH_AS(run_node("list.read_text", {}, {{"path", "/no/such/dir/words.txt"}}),
                        doctest::Contains("/no/such/dir/words.txt"), Error);
 }
 
 TEST_CASE("list.map and list.flat_map apply a named element function") {
   Value lines(strings({"The Cat", "a DOG sat"}));
-  CHECK(run_op("list.map", {lines}, {{"func", "str.lower"}}) ==
+  CHECK(run_node("list.map", {lines}, {{"func", "str.lower"}}) ==
         Value(strings({"the cat", "a dog sat"})));
-  CHECK(run_op("list.flat_map", {lines}, {{"func", "str.split"}}) ==
+  CHECK(run_node("list.flat_map", {lines}, {{"func", "str.split"}}) ==
         Value(strings({"The", "Cat", "a", "DOG", "sat"})));
-  CHECK(run_op("list.flat_map", {Value(strings({"a,b", "c"}))},
-               {{"func", "str.split"}, {"arg", ","}}) == Value(strings({"a", "b", "c"})));
-  CHECK(run_op("list.map", {Value(List{})}, {{"func", "str.lower"}}) == Value(List{}));
-  CHECK_THROWS_WITH_AS(run_op("list.map", {lines}, {{"func", "str.nope"}}),
+  CHECK(run_node("list.flat_map", {Value(strings({"a,b", "c"}))},
+                 {{"func", "str.split"}, {"arg", ","}}) == Value(strings({"a", "b", "c"})));
+  CHECK(run_node("list.map", {Value(List{})}, {{"func", "str.lower"}}) == Value(List{}));
+  CHECK_THROWS_WITH_AS(run_node("list.map", {lines}, {{"func", "str.nope"}}),
                        doctest::Contains("str.nope"), Error);
-  CHECK_THROWS_WITH_AS(run_op("list.map", {lines}, {{"func", ""}}),
-                       doctest::Contains("parameter 'func' is empty"), Error);
+  CHECK_THROWS_WITH_AS(run_node("list.map", {lines}, {{"func", ""}}),
+                       doctest::Contains("parameter 'func': empty"), Error);
   // An element the function cannot take is named.
   CHECK_THROWS_WITH_AS(
-      run_op("list.map", {Value(List{Value("x"), Value(7)})}, {{"func", "str.lower"}}),
-      doctest::Contains("element 1 7"), Error);
+      run_node("list.map", {Value(List{Value("x"), Value(7)})}, {{"func", "str.lower"}}),
+      doctest::Contains("7: str.lower: expected a string element"), Error);
 }
 
 TEST_CASE("list.frequencies and list.topk count and rank as Bag does") {
   Value words(strings({"b", "a", "b", "c", "a", "b", "d"}));
-  Value counts = run_op("list.frequencies", {words}, {});
+  Value counts = run_node("list.frequencies", {words}, {});
   CHECK(counts.repr() == R"([["b", 3], ["a", 2], ["c", 1], ["d", 1]])");  // first appearance
-  CHECK(run_op("list.topk", {counts}, {{"k", 3}, {"by", 1}}).repr() ==
+  CHECK(run_node("list.topk", {counts}, {{"k", 3}, {"by", 1}}).repr() ==
         R"([["b", 3], ["a", 2], ["c", 1]])");
-  CHECK(run_op("list.topk", {Value(List{Value(3), Value(9), Value(1)})}, {{"k", 2}, {"by", -1}})
+  CHECK(run_node("list.topk", {Value(List{Value(3), Value(9), Value(1)})}, {{"k", 2}, {"by", -1}})
             .repr() == "[9, 3]");
-  CHECK(run_op("list.topk", {counts}, {{"k", 10}, {"by", 1}}).as_list().size() == 4);
-  CHECK(run_op("list.topk", {counts}, {{"k", 0}, {"by", 1}}) == Value(List{}));
-  CHECK(run_op("list.frequencies", {Value(List{})}, {}) == Value(List{}));
-  CHECK_THROWS_WITH_AS(run_op("list.topk", {counts}, {{"k", -1}, {"by", 1}}),
+  CHECK(run_node("list.topk", {counts}, {{"k", 10}, {"by", 1}}).as_list().size() == 4);
+  CHECK(run_node("list.topk", {counts}, {{"k", 0}, {"by", 1}}) == Value(List{}));
+  CHECK(run_node("list.frequencies", {Value(List{})}, {}) == Value(List{}));
+  CHECK_THROWS_WITH_AS(run_node("list.topk", {counts}, {{"k", -1}, {"by", 1}}),
                        doctest::Contains("parameter 'k'"), Error);
-  CHECK_THROWS_WITH_AS(run_op("list.topk", {counts}, {{"k", 2}, {"by", -2}}),
+  CHECK_THROWS_WITH_AS(run_node("list.topk", {counts}, {{"k", 2}, {"by", -2}}),
                        doctest::Contains("parameter 'by'"), Error);
-  CHECK_THROWS_AS(run_op("list.topk", {counts}, {{"k", 2}, {"by", 5}}),
+  CHECK_THROWS_AS(run_node("list.topk", {counts}, {{"k", 2}, {"by", 5}}),
                   Error);  // no item 5 in a pair
 }
 
@@ -103,8 +103,8 @@ TEST_CASE("list ops declare typed ports and parameters with defaults and ranges"
     CHECK(op->group == "Text");
     CHECK_FALSE(op->doc.empty());
     REQUIRE(op->outputs.size() == 1);
-    CHECK(op->outputs[0].type == "list");
-    if (op->name != "list.read_text") CHECK(op->inputs.at(0).type == "list");
+    CHECK(op->outputs[0].type == "bag");
+    if (op->name != "list.read_text") CHECK(op->inputs.at(0).type == "bag");
   }
   OpPtr read = OpRegistry::global().get("list.read_text");
   CHECK(read->inputs.empty());

@@ -11,10 +11,10 @@
 #include "shoal/inline_executor.h"
 #include "shoal/key.h"
 #include "shoal/op.h"
-#include "support/ops.h"
+#include "support/nodes.h"
 
 using namespace shoal;
-using shoal::testing::run_op;
+using shoal::testing::run_node;
 
 namespace {
 
@@ -43,14 +43,14 @@ Tensor computed(const Array& a) {
 
 TEST_CASE(
     "tensor.normal and tensor.uniform equal the Array of the same seed, whatever its chunks") {
-  Value n = run_op("tensor.normal", {},
-                   {{"shape", ints({30, 20})}, {"seed", 7}, {"mean", 10}, {"std", 2.5}});
+  Value n = run_node("tensor.normal", {},
+                     {{"shape", ints({30, 20})}, {"seed", 7}, {"mean", 10}, {"std", 2.5}});
   CHECK(n.as_tensor() == computed(random::normal({30, 20}, {7, 6}, 7, 10.0, 2.5)));
-  Value u = run_op("tensor.uniform", {},
-                   {{"shape", ints({5, 4, 3})}, {"seed", 1}, {"low", -1}, {"high", 1}});
+  Value u = run_node("tensor.uniform", {},
+                     {{"shape", ints({5, 4, 3})}, {"seed", 1}, {"low", -1}, {"high", 1}});
   CHECK(u.as_tensor() == computed(random::uniform({5, 4, 3}, {2, 4, 1}, 1, -1.0, 1.0)));
   // Defaults: seed 0, standard normal.
-  CHECK(run_op("tensor.normal", {}, {{"shape", ints({4})}}).as_tensor() ==
+  CHECK(run_node("tensor.normal", {}, {{"shape", ints({4})}}).as_tensor() ==
         computed(random::normal({4}, {4}, 0)));
 }
 
@@ -58,45 +58,46 @@ TEST_CASE("tensor.normal refuses a bad shape, seed or std naming the parameter")
   for (const Value& shape : {Value(ints({3, 0})), Value(ints({-2})), Value("3x4"),
                              Value(List{Value(2.5)}), Value(ints({1 << 20, 1 << 20}))}) {
     CAPTURE(shape.repr());
-    CHECK_THROWS_WITH_AS(run_op("tensor.normal", {}, {{"shape", shape}}),
+    CHECK_THROWS_WITH_AS(run_node("tensor.normal", {}, {{"shape", shape}}),
                          doctest::Contains("parameter 'shape'"), Error);
   }
-  CHECK_THROWS_WITH_AS(run_op("tensor.uniform", {}, {{"shape", ints({2})}, {"seed", -1}}),
+  CHECK_THROWS_WITH_AS(run_node("tensor.uniform", {}, {{"shape", ints({2})}, {"seed", -1}}),
                        doctest::Contains("parameter 'seed' is -1"), Error);
-  CHECK_THROWS_WITH_AS(run_op("tensor.normal", {}, {{"shape", ints({2})}, {"std", -1.0}}),
+  CHECK_THROWS_WITH_AS(run_node("tensor.normal", {}, {{"shape", ints({2})}, {"std", -1.0}}),
                        doctest::Contains("parameter 'std'"), Error);
 }
 
 TEST_CASE("tensor.reduce: every axis, one axis, keepdims, ddof, arg reductions") {
-  CHECK(doubles(run_op("tensor.reduce", {small()}, {{"func", "sum"}})) == std::vector<double>{18});
-  CHECK(
-      run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", List{}}}).as_tensor().ndim() ==
-      0);
-  CHECK(doubles(run_op("tensor.reduce", {small()}, {{"func", "mean"}, {"axis", ints({0})}})) ==
+  CHECK(doubles(run_node("tensor.reduce", {small()}, {{"func", "sum"}})) ==
+        std::vector<double>{18});
+  CHECK(run_node("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", List{}}})
+            .as_tensor()
+            .ndim() == 0);
+  CHECK(doubles(run_node("tensor.reduce", {small()}, {{"func", "mean"}, {"axis", ints({0})}})) ==
         std::vector<double>{2.5, 2.5, 4});
-  CHECK(doubles(run_op("tensor.reduce", {small()}, {{"func", "max"}, {"axis", ints({-1})}})) ==
+  CHECK(doubles(run_node("tensor.reduce", {small()}, {{"func", "max"}, {"axis", ints({-1})}})) ==
         std::vector<double>{5, 6});
-  Value kept = run_op("tensor.reduce", {small()},
-                      {{"func", "min"}, {"axis", ints({1})}, {"keepdims", true}});
+  Value kept = run_node("tensor.reduce", {small()},
+                        {{"func", "min"}, {"axis", ints({1})}, {"keepdims", true}});
   CHECK(kept.as_tensor().shape() == std::vector<std::int64_t>{2, 1});
-  double var1 = doubles(run_op("tensor.reduce", {small()}, {{"func", "var"}, {"ddof", 1}}))[0];
+  double var1 = doubles(run_node("tensor.reduce", {small()}, {{"func", "var"}, {"ddof", 1}}))[0];
   CHECK(var1 == doctest::Approx(5.6));  // sum of squared deviations 28, n - 1 = 5
-  Value arg = run_op("tensor.reduce", {small()}, {{"func", "argmax"}});
+  Value arg = run_node("tensor.reduce", {small()}, {{"func", "argmax"}});
   CHECK(arg.as_tensor().dtype() == DType::kInt64);
   CHECK(arg.as_tensor().values<std::int64_t>()[0] == 5);
-  Value per_row = run_op("tensor.reduce", {small()}, {{"func", "argmin"}, {"axis", ints({1})}});
+  Value per_row = run_node("tensor.reduce", {small()}, {{"func", "argmin"}, {"axis", ints({1})}});
   CHECK(std::vector<std::int64_t>(per_row.as_tensor().values<std::int64_t>().begin(),
                                   per_row.as_tensor().values<std::int64_t>().end()) ==
         std::vector<std::int64_t>{0, 1});
   // Edge shapes: a 0-d tensor, a zero-length axis.
-  CHECK(doubles(run_op("tensor.reduce", {Value(Tensor({}, std::vector<double>{2.5}))},
-                       {{"func", "sum"}})) == std::vector<double>{2.5});
+  CHECK(doubles(run_node("tensor.reduce", {Value(Tensor({}, std::vector<double>{2.5}))},
+                         {{"func", "sum"}})) == std::vector<double>{2.5});
   Value empty_rows(Tensor({0, 3}, std::vector<double>{}));
-  CHECK(doubles(run_op("tensor.reduce", {empty_rows}, {{"func", "sum"}, {"axis", ints({0})}})) ==
+  CHECK(doubles(run_node("tensor.reduce", {empty_rows}, {{"func", "sum"}, {"axis", ints({0})}})) ==
         std::vector<double>{0, 0, 0});
   // The same as the Array API on the same input in several chunks.
   Tensor x = computed(random::uniform({40, 30}, {40, 30}, 3));
-  Value std0 = run_op("tensor.reduce", {Value(x)}, {{"func", "std"}, {"axis", ints({0})}});
+  Value std0 = run_node("tensor.reduce", {Value(x)}, {{"func", "std"}, {"axis", ints({0})}});
   std::vector<double> want = doubles(Value(computed(from_tensor(x, Shape{7, 9}).std(Reduce{{0}}))));
   REQUIRE(doubles(std0).size() == want.size());
   for (std::size_t i = 0; i < want.size(); ++i)
@@ -105,50 +106,52 @@ TEST_CASE("tensor.reduce: every axis, one axis, keepdims, ddof, arg reductions")
 
 TEST_CASE("tensor.reduce refuses a bad axis or ddof naming the parameter") {
   CHECK_THROWS_WITH_AS(
-      run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({2})}}),
+      run_node("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({2})}}),
       doctest::Contains(
           "parameter 'axis' [2] names an axis a tensor of 2 dimensions does not have"),
       Error);
-  CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({-3})}}),
-                       doctest::Contains("use -2 .. 1"), Error);
-  CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", 0}}),
-                       doctest::Contains("parameter 'axis' 0 is not a list"), Error);
   CHECK_THROWS_WITH_AS(
-      run_op("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({0, -2})}}),
+      run_node("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({-3})}}),
+      doctest::Contains("use -2 .. 1"), Error);
+  CHECK_THROWS_WITH_AS(run_node("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", 0}}),
+                       doctest::Contains("parameter 'axis' must be a list, not int64 0"), Error);
+  CHECK_THROWS_WITH_AS(
+      run_node("tensor.reduce", {small()}, {{"func", "sum"}, {"axis", ints({0, -2})}}),
       doctest::Contains("names axis 0 twice"), Error);
   CHECK_THROWS_WITH_AS(
-      run_op("tensor.reduce", {small()}, {{"func", "argmax"}, {"axis", ints({0, 1})}}),
+      run_node("tensor.reduce", {small()}, {{"func", "argmax"}, {"axis", ints({0, 1})}}),
       doctest::Contains("take one or none"), Error);
-  CHECK_THROWS_WITH_AS(run_op("tensor.reduce", {small()}, {{"func", "var"}, {"ddof", -1}}),
+  CHECK_THROWS_WITH_AS(run_node("tensor.reduce", {small()}, {{"func", "var"}, {"ddof", -1}}),
                        doctest::Contains("parameter 'ddof'"), Error);
-  CHECK_THROWS_AS(run_op("tensor.reduce", {small()}, {{"func", "median"}}), Error);
+  CHECK_THROWS_AS(run_node("tensor.reduce", {small()}, {{"func", "median"}}), Error);
 }
 
 TEST_CASE("tensor.scalar_op, tensor.unary, tensor.astype and tensor.item") {
-  Value gt = run_op("tensor.scalar_op", {small()}, {{"fn", "gt"}, {"value", 3}});
+  Value gt = run_node("tensor.scalar_op", {small()}, {{"fn", "gt"}, {"value", 3}});
   CHECK(gt.as_tensor().dtype() == DType::kBool);
-  Value share = run_op("tensor.reduce", {run_op("tensor.astype", {gt}, {{"dtype", "float64"}})},
-                       {{"func", "mean"}});
-  CHECK(run_op("tensor.item", {share}, {}) == Value(0.5));
+  Value share = run_node("tensor.reduce", {run_node("tensor.astype", {gt}, {{"dtype", "float64"}})},
+                         {{"func", "mean"}});
+  CHECK(run_node("tensor.item", {share}, {}) == Value(0.5));
   Value i64(Tensor({3}, std::vector<std::int64_t>{1, 2, 3}));
-  Value plus = run_op("tensor.scalar_op", {i64}, {{"fn", "mul"}, {"value", 2}});
+  Value plus = run_node("tensor.scalar_op", {i64}, {{"fn", "mul"}, {"value", 2}});
   CHECK(plus.as_tensor() ==
         Tensor({3}, std::vector<std::int64_t>{2, 4, 6}));  // an integer keeps int64
-  CHECK(run_op("tensor.scalar_op", {i64}, {{"fn", "div"}, {"value", 2}}).as_tensor().dtype() ==
+  CHECK(run_node("tensor.scalar_op", {i64}, {{"fn", "div"}, {"value", 2}}).as_tensor().dtype() ==
         DType::kFloat64);
-  CHECK_THROWS_WITH_AS(run_op("tensor.scalar_op", {i64}, {{"fn", "add"}, {"value", "two"}}),
-                       doctest::Contains("parameter 'value' is \"two\""), Error);
-  CHECK(doubles(run_op("tensor.unary", {Value(Tensor({2}, std::vector<double>{4, 9}))},
-                       {{"fn", "sqrt"}})) == std::vector<double>{2, 3});
-  CHECK(run_op("tensor.astype", {small()}, {{"dtype", "int64"}}).as_tensor().dtype() ==
+  CHECK_THROWS_WITH_AS(run_node("tensor.scalar_op", {i64}, {{"fn", "add"}, {"value", "two"}}),
+                       doctest::Contains("parameter 'value' must be a number, not string \"two\""),
+                       Error);
+  CHECK(doubles(run_node("tensor.unary", {Value(Tensor({2}, std::vector<double>{4, 9}))},
+                         {{"fn", "sqrt"}})) == std::vector<double>{2, 3});
+  CHECK(run_node("tensor.astype", {small()}, {{"dtype", "int64"}}).as_tensor().dtype() ==
         DType::kInt64);
-  CHECK_THROWS_WITH_AS(run_op("tensor.astype", {small()}, {{"dtype", "complex"}}),
-                       doctest::Contains("parameter 'dtype' is 'complex'"), Error);
-  CHECK(run_op("tensor.item", {run_op("tensor.reduce", {small()}, {{"func", "argmax"}})}, {}) ==
+  CHECK_THROWS_WITH_AS(run_node("tensor.astype", {small()}, {{"dtype", "complex"}}),
+                       doctest::Contains("parameter 'dtype' is \"complex\"; choose one of"), Error);
+  CHECK(run_node("tensor.item", {run_node("tensor.reduce", {small()}, {{"func", "argmax"}})}, {}) ==
         Value(5));
-  CHECK(run_op("tensor.item", {Value(Tensor({1, 1}, std::vector<std::uint8_t>{1}))}, {}) ==
+  CHECK(run_node("tensor.item", {Value(Tensor({1, 1}, std::vector<std::uint8_t>{1}))}, {}) ==
         Value(true));
-  CHECK_THROWS_WITH_AS(run_op("tensor.item", {small()}, {}),
+  CHECK_THROWS_WITH_AS(run_node("tensor.item", {small()}, {}),
                        doctest::Contains("has 6 elements, not 1"), Error);
 }
 
@@ -158,8 +161,8 @@ TEST_CASE("tensor ops declare typed ports and parameters with defaults, ranges a
     CAPTURE(op->name);
     CHECK(op->group == "Tensor");
     CHECK_FALSE(op->doc.empty());
-    for (const PortSpec& in : op->inputs) CHECK(in.type == "tensor");
-    CHECK(op->outputs.at(0).type == (op->name == "tensor.item" ? "any" : "tensor"));
+    for (const PortSpec& in : op->inputs) CHECK(in.type == "array");
+    CHECK(op->outputs.at(0).type == (op->name == "tensor.item" ? "any" : "array"));
     for (const ParamSpec& p : op->params) {
       CAPTURE(p.name);
       CHECK_FALSE(p.doc.empty());
@@ -176,6 +179,7 @@ TEST_CASE("tensor ops declare typed ports and parameters with defaults, ranges a
   OpPtr normal = OpRegistry::global().get("tensor.normal");
   CHECK(normal->params.at(0).name == "shape");
   CHECK(normal->params.at(0).required);
-  CHECK(normal->params.at(1).min == 0);  // seed
-  CHECK(normal->params.at(3).min == 0);  // std
+  CHECK(normal->params.at(1).name == "chunks");
+  CHECK(normal->params.at(2).min == 0);  // seed
+  CHECK(normal->params.at(4).min == 0);  // std
 }

@@ -122,13 +122,13 @@ void append_cell(std::string& out, const Column& c, std::size_t r, char delimite
 
 }  // namespace
 
-std::string format_csv(const Table& table, char delimiter) {
+std::string format_csv(const Table& table, char delimiter, bool header) {
   std::string out;
-  for (std::size_t i = 0; i < table.num_columns(); ++i) {
+  for (std::size_t i = 0; header && i < table.num_columns(); ++i) {
     if (i) out += delimiter;
     append_field(out, table.names()[i], delimiter);
   }
-  out += '\n';
+  if (header) out += '\n';
   for (std::size_t r = 0; r < table.num_rows(); ++r) {
     for (std::size_t i = 0; i < table.num_columns(); ++i) {
       if (i) out += delimiter;
