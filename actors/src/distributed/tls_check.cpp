@@ -1,7 +1,9 @@
 #include "distributed/tls_check.h"
 
+#include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
@@ -121,6 +123,24 @@ void check_tls_files(const TlsOptions& tls, const std::string& who) {
            std::string("does not verify against --tls-ca ") + tls.ca_file + ": " + why +
                "; every node needs a certificate of the same CA (`shoal certs`)");
   }
+}
+
+void quiet_unexpected_eof() {
+  // The system's configuration first (loaded once; CAF would load it later
+  // and replace ours), then ours on top of it.
+  OPENSSL_init_ssl(OPENSSL_INIT_LOAD_CONFIG, nullptr);
+  static const char kConf[] =
+      "shoal_conf = shoal_init\n[shoal_init]\nssl_conf = shoal_ssl\n"
+      "[shoal_ssl]\nsystem_default = shoal_default\n"
+      "[shoal_default]\nOptions = IgnoreUnexpectedEOF\n";
+  Bio bio(BIO_new_mem_buf(kConf, sizeof kConf - 1));
+  CONF* conf = NCONF_new(nullptr);
+  long line = 0;
+  if (bio && conf && NCONF_load_bio(conf, bio.get(), &line) == 1) {
+    CONF_modules_load(conf, "shoal_conf", 0);
+  }
+  NCONF_free(conf);
+  ERR_clear_error();  // a failure leaves OpenSSL's defaults, and no stale error
 }
 
 }  // namespace shoal::actors

@@ -19,4 +19,11 @@ namespace shoal::actors {
 /// certificate, and the certificate verifies against the CA file.
 void check_tls_files(const TlsOptions& tls, const std::string& who);
 
+/// Makes every TLS context of this process (CAF's included) treat a peer
+/// that closes without close_notify as a clean close (OpenSSL 3's
+/// IgnoreUnexpectedEOF, through the ssl_conf system default), so that such
+/// a close queues no error that CAF would later misread for another
+/// connection. Idempotent; call before CAF creates its first session.
+void quiet_unexpected_eof();
+
 }  // namespace shoal::actors

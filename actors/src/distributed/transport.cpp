@@ -12,6 +12,7 @@ void configure_tls(caf::actor_system_config& cfg, const TlsOptions& tls, const s
   // thread, and raises (which ends the process) when one does not load:
   // check them here, where a clear error can still be thrown.
   check_tls_files(tls, who);
+  quiet_unexpected_eof();
   cfg.openssl_cafile = tls.ca_file;
   cfg.openssl_certificate = tls.cert_file;
   cfg.openssl_key = tls.key_file;
