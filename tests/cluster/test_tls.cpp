@@ -200,7 +200,13 @@ TEST_CASE_FIXTURE(TlsFixture, "a cluster with TLS gives the values a LocalCluste
   CHECK(q.compute(client) == q.compute(local));
 
   // `shoal run --scheduler` with the client's certificate prints what a local run prints.
-  const std::string trips = std::string(SHOAL_EXAMPLE_PIPELINES) + "/trips.shoal.json";
+  // On a copy: the pipeline writes its output beside the file.
+  const std::filesystem::path examples =
+      std::filesystem::path(SHOAL_EXAMPLE_PIPELINES).parent_path();
+  std::filesystem::create_directories(traces.path() / "pipelines");
+  std::filesystem::copy(examples / "data", traces.path() / "data");
+  const std::string trips = traces.file("pipelines/trips.shoal.json");
+  std::filesystem::copy_file(examples / "pipelines" / "trips.shoal.json", trips);
   std::vector<std::string> args{"run", trips, "--no-progress", "--scheduler", cluster.address()};
   for (const std::string& a : certs.args("client")) args.push_back(a);
   Process remote(kShoalExe, args);
