@@ -1,8 +1,10 @@
 # FindCAF — the C++ Actor Framework as Debian packages it (no CMake config,
-# no pkg-config file). Defines CAF::core and CAF::io, and CAF_VERSION.
+# no pkg-config file). Defines CAF::core, CAF::io, CAF::openssl (the
+# OpenSSL module, libcaf_openssl, when found) and CAF_VERSION.
 find_path(CAF_INCLUDE_DIR caf/config.hpp)
 find_library(CAF_CORE_LIBRARY caf_core)
 find_library(CAF_IO_LIBRARY caf_io)
+find_library(CAF_OPENSSL_LIBRARY caf_openssl)
 if(CAF_INCLUDE_DIR AND EXISTS "${CAF_INCLUDE_DIR}/caf/config.hpp")
   file(STRINGS "${CAF_INCLUDE_DIR}/caf/config.hpp" _caf_version_line
        REGEX "^#define CAF_VERSION [0-9]+")
@@ -23,4 +25,9 @@ if(CAF_FOUND AND NOT TARGET CAF::core)
   add_library(CAF::io UNKNOWN IMPORTED)
   set_target_properties(CAF::io PROPERTIES IMPORTED_LOCATION "${CAF_IO_LIBRARY}"
                         INTERFACE_LINK_LIBRARIES CAF::core)
+  if(CAF_OPENSSL_LIBRARY)
+    add_library(CAF::openssl UNKNOWN IMPORTED)
+    set_target_properties(CAF::openssl PROPERTIES IMPORTED_LOCATION "${CAF_OPENSSL_LIBRARY}"
+                          INTERFACE_LINK_LIBRARIES CAF::io)
+  endif()
 endif()

@@ -2,7 +2,10 @@
 // separate processes (a `shoal scheduler` and workers, started by the run
 // script), seen from a Client.
 //
-//   bench_distributed HOST:PORT [runs]
+//   bench_distributed HOST:PORT [runs [prefix [CA CERT KEY]]]
+//
+// With the three files the client uses mutual TLS (the cluster must too)
+// and the figures are named prefix_* (the run script uses shoal_dist_tls).
 //
 // tree  the 114,289-task tree of bench/overhead (100,000 inc leaves, sums of
 //       8), one output
@@ -55,20 +58,25 @@ double best_us_per_task(int runs, std::size_t tasks, const std::function<bool()>
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: bench_distributed HOST:PORT [runs]\n");
+  if (argc != 2 && argc != 3 && argc != 4 && argc != 7) {
+    std::fprintf(stderr, "usage: bench_distributed HOST:PORT [runs [prefix [CA CERT KEY]]]\n");
     return 2;
   }
   int runs = argc > 2 ? std::atoi(argv[2]) : 3;
-  shoal::Client client(argv[1]);
+  // The prefix of the figures' names: shoal_dist, or shoal_dist_tls for the
+  // same cluster with mutual TLS (the three files).
+  const std::string prefix = argc > 3 ? argv[3] : "shoal_dist";
+  shoal::ClientOptions options;
+  if (argc == 7) options.tls = {argv[4], argv[5], argv[6]};
+  shoal::Client client(argv[1], options);
 
   auto tree = shoal::testing::tree_sum_graph(100000, 8);
   std::vector<shoal::Key> root{tree.root};
   double tree_us = best_us_per_task(runs, tree.graph.size(), [&] {
     return client.run(tree.graph, root)[0] == shoal::Value(std::int64_t{5000050000});
   });
-  std::printf("shoal_dist_tree_tasks: %zu\n", tree.graph.size());
-  std::printf("shoal_dist_tree_us_per_task: %.2f\n", tree_us);
+  std::printf("%s_tree_tasks: %zu\n", prefix.c_str(), tree.graph.size());
+  std::printf("%s_tree_us_per_task: %.2f\n", prefix.c_str(), tree_us);
 
   auto [graph, keys] = map_graph(10000);
   double map_us = best_us_per_task(runs, keys.size(), [&, &graph = graph, &keys = keys] {
@@ -78,7 +86,7 @@ int main(int argc, char** argv) {
     }
     return out.size() == keys.size();
   });
-  std::printf("shoal_dist_map_tasks: %zu\n", keys.size());
-  std::printf("shoal_dist_map_us_per_task: %.2f\n", map_us);
+  std::printf("%s_map_tasks: %zu\n", prefix.c_str(), keys.size());
+  std::printf("%s_map_us_per_task: %.2f\n", prefix.c_str(), map_us);
   return 0;
 }

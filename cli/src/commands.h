@@ -44,6 +44,8 @@ void add_status_command(CLI::App& app, int& exit_code);
 void add_ssh_command(CLI::App& app, int& exit_code);
 /// `shoal certs DIR`: a CA and node certificates for mutual TLS.
 void add_certs_command(CLI::App& app, int& exit_code);
+/// shoal slurm script|submit: a pipeline as one Slurm batch job.
+void add_slurm_command(CLI::App& app, int& exit_code);
 
 /// "2GiB", "512MiB", "800MB", "1000000" as bytes; throws shoal::Error.
 std::uint64_t parse_bytes(const std::string& text);

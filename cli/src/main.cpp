@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   shoal::cli::add_status_command(app, exit_code);
   shoal::cli::add_ssh_command(app, exit_code);
   shoal::cli::add_certs_command(app, exit_code);
+  shoal::cli::add_slurm_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

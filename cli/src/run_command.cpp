@@ -12,6 +12,7 @@
 #include "shoal/client.h"
 #include "shoal/local_cluster.h"
 #include "shoal/pipeline_file.h"
+#include "tls_options.h"
 
 namespace shoal::cli {
 namespace {
@@ -23,6 +24,7 @@ struct RunCommandOptions {
   std::size_t threads = 0;
   bool no_progress = false;
   std::string scheduler;  // empty: an embedded LocalCluster
+  TlsOptions tls;         // to the scheduler's cluster
 };
 
 // The pipeline lowered, or the exit code of what stopped it.
@@ -77,7 +79,7 @@ int run(const RunCommandOptions& o) {
       executor = std::make_unique<LocalCluster>(
           LocalClusterOptions{.workers = o.workers, .threads_per_worker = o.threads});
     } else {
-      executor = std::make_unique<Client>(o.scheduler);
+      executor = std::make_unique<Client>(o.scheduler, ClientOptions{.tls = o.tls});
     }
     values = executor->run(low.optimized(), low.output_keys(), {.progress = !o.no_progress});
   } catch (const TaskError& e) {
@@ -115,6 +117,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--scheduler", o->scheduler,
                   "Run on the remote cluster whose scheduler is at HOST:PORT (default: an embedded "
                   "local cluster)");
+  add_tls_options(*cmd, o->tls);
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -7,6 +7,7 @@
 #include "shoal/error.h"
 #include "shoal/scheduler_node.h"
 #include "signals.h"
+#include "tls_options.h"
 
 namespace shoal::cli {
 namespace {
@@ -17,6 +18,7 @@ struct SchedulerCommandOptions {
   unsigned heartbeat_interval_ms = 500;
   unsigned heartbeat_timeout_ms = 5000;
   std::size_t allowed_failures = 3;
+  TlsOptions tls;
 };
 
 int run_scheduler(const SchedulerCommandOptions& o) {
@@ -28,7 +30,8 @@ int run_scheduler(const SchedulerCommandOptions& o) {
         .port = o.port,
         .heartbeat_interval = std::chrono::milliseconds(o.heartbeat_interval_ms),
         .heartbeat_timeout = std::chrono::milliseconds(o.heartbeat_timeout_ms),
-        .allowed_failures = o.allowed_failures});
+        .allowed_failures = o.allowed_failures,
+        .tls = o.tls});
   } catch (const Error& e) {
     std::cerr << e.what() << "\n";
     return kExitUnreadable;
@@ -59,6 +62,7 @@ void add_scheduler_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--allowed-failures", o->allowed_failures,
                   "Fail a task once this many workers died running it")
       ->check(CLI::Range(1, 100));
+  add_tls_options(*cmd, o->tls);
   cmd->callback([o, &exit_code] { exit_code = run_scheduler(*o); });
 }
 

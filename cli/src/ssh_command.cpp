@@ -30,6 +30,7 @@
 #include "plugin_options.h"
 #include "shoal/error.h"
 #include "signals.h"
+#include "tls_options.h"
 
 namespace shoal::cli {
 namespace {
@@ -49,7 +50,14 @@ struct SshCommandOptions {
   std::vector<std::string> allow_paths;
   std::string death_timeout = "60s";
   unsigned start_timeout_s = 60;
+  TlsOptions tls;  // the same paths on every host
 };
+
+// The --tls-* flags of every process (none without TLS).
+std::vector<std::string> tls_args(const TlsOptions& tls) {
+  if (!tls.enabled()) return {};
+  return {"--tls-ca", tls.ca_file, "--tls-cert", tls.cert_file, "--tls-key", tls.key_file};
+}
 
 // The wrapper every remote command runs in (see the top of the file): the
 // process gets /dev/null as input; a watcher holds the channel (fd 3) and
@@ -93,9 +101,10 @@ class SshCluster {
   // Starts the scheduler, then the workers; the scheduler's address.
   std::string start(const std::vector<std::string>& hosts) {
     const std::string& head = hosts.front();
-    auto& s = launch(
-        head, "scheduler",
-        {"scheduler", "--host", address_of(head), "--port", std::to_string(o_.scheduler_port)});
+    std::vector<std::string> args{"scheduler", "--host", address_of(head), "--port",
+                                  std::to_string(o_.scheduler_port)};
+    for (const std::string& a : tls_args(o_.tls)) args.push_back(a);
+    auto& s = launch(head, "scheduler", args);
     auto line = s.wait_for_line(std::regex(R"(listening on (\S+)$)"), start_timeout());
     if (!line) fail("the scheduler on " + head + " did not start", s);
     const std::string address = (*line)[1];
@@ -134,6 +143,7 @@ class SshCluster {
     if (!o_.memory_limit.empty()) args.insert(args.end(), {"--memory-limit", o_.memory_limit});
     for (const std::string& p : o_.plugins) args.insert(args.end(), {"--plugin", p});
     for (const std::string& p : o_.allow_paths) args.insert(args.end(), {"--allow-path", p});
+    for (const std::string& a : tls_args(o_.tls)) args.push_back(a);
     launch(host, "worker-" + std::to_string(sessions_.size()), args);
   }
 
@@ -165,6 +175,7 @@ int run_pipeline(const SshCommandOptions& o, const std::string& file, const std:
                  const std::atomic<bool>& stopping) {
   std::vector<std::string> argv{self_exe(), "run", file, "--scheduler", address};
   for (const std::string& p : o.plugins) argv.insert(argv.end(), {"--plugin", p});
+  for (const std::string& a : tls_args(o.tls)) argv.push_back(a);
   ChildProcess run(argv, ChildProcess::kInherit, "[run]");
   for (;;) {
     if (auto code = run.wait_exit(100ms)) return *code;
@@ -241,6 +252,7 @@ void add_ssh_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--start-timeout", o->start_timeout_s,
                   "Seconds to wait for the scheduler and each worker to start")
       ->check(CLI::Range(1u, 3600u));
+  add_tls_options(*cmd, o->tls);  // the same paths on every host and here
   cmd->callback([o, &exit_code] { exit_code = run_ssh(*o); });
 }
 

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "shoal/client.h"
 #include "shoal/error.h"
+#include "tls_options.h"
 
 namespace shoal::cli {
 namespace {
@@ -38,12 +39,14 @@ void print(const ClusterStatus& s) {
 
 void add_status_command(CLI::App& app, int& exit_code) {
   auto address = std::make_shared<std::string>();
+  auto tls = std::make_shared<TlsOptions>();
   CLI::App* cmd =
       app.add_subcommand("status", "Print a cluster's workers, threads, memory and tasks by state");
   cmd->add_option("SCHEDULER", *address, "The scheduler's address, HOST:PORT")->required();
-  cmd->callback([address, &exit_code] {
+  add_tls_options(*cmd, *tls);
+  cmd->callback([address, tls, &exit_code] {
     try {
-      Client client(*address, {.connect_timeout = std::chrono::milliseconds(3000)});
+      Client client(*address, {.connect_timeout = std::chrono::milliseconds(3000), .tls = *tls});
       print(client.status());
       std::fflush(stdout);
       exit_code = kExitOk;

@@ -13,6 +13,7 @@
 #include "shoal/error.h"
 #include "shoal/worker_node.h"
 #include "signals.h"
+#include "tls_options.h"
 
 namespace shoal::cli {
 namespace {
@@ -21,6 +22,7 @@ struct WorkerCommandOptions {
   std::string scheduler;
   std::string name;
   std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
   std::size_t threads = 0;
   std::string memory_limit;
   std::string spill_dir;
@@ -29,6 +31,7 @@ struct WorkerCommandOptions {
   unsigned heartbeat_interval_ms = 500;
   std::string death_timeout = "30s";
   std::optional<unsigned> reconnect_timeout_ms;  // the older spelling, in ms
+  TlsOptions tls;
 };
 
 int run_worker(const WorkerCommandOptions& o) {
@@ -38,9 +41,11 @@ int run_worker(const WorkerCommandOptions& o) {
   options.scheduler = o.scheduler;
   options.name = o.name;
   options.host = o.host;
+  options.port = o.port;
   options.threads = o.threads;
   options.spill_dir = o.spill_dir;
   options.allowed_paths = o.allow_paths;
+  options.tls = o.tls;
   options.heartbeat_interval = std::chrono::milliseconds(o.heartbeat_interval_ms);
   try {
     options.memory_limit = o.memory_limit.empty() ? 0 : parse_bytes(o.memory_limit);
@@ -88,6 +93,8 @@ void add_worker_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--name", o->name, "The worker's name (default: worker-<host>-<pid>)");
   cmd->add_option("--host", o->host,
                   "Address this worker serves results on (reachable by the other workers)");
+  cmd->add_option("--port", o->port,
+                  "Port it serves results on (default 0: any free one; fix it for probes)");
   cmd->add_option("--threads", o->threads, "Tasks run at once (default: the hardware's threads)")
       ->check(CLI::Range(0, 1024));
   cmd->add_option(
@@ -110,6 +117,7 @@ void add_worker_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--reconnect-timeout", o->reconnect_timeout_ms,
                   "The same as --death-timeout, in ms (the older name)")
       ->check(CLI::Range(100u, 86400000u));
+  add_tls_options(*cmd, o->tls);
   cmd->callback([o, &exit_code] { exit_code = run_worker(*o); });
 }
 

@@ -83,10 +83,14 @@ inline void check_reruns(const SlowGraph& g, const Trace& killed, const Trace& s
 }
 
 /// One repeat: see the file comment. `repeat` picks the victim and when it dies.
-inline void kill_one_worker_during(const SlowGraph& g, int repeat) {
+/// `node_args` go to the scheduler and every worker, `client_options` to
+/// the client (the TLS test passes its certificates so).
+inline void kill_one_worker_during(const SlowGraph& g, int repeat,
+                                   const std::vector<std::string>& node_args = {},
+                                   const ClientOptions& client_options = {}) {
   TempDir traces("kill-" + std::to_string(repeat));
-  Cluster cluster(traced_cluster(traces, 2, 2));
-  Client client(cluster.address());
+  Cluster cluster(traced_cluster(traces, 2, 2, node_args, node_args));
+  Client client(cluster.address(), client_options);
   const std::size_t victim = static_cast<std::size_t>(repeat % 2);
   // Between 30% and 66% of the tasks done: the killed worker holds different work each time.
   const double share = 0.30 + 0.04 * ((repeat * 7) % 10);

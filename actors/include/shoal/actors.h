@@ -7,4 +7,5 @@
 #include "shoal/future.h"
 #include "shoal/local_cluster.h"
 #include "shoal/scheduler_node.h"
+#include "shoal/tls.h"
 #include "shoal/worker_node.h"

@@ -34,12 +34,16 @@
 #include "shoal/executor.h"
 #include "shoal/future.h"
 #include "shoal/params.h"
+#include "shoal/tls.h"
 
 namespace shoal {
 
 struct ClientOptions {
   /// How long the constructor tries to reach the scheduler.
   std::chrono::milliseconds connect_timeout{10000};
+  /// Mutual TLS to the scheduler and the workers (shoal/tls.h); off when
+  /// empty. A cluster with TLS refuses a client without it.
+  TlsOptions tls;
 };
 
 /// One worker as the scheduler sees it.

@@ -25,6 +25,8 @@
 #include <memory>
 #include <string>
 
+#include "shoal/tls.h"
+
 namespace shoal {
 
 struct SchedulerNodeOptions {
@@ -43,12 +45,17 @@ struct SchedulerNodeOptions {
   /// Receives one line per cluster event (worker joined or lost, run failed);
   /// default: standard error, with a timestamp.
   std::function<void(const std::string&)> log;
+  /// Mutual TLS on every connection (shoal/tls.h); off when empty. Without
+  /// it, a host other than a loopback address gets a warning in the log:
+  /// anyone who reaches the port may then submit graphs.
+  TlsOptions tls;
 };
 
 class SchedulerNode {
  public:
   /// Starts the actor system and listens. Throws shoal::Error naming the
-  /// address when it cannot listen (port taken, bad address).
+  /// address when it cannot listen (port taken, bad address), or the file
+  /// when a TLS file is unusable.
   explicit SchedulerNode(SchedulerNodeOptions options = {});
   ~SchedulerNode();
   SchedulerNode(const SchedulerNode&) = delete;

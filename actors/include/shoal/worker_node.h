@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "shoal/tls.h"
+
 namespace shoal {
 
 struct WorkerNodeOptions {
@@ -42,6 +44,9 @@ struct WorkerNodeOptions {
   std::string name;
   /// The address this worker listens on for fetches, and announces.
   std::string host = "127.0.0.1";
+  /// The port it listens on for fetches; 0 = any free one. A fixed one is
+  /// for firewalls and for probes (Kubernetes' tcpSocket).
+  std::uint16_t port = 0;
   /// Tasks run at once. 0 = the hardware's threads.
   std::size_t threads = 0;
   /// Bytes; 0 = no limit.
@@ -68,6 +73,9 @@ struct WorkerNodeOptions {
   /// Called each time the worker has registered (again after registering
   /// anew), from one of the worker's threads.
   std::function<void(const std::string& name)> on_registered;
+  /// Mutual TLS on every connection, to the scheduler and to and from other
+  /// workers and clients (shoal/tls.h); off when empty.
+  TlsOptions tls;
 };
 
 class WorkerNode {

@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "distributed/protocol.h"
+#include "distributed/transport.h"
 #include "shoal/error.h"
 #include "shoal/plan.h"
 #include "shoal/wire.h"
@@ -325,7 +326,7 @@ std::optional<Value> ClientCore::fetch(std::uint64_t run, const wire::InputLocat
   }
   if (!worker) {
     auto [h, p] = actors::parse_address(loc.worker, "worker address");
-    auto w = system->middleman().remote_actor(h, p);
+    auto w = actors::connect_actor(*system, h, p);
     if (!w || !*w) return std::nullopt;
     worker = *w;
     std::lock_guard lock(mutex);
@@ -450,11 +451,12 @@ Client::Client(const std::string& address, ClientOptions options)
   c.address = address;
   std::tie(c.host, c.port) = actors::parse_address(address, "Client");
   actors::configure_node(c.config, 2, std::chrono::milliseconds(500));
+  actors::configure_tls(c.config, options.tls, "Client");
   c.system = std::make_unique<caf::actor_system>(c.config);
   auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
   std::string why;
   for (;;) {
-    auto s = c.system->middleman().remote_actor(c.host, c.port);
+    auto s = actors::connect_actor(*c.system, c.host, c.port);
     if (s && *s) {
       c.scheduler = *s;
       break;
@@ -464,7 +466,11 @@ Client::Client(const std::string& address, ClientOptions options)
       c.system.reset();
       throw Error("cannot reach the scheduler at " + address + " (" + why +
                   "); start one with `shoal scheduler --port " + std::to_string(c.port) +
-                  "` or check the address");
+                  "` or check the address" +
+                  (options.tls.enabled()
+                       ? "; with TLS, the scheduler must use TLS with the same CA"
+                       : "; a cluster with TLS refuses clients without --tls-ca, --tls-cert "
+                         "and --tls-key"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "distributed/scheduler_actor.h"
+#include "distributed/transport.h"
 #include "shoal/error.h"
 
 namespace shoal {
@@ -21,6 +22,12 @@ SchedulerNode::SchedulerNode(SchedulerNodeOptions options) : impl_(std::make_uni
   const auto& o = impl_->options;
   // One thread: the scheduler is one actor; a second only adds hand-offs.
   actors::configure_node(impl_->config, 1, o.heartbeat_interval);
+  actors::configure_tls(impl_->config, o.tls, "shoal scheduler");
+  if (!o.tls.enabled() && !actors::is_loopback(o.host)) {
+    actors::log_sink(o.log)("shoal scheduler: warning: listening on " + o.host +
+                            " without TLS: anyone who reaches this port can run tasks on the "
+                            "workers; pass --tls-ca, --tls-cert and --tls-key (`shoal certs`)");
+  }
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
   actors::RemoteSchedulerConfig c{o.heartbeat_interval, o.heartbeat_timeout,
                                   std::max<std::size_t>(1, o.allowed_failures),
@@ -29,7 +36,7 @@ SchedulerNode::SchedulerNode(SchedulerNodeOptions options) : impl_(std::make_uni
   // SO_REUSEADDR: a scheduler restarted after a crash gets its port back at
   // once, not after its old connections' TIME_WAIT (60 s); a port another
   // process listens on is still refused.
-  auto port = impl_->system->middleman().publish(impl_->scheduler, o.port, o.host.c_str(), true);
+  auto port = actors::publish_actor(*impl_->system, impl_->scheduler, o.port, o.host, true);
   if (!port) {
     std::string why = impl_->system->render(port.error());
     stop();

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "distributed/result_store.h"
+#include "distributed/transport.h"
 #include "shoal/error.h"
 #include "shoal/op.h"
 #include "shoal/task.h"
@@ -146,7 +147,7 @@ class RemoteWorker {
   }
 
   void connect_scheduler() {
-    auto mm = self_->home_system().middleman().actor_handle();
+    auto mm = connection_manager(self_->home_system());
     self_
         ->request(mm, attempt_timeout(), caf::connect_atom::value, config_.scheduler_host,
                   config_.scheduler_port)
@@ -445,7 +446,7 @@ class RemoteWorker {
     Peer& peer = peers_.at(peer_name);
     peer.connecting = true;
     auto [host, port] = parse_address(peer.address, "peer address");
-    auto mm = self_->home_system().middleman().actor_handle();
+    auto mm = connection_manager(self_->home_system());
     self_->request(mm, kConnectTimeout, caf::connect_atom::value, host, port)
         .then(
             [this, peer_name](const caf::node_id&, caf::strong_actor_ptr& ptr,

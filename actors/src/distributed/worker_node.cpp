@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "distributed/transport.h"
 #include "distributed/worker_actor.h"
 #include "shoal/error.h"
 
@@ -95,14 +96,16 @@ WorkerNode::WorkerNode(WorkerNodeOptions options) : impl_(std::make_unique<Impl>
   // One thread more than tasks: the worker actor always has one to answer
   // fetches and send heartbeats while every task thread is busy.
   actors::configure_node(impl_->config, c.threads + 1, o.heartbeat_interval);
+  actors::configure_tls(impl_->config, o.tls, "shoal worker");
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
   impl_->worker = impl_->system->spawn(actors::remote_worker_actor, c);
-  auto port = impl_->system->middleman().publish(impl_->worker, 0, o.host.c_str(), false);
+  auto port = actors::publish_actor(*impl_->system, impl_->worker, o.port, o.host, false);
   if (!port) {
     std::string why = impl_->system->render(port.error());
     stop();
-    throw Error("shoal worker: cannot listen on " + o.host + " for fetches: " + why +
-                "; pass --host with an address of this machine");
+    throw Error("shoal worker: cannot listen on " + o.host + ":" + std::to_string(o.port) +
+                " for fetches: " + why +
+                "; pass --host with an address of this machine, and a free --port (0 = any)");
   }
   caf::anon_send(impl_->worker, actors::register_atom::value, *port);
   std::unique_lock lock(impl_->mutex);

@@ -1,5 +1,7 @@
 #include "wire/guarded_multiplexer.h"
 
+#include <openssl/err.h>
+
 #include <caf/io/network/scribe_impl.hpp>
 
 namespace shoal::actors {
@@ -23,6 +25,13 @@ class CappedScribe : public caf::io::network::scribe_impl {
 
 caf::io::scribe_ptr GuardedMultiplexer::new_scribe(caf::io::network::native_socket fd) {
   return caf::make_counted<CappedScribe>(*this, fd);
+}
+
+void GuardedMultiplexer::run() {
+  while (num_socket_handlers() > 0) {
+    ERR_clear_error();
+    poll_once(true);
+  }
 }
 
 }  // namespace shoal::actors
