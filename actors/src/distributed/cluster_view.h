@@ -1,8 +1,8 @@
 // Internal: read-only questions about the distributed scheduler's state —
 // where a task's input is and what a worker would have to fetch, which
 // worker should run a task, whether the live workers have a graph's ops,
-// and the status report. The scheduler actor (remote_scheduler.cpp) asks
-// them; it alone changes the state.
+// and the status report. SchedulerCore (scheduler_core.h) asks them; it
+// alone changes the state.
 #pragma once
 
 #include <cstdint>

@@ -22,23 +22,30 @@
 #include <unordered_set>
 #include <vector>
 
-#include "distributed/protocol.h"
 #include "shoal/plan.h"
-#include "wire/wire_value.h"
+#include "shoal/wire.h"
 
 namespace shoal::actors {
+
+/// Time as the scheduler sees it: nanoseconds since an arbitrary epoch. The
+/// actor passes its steady clock; the simulator a virtual one.
+using Time = std::chrono::nanoseconds;
+/// A worker: its index in the scheduler's table of every worker that ever
+/// joined (a worker that registers anew gets a new one).
+using WorkerId = std::uint32_t;
+/// A client, as numbered by whoever feeds the scheduler its events.
+using ClientId = std::uint64_t;
 
 enum class TaskState : std::uint8_t { kWaiting, kReady, kProcessing, kMemory, kForgotten };
 
 struct RemoteWorker {
-  caf::actor handle;
   std::string name;
   std::string address;  // where it serves fetches
   std::size_t threads = 1;
   std::uint64_t memory_limit = 0;
   std::unordered_set<std::string> ops;
   bool alive = true;
-  SteadyClock::time_point last_heartbeat;
+  Time last_heartbeat{0};
   std::size_t assigned = 0;  // tasks in flight on it, every run
   std::uint64_t memory_bytes = 0, spilled_bytes = 0;
   std::vector<wire::Message> outbox;                                       // sent at the next flush
@@ -47,7 +54,7 @@ struct RemoteWorker {
 
 struct RemoteRun {
   std::uint64_t id = 0;
-  caf::actor client;
+  ClientId client = 0;
   std::uint64_t client_run = 0;
   bool want_events = false;
   Graph graph;
