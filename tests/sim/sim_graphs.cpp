@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "shoal/error.h"
 #include "shoal/op.h"
 #include "shoal/plan.h"
 #include "shoal/task.h"
@@ -17,6 +18,11 @@ OpPtr named_op(const std::string& name) {
   if (!op) {
     auto made = std::make_shared<Op>();
     made->name = name;
+    // Simulated workers compute values themselves (eval below); a graph
+    // still needs ops that could run to be valid.
+    made->fn = [](OpContext&, std::span<const Value>, const Params&) -> Value {
+      throw Error("sim ops run in the simulated workers only");
+    };
     op = made;
   }
   return op;

@@ -123,9 +123,11 @@ void check_ops(GraphAnalysis& a, const OpRegistry* registry) {
       continue;
     }
     if (!t->op->fn) {
-      a.problems.push_back("task " + t->key.str() + " names op '" + t->op->name +
-                           "', a pipeline node op that lowers into other tasks and never runs "
-                           "as a task; lower the pipeline (shoal::lower) instead");
+      a.problems.push_back(
+          "task " + t->key.str() + " names op '" + t->op->name +
+          (t->op->lower ? "', a pipeline node op that lowers into other tasks and never runs "
+                          "as a task; lower the pipeline (shoal::lower) instead"
+                        : "', which has no function to run"));
       continue;
     }
     if (!registry || t->op->local_only || !checked.insert(t->op.get()).second) continue;

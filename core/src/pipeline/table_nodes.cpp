@@ -101,12 +101,18 @@ void sort_node(NodeLowering& n) {
   n.set_output(n.dataframe(kIn).sort_values(keys, SortOptions{size_param(n, "npartitions")}));
 }
 
+// As DataFrame::size: a row count per partition (scan fusion counts a CSV
+// block's matching rows without building its table), summed in one task.
 void count_node(NodeLowering& n) {
-  DataFrame rows = n.dataframe(kIn).agg({{"", "size", "rows"}});
+  DataFrame counts = n.dataframe(kIn).map_partitions("dataframe.num_rows", Params{}, Schema{});
+  std::vector<Arg> parts(counts.keys().begin(), counts.keys().end());
   auto g = std::make_shared<Graph>();
-  Key key("count-" + rows.keys().at(0).name());
-  g->add(make_task(key, "dataframe.item", {Arg(rows.keys().at(0))}, nullptr));
-  auto layers = rows.layers();
+  Tokenizer t;
+  t.add("table.count");
+  for (const Key& k : counts.keys()) t.add(k);
+  Key key("count-" + t.hex());
+  g->add(make_task(key, "sum", std::move(parts), nullptr));
+  auto layers = counts.layers();
   layers.push_back(std::move(g));
   n.set_output(LazyValue{std::move(layers), key});
 }

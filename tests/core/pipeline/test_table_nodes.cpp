@@ -4,12 +4,16 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "shoal/csv.h"
+#include "shoal/dataframe.h"
 #include "shoal/error.h"
+#include "shoal/inline_executor.h"
 #include "shoal/key.h"
 #include "shoal/op.h"
+#include "shoal/pipeline.h"
 #include "support/nodes.h"
 
 using namespace shoal;
@@ -68,4 +72,45 @@ TEST_CASE("table ops refuse bad parameters with the fix") {
                        doctest::Contains("at column"), Error);
   CHECK_THROWS_WITH_AS(run_node("table.read_csv", {}, {{"path", "/no/such/file.csv"}}),
                        doctest::Contains("no such file"), Error);
+}
+
+TEST_CASE("table.count counts rows as DataFrame::size does: a count per partition, one sum") {
+  Value t(sample());
+  CHECK(run_node("table.count", {t}, {}) == Value(4));
+  auto path = std::filesystem::temp_directory_path() /
+              ("shoal-table-count-" + std::to_string(::getpid()) + ".csv");
+  {
+    std::ofstream out(path);
+    out << "x\n";
+    for (int i = 0; i < 3000; ++i) out << (i % 10) * 0.1 << "\n";
+  }
+  Pipeline p;
+  p.add_node({.id = "read",
+              .op = "table.read_csv",
+              .params = {{"path", path.string()}, {"blocksize", 4096}}});
+  p.add_node({.id = "big", .op = "table.filter", .params = {{"expr", "x > 0.5"}}});
+  p.add_node({.id = "n", .op = "table.count"});
+  p.connect({"read", "out"}, {"big", "table"});
+  p.connect({"big", "out"}, {"n", "table"});
+  LoweredPipeline low = lower(p);
+  const std::size_t blocks = low.node("read")->partitions.size();
+  REQUIRE(blocks > 1);
+  Graph g = low.optimized();
+  // Read, filter and count fuse into one scan per block (with its quote
+  // count and check tasks); nothing builds the filtered table; one sum.
+  std::map<std::string, std::size_t> ops;
+  for (const Task& t : g.tasks()) ++ops[t.op_name()];
+  CAPTURE(g.to_dot("count"));
+  CHECK(ops["sum"] == 1);
+  CHECK(ops["dataframe.filter"] == 0);
+  CHECK(ops["dataframe.num_rows"] == 0);
+  CHECK(ops["dataframe.csv_block"] == 0);
+  InlineExecutor ex;
+  std::vector<Value> got = ex.run(g, low.output_keys());
+  CsvOptions o;
+  o.blocksize = 4096;
+  DataFrame df = read_csv(path.string(), o);
+  CHECK(got.at(0) == Value(df[df["x"] > 0.5].size(ex)));
+  CHECK(got.at(0) == Value(1200));  // 0.6 .. 0.9: four of every ten
+  std::filesystem::remove(path);
 }
