@@ -8,9 +8,11 @@
 namespace shoal::sim {
 
 inline constexpr std::uint64_t kRegressionSeeds[] = {
-    6,     // a run whose output is a future named its holder, not its address
-    1105,  // InputMissing forgot a frozen holder's copy without releasing it: leaked
-    364,   // the same leak, with a kept chain of futures
+    6,        // a run whose output is a future named its holder, not its address
+    1105,     // InputMissing forgot a frozen holder's copy without releasing it: leaked
+    364,      // the same leak, with a kept chain of futures
+    1216636,  // (the model's client) resubmitted at once after a kill -9, before the
+              // scheduler could know; the scheduler named the dead holder 11 times
 };
 
 }  // namespace shoal::sim

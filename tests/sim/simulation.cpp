@@ -556,7 +556,10 @@ class World {
       release(j);
       if (++js.resubmits > kMaxResubmits)
         return fail("resubmitted job " + std::to_string(j) + " too often");
-      return submit(j);
+      // After a pause, as a client does once its fetch from the holder has
+      // failed: until the scheduler notices the loss (a closed connection, or
+      // the heartbeat timeout) it rightly names the dead holder again.
+      return at(now_ + between(100ms, 1000ms), [this, j] { submit(j); });
     }
     js.done = true;
     if (!jobs_[j].keep) release(j);
