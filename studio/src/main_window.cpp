@@ -398,8 +398,9 @@ void MainWindow::on_run_started(int tasks) {
     tasks_->set_graph(runner_->graph(),
                       [runner](const Key& k) { return runner->group_of(k.str()); });
     for (const Task& t : runner_->graph().tasks()) {
-      bool reused = t.op_name() == "identity" && t.args.size() == 1 && t.args[0].is_literal();
-      tasks_->set_task_status(t.key.str(), reused ? NodeStatus::kDone : NodeStatus::kWaiting);
+      const std::string key = t.key.str();
+      tasks_->set_task_status(key,
+                              runner_->was_reused(key) ? NodeStatus::kDone : NodeStatus::kWaiting);
     }
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("Cannot draw the task graph: %1").arg(QString::fromUtf8(e.what())),

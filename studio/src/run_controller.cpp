@@ -137,8 +137,9 @@ Graph RunController::substitute_cached(const Graph& graph, const std::vector<Key
     }
   }
   Graph culled = g.cull(outputs);
-  reused_ = 0;
-  for (const Task& t : culled.tasks()) reused_ += cached.count(t.key);
+  reused_.clear();
+  for (const Task& t : culled.tasks())
+    if (cached.count(t.key)) reused_.insert(t.key.str());
   return culled;
 }
 
@@ -239,7 +240,7 @@ bool RunController::start(const Pipeline& pipeline, const std::string& base_dir,
     try {
       values = executor().run(graph_, keys, options);
       message = tr("Finished: %1 tasks").arg(graph_.size());
-      message += reused_ ? tr(", %1 results reused.").arg(reused_) : tr(".");
+      message += reused_.empty() ? tr(".") : tr(", %1 results reused.").arg(reused_.size());
     } catch (const std::exception& e) {
       ok = false;
       message = QString::fromUtf8(e.what());

@@ -31,6 +31,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "result_cache.h"
@@ -89,7 +90,9 @@ class RunController : public QObject {
   /// Results of the sinks of the last successful run, by node id.
   const std::map<std::string, Value>& results() const { return results_; }
   /// How many task results the last run took from the cache.
-  std::size_t reused() const { return reused_; }
+  std::size_t reused() const { return reused_.size(); }
+  /// Whether the task of `key` (Key::str()) was served from the cache.
+  bool was_reused(const std::string& key) const { return reused_.count(key) != 0; }
   /// The first `n` rows (elements) of node `id`: the sink's result, or its
   /// cached partitions, or computed now on the last run's executor. Throws
   /// shoal::Error (no such node, no run yet, the computation failed).
@@ -126,7 +129,7 @@ class RunController : public QObject {
   std::map<std::string, NodeProgress> progress_;
   std::map<std::string, Value> results_;
   ResultCache cache_;
-  std::size_t reused_ = 0;
+  std::unordered_set<std::string> reused_;  // Key::str() of cached tasks that run
   bool running_ = false;
 };
 

@@ -15,13 +15,12 @@
 #include <regex>
 
 #include "cluster_support.h"
+#include "raw_socket.h"
 
 using namespace shoal;
 using namespace shoal::testing;
 
 namespace {
-
-using Bytes8 = std::vector<std::uint8_t>;
 
 // Connected TCP sockets to 127.0.0.1, closed when the holder goes.
 class Sockets {
@@ -29,22 +28,7 @@ class Sockets {
   ~Sockets() {
     for (int fd : held_) ::close(fd);
   }
-  int connect(std::uint16_t port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0,
-                    "connect to port " << port);
-    return fd;
-  }
-  /// Sends what the peer takes without blocking (a peer may stop reading).
-  static void send_some(int fd, const Bytes8& b) {
-    if (b.empty()) return;
-    [[maybe_unused]] ssize_t n = ::send(fd, b.data(), b.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  }
+  int connect(std::uint16_t port) { return connect_loopback(port); }
   void hold(int fd) { held_.push_back(fd); }
   std::size_t held() const { return held_.size(); }
 
@@ -75,12 +59,6 @@ Bytes8 capnp_table(std::uint32_t count_minus_one, std::uint32_t size_words) {
   Bytes8 b;
   put_le(b, count_minus_one, 4);
   put_le(b, size_words, 4);
-  return b;
-}
-
-Bytes8 random_bytes(std::mt19937_64& rng, std::size_t n) {
-  Bytes8 b(n);
-  for (auto& x : b) x = static_cast<std::uint8_t>(rng());
   return b;
 }
 
@@ -115,23 +93,23 @@ void attack(std::uint16_t port, Sockets& keep, std::mt19937_64& rng) {
   for (int i = 0; i < 40; ++i) {                               // random bytes, then close
     Sockets once;
     int fd = once.connect(port);
-    Sockets::send_some(fd, random_bytes(rng, 1 + rng() % 65536));
+    send_some(fd, random_bytes(rng, 1 + rng() % 65536));
     once.hold(fd);
   }
   for (const Bytes8& frame : broken_frames(rng)) {
     int open_fd = keep.connect(port);  // truncated and left hanging mid-frame
-    Sockets::send_some(open_fd, frame);
+    send_some(open_fd, frame);
     keep.hold(open_fd);
     Sockets once;  // truncated, then reset
     int fd = once.connect(port);
-    Sockets::send_some(fd, frame);
+    send_some(fd, frame);
     linger l{1, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
     once.hold(fd);
   }
   for (int i = 0; i < 10; ++i) {  // half-closed: bytes, then no more writes, but open
     int fd = keep.connect(port);
-    Sockets::send_some(fd, random_bytes(rng, 1 + rng() % 256));
+    send_some(fd, random_bytes(rng, 1 + rng() % 256));
     ::shutdown(fd, SHUT_WR);
     keep.hold(fd);
   }
@@ -207,7 +185,7 @@ TEST_CASE_FIXTURE(Fixture, "frames announcing gigabytes take neither memory nor 
                            {0x02, 0x7FFFFFFF},
                            {0x03, 0xFFFFFFFF}}) {
       int fd = keep.connect(port);
-      Sockets::send_some(fd, basp_header(op, len, 1));
+      send_some(fd, basp_header(op, len, 1));
       keep.hold(fd);
     }
   }

@@ -16,6 +16,7 @@
 
 #include "cluster_support.h"
 #include "kill_worker.h"
+#include "raw_socket.h"
 #include "shoal/csv.h"
 #include "shoal/error.h"
 #include "shoal/local_cluster.h"
@@ -24,8 +25,6 @@ using namespace shoal;
 using namespace shoal::testing;
 
 namespace {
-
-using Bytes8 = std::vector<std::uint8_t>;
 
 // A CA and the certificates of scheduler, worker and client, made by
 // `shoal certs` in a directory of the test's own.
@@ -84,22 +83,6 @@ struct TlsFixture {
   }
 };
 
-int connect_to(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "port " << port);
-  return fd;
-}
-
-void send_some(int fd, const Bytes8& b) {
-  if (b.empty()) return;
-  [[maybe_unused]] ssize_t n = ::send(fd, b.data(), b.size(), MSG_NOSIGNAL);
-}
-
 // True when the peer closed the connection within `timeout` (reading and
 // dropping whatever it sent first, e.g. a TLS alert).
 bool closed_by_peer(int fd, std::chrono::milliseconds timeout) {
@@ -112,12 +95,6 @@ bool closed_by_peer(int fd, std::chrono::milliseconds timeout) {
     if (n <= 0) return true;
   }
   return false;
-}
-
-Bytes8 random_bytes(std::mt19937_64& rng, std::size_t n) {
-  Bytes8 b(n);
-  for (auto& x : b) x = static_cast<std::uint8_t>(rng());
-  return b;
 }
 
 // A TLS record header: handshake (22), TLS 1.0 on the record layer, length.
@@ -146,25 +123,25 @@ void attack(std::uint16_t port, std::vector<int>& keep, std::mt19937_64& rng) {
     ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
     ::close(fd);
   };
-  for (int i = 0; i < 10; ++i) keep.push_back(connect_to(port));  // idle, never a byte
+  for (int i = 0; i < 10; ++i) keep.push_back(connect_loopback(port));  // idle, never a byte
   for (int i = 0; i < 20; ++i) {
-    int fd = connect_to(port);
+    int fd = connect_loopback(port);
     send_some(fd, random_bytes(rng, 1 + rng() % 16384));
     ::close(fd);
   }
   for (std::uint16_t len :
        {std::uint16_t{64}, std::uint16_t{512}, std::uint16_t{16384}, std::uint16_t{65535}}) {
     for (std::size_t body : {std::size_t{0}, std::size_t{3}, std::size_t{40}}) {
-      int open_fd = connect_to(port);
+      int open_fd = connect_loopback(port);
       send_some(open_fd, client_hello_start(rng, len, body));
       keep.push_back(open_fd);
-      int fd = connect_to(port);
+      int fd = connect_loopback(port);
       send_some(fd, client_hello_start(rng, len, body));
       reset(fd);
     }
   }
   for (std::uint8_t type : {20, 21, 23, 0xFF}) {  // change cipher spec, alert, data, bogus
-    int fd = connect_to(port);
+    int fd = connect_loopback(port);
     Bytes8 r = tls_record(2, type);
     r.push_back(2);
     r.push_back(40);
@@ -172,7 +149,7 @@ void attack(std::uint16_t port, std::vector<int>& keep, std::mt19937_64& rng) {
     ::close(fd);
   }
   Bytes8 basp{0x01, 0, 0, 0, 0, 0, 0, 0x40};  // a plain CAF peer's first bytes, cut short
-  int fd = connect_to(port);
+  int fd = connect_loopback(port);
   send_some(fd, basp);
   ::shutdown(fd, SHUT_WR);
   keep.push_back(fd);
@@ -248,7 +225,7 @@ TEST_CASE_FIXTURE(TlsFixture,
   // A plain TCP peer that speaks first, on the scheduler's and a worker's port:
   // disconnected, having been answered nothing it could use.
   for (std::uint16_t port : {cluster.port(), worker_ports[0]}) {
-    int fd = connect_to(port);
+    int fd = connect_loopback(port);
     send_some(fd, {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0, 0, 0, 0});
     CHECK_MESSAGE(closed_by_peer(fd, 5000ms), "port " << port << " kept a plain TCP peer");
     ::close(fd);

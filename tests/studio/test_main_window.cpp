@@ -29,26 +29,12 @@
 
 using namespace shoal;
 using namespace shoal::studio;
+using shoal::studio::testing::run_to_end;
 
 namespace {
 
 QString example(const char* name) {
   return QStringLiteral(SHOAL_EXAMPLES_DIR "/%1.shoal.json").arg(name);
-}
-
-// Runs the window's pipeline and waits for the end; returns whether it
-// succeeded.
-bool run_to_end(MainWindow& w) {
-  bool done = false, ok = false;
-  auto c =
-      QObject::connect(w.runner(), &RunController::finished, [&](bool success, const QString&) {
-        done = true;
-        ok = success;
-      });
-  w.run();
-  REQUIRE(testing::wait_until([&] { return done; }));
-  QObject::disconnect(c);
-  return ok;
 }
 
 void check_all(MainWindow& w, NodeStatus status) {

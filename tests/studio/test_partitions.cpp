@@ -18,22 +18,10 @@
 
 using namespace shoal;
 using namespace shoal::studio;
+using shoal::studio::testing::run_to_end;
 namespace fs = std::filesystem;
 
 namespace {
-
-bool run_to_end(MainWindow& w) {
-  bool done = false, ok = false;
-  auto c =
-      QObject::connect(w.runner(), &RunController::finished, [&](bool success, const QString&) {
-        done = true;
-        ok = success;
-      });
-  w.run();
-  REQUIRE(testing::wait_until([&] { return done; }));
-  QObject::disconnect(c);
-  return ok;
-}
 
 // The trips example and its data, copied: its run writes a file beside it.
 fs::path copy_trips(const QTemporaryDir& dir) {

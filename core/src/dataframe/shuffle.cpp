@@ -29,6 +29,15 @@ Value sort_keys_value(const std::vector<SortKey>& by) {
   return l;
 }
 
+// The column order of a frame indexed by `column`: the index first.
+std::vector<std::string> index_first(const Schema& schema, const std::string& column) {
+  std::vector<std::string> order{column};
+  for (const auto& n : schema.names) {
+    if (n != column) order.push_back(n);
+  }
+  return order;
+}
+
 }  // namespace
 
 DataFrame DataFrame::exchange(const std::string& split_op, Params params, std::size_t n,
@@ -133,11 +142,7 @@ DataFrame DataFrame::sort_values(std::vector<SortKey> by, Executor& executor) co
 
 DataFrame DataFrame::set_index(const std::string& column, Executor& executor) const {
   DataFrame sorted = sort_values({SortKey{column, true}}, executor);
-  std::vector<std::string> order{column};
-  for (const auto& n : schema_.names) {
-    if (n != column) order.push_back(n);
-  }
-  DataFrame r = sorted.select(order);
+  DataFrame r = sorted.select(index_first(schema_, column));
   r.index_ = column;
   r.divisions_ = sorted.divisions_;
   return r;
@@ -167,11 +172,7 @@ DataFrame DataFrame::sort_values(std::vector<SortKey> by, const SortOptions& opt
 
 DataFrame DataFrame::set_index(const std::string& column, const SortOptions& options) const {
   DataFrame sorted = sort_values({SortKey{column, true}}, options);
-  std::vector<std::string> order{column};
-  for (const auto& n : schema_.names) {
-    if (n != column) order.push_back(n);
-  }
-  DataFrame r = sorted.select(order);
+  DataFrame r = sorted.select(index_first(schema_, column));
   r.index_ = column;
   return r;
 }

@@ -6,25 +6,25 @@
 namespace shoal::detail {
 namespace {
 
-// One task of `op` over `keys`, in a layer of its own beside `layers`.
-LazyValue gather_task(std::vector<std::shared_ptr<const Graph>> layers, const char* op,
-                      const std::vector<Key>& keys) {
-  Tokenizer tok;
-  tok.add(op);
-  for (const Key& k : keys) tok.add(k);
-  Key key(std::string(op).substr(std::string(op).find('.') + 1) + "-" + tok.hex());
-  auto g = std::make_shared<Graph>();
-  g->add(make_task(key, op, std::vector<Arg>(keys.begin(), keys.end()), nullptr));
-  layers.push_back(std::move(g));
-  return LazyValue{std::move(layers), key};
-}
-
 LazyValue gather_array(const Array& a) {
   Array one = a.rechunk(a.shape());
   return LazyValue{one.layers(), one.keys().at(0)};
 }
 
 }  // namespace
+
+LazyValue one_task(std::vector<std::shared_ptr<const Graph>> layers, const char* op,
+                   const std::vector<Key>& keys) {
+  Tokenizer tok;
+  tok.add(op);
+  for (const Key& k : keys) tok.add(k);
+  std::string name(op);
+  Key key(name.substr(name.find('.') + 1) + "-" + tok.hex());
+  auto g = std::make_shared<Graph>();
+  g->add(make_task(key, op, std::vector<Arg>(keys.begin(), keys.end()), nullptr));
+  layers.push_back(std::move(g));
+  return LazyValue{std::move(layers), key};
+}
 
 std::string_view port_kind(std::string_view port_type) noexcept {
   if (port_type == "dataframe" || port_type == "bag" || port_type == "array") return port_type;
@@ -34,10 +34,10 @@ std::string_view port_kind(std::string_view port_type) noexcept {
 LazyValue gather(const NodeOutput& output) {
   if (const auto* v = std::get_if<LazyValue>(&output)) return *v;
   if (const auto* df = std::get_if<DataFrame>(&output))
-    return gather_task(df->layers(), "dataframe.concat", df->keys());
+    return one_task(df->layers(), "dataframe.concat", df->keys());
   if (const auto* a = std::get_if<Array>(&output)) return gather_array(*a);
   Bag b = std::get<Bag>(output).materialized();
-  return gather_task(b.layers(), "bag.concat", b.keys());
+  return one_task(b.layers(), "bag.concat", b.keys());
 }
 
 Bag as_bag(const NodeOutput& output, const std::string& where) {

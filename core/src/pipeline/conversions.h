@@ -14,6 +14,11 @@ namespace shoal::detail {
 /// The collection a port type names ("dataframe", "bag", "array"), or "value".
 std::string_view port_kind(std::string_view port_type) noexcept;
 
+/// One task of `op` over `keys` (each an argument), in a layer of its own
+/// after `layers`; its key is op's name after the dot, a dash and a token.
+LazyValue one_task(std::vector<std::shared_ptr<const Graph>> layers, const char* op,
+                   const std::vector<Key>& keys);
+
 /// The output as one value: itself for a value; otherwise one task that
 /// gathers the partitions (a DataFrame's concatenated, a Bag's lists joined,
 /// an Array rechunked to one chunk).

@@ -4,6 +4,7 @@
 // the C++ program builds, with the same fusions; expressions are written
 // as text in pandas' query() syntax.
 #include "graph/collection_graph.h"
+#include "pipeline/conversions.h"
 #include "pipeline/node_ops.h"
 #include "pipeline/node_spec.h"
 #include "shoal/csv.h"
@@ -105,16 +106,7 @@ void sort_node(NodeLowering& n) {
 // block's matching rows without building its table), summed in one task.
 void count_node(NodeLowering& n) {
   DataFrame counts = n.dataframe(kIn).map_partitions("dataframe.num_rows", Params{}, Schema{});
-  std::vector<Arg> parts(counts.keys().begin(), counts.keys().end());
-  auto g = std::make_shared<Graph>();
-  Tokenizer t;
-  t.add("table.count");
-  for (const Key& k : counts.keys()) t.add(k);
-  Key key("count-" + t.hex());
-  g->add(make_task(key, "sum", std::move(parts), nullptr));
-  auto layers = counts.layers();
-  layers.push_back(std::move(g));
-  n.set_output(LazyValue{std::move(layers), key});
+  n.set_output(one_task(counts.layers(), "sum", counts.keys()));
 }
 
 ParamSpec list_param(const char* name, std::string doc, bool required = false) {
