@@ -49,6 +49,8 @@ void add_slurm_command(CLI::App& app, int& exit_code);
 
 /// "2GiB", "512MiB", "800MB", "1000000" as bytes; throws shoal::Error.
 std::uint64_t parse_bytes(const std::string& text);
+/// "1.5 GiB", "312.0 KiB", "17 B": an amount of memory for people.
+std::string format_bytes(std::uint64_t bytes);
 /// "30s", "500ms", "2m", "1h", or a bare number of seconds; throws shoal::Error.
 std::chrono::milliseconds parse_duration(const std::string& text);
 

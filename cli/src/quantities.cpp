@@ -1,6 +1,8 @@
-// parse_bytes and parse_duration: the amounts options take ("2GiB", "30s").
+// parse_bytes, format_bytes and parse_duration: the amounts options take
+// ("2GiB", "30s") and the amounts reports print.
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,6 +43,19 @@ std::uint64_t parse_bytes(const std::string& text) {
   if (auto bytes = scaled(text, kUnits)) return static_cast<std::uint64_t>(*bytes);
   throw Error("'" + text +
               "' is not an amount of memory; write e.g. 2GiB, 512MiB, 800MB or 1000000");
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  static const char* kNames[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(kNames)) {
+    value /= 1024;
+    unit++;
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", value, kNames[unit]);
+  return text;
 }
 
 std::chrono::milliseconds parse_duration(const std::string& text) {

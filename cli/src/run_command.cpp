@@ -23,6 +23,8 @@ struct RunCommandOptions {
   std::size_t workers = 1;
   std::size_t threads = 0;
   bool no_progress = false;
+  std::string memory_limit;  // empty: the LocalCluster's default
+  std::string spill_dir;
   std::string scheduler;  // empty: an embedded LocalCluster
   TlsOptions tls;         // to the scheduler's cluster
 };
@@ -68,7 +70,33 @@ std::string failed_node(const LoweredPipeline& low, const std::string& key) {
   return {};
 }
 
+LocalClusterOptions local_options(const RunCommandOptions& o) {
+  LocalClusterOptions options{.workers = o.workers, .threads_per_worker = o.threads};
+  if (!o.memory_limit.empty()) options.memory_limit = parse_bytes(o.memory_limit);
+  options.spill_dir = o.spill_dir;
+  return options;
+}
+
+// A run that spilled says so: it ran slower than it would have in memory,
+// and the operator may want a larger limit or a faster spill directory.
+void report_spills(const LocalCluster& cluster) {
+  const LocalClusterStats s = cluster.stats();
+  if (s.spills == 0 && s.paused_dispatches == 0) return;
+  std::cerr << "shoal run: the local cluster spilled " << format_bytes(s.spilled_total) << " in "
+            << s.spills << " results and ran one task at a time " << s.paused_dispatches
+            << " times (memory limit " << format_bytes(s.memory_limit) << ", most held "
+            << format_bytes(s.last_run_peak_held) << ")\n";
+}
+
 int run(const RunCommandOptions& o) {
+  if (!o.memory_limit.empty()) {
+    try {
+      parse_bytes(o.memory_limit);
+    } catch (const Error& e) {
+      std::cerr << "shoal run: --memory-limit: " << e.what() << "\n";
+      return kExitUnreadable;
+    }
+  }
   if (!load_plugins(o.plugins, "shoal run")) return kExitUnreadable;
   LoweredPipeline low;
   if (int code = lower_file(o, low); code != kExitOk) return code;
@@ -76,12 +104,12 @@ int run(const RunCommandOptions& o) {
   try {
     std::unique_ptr<Executor> executor;
     if (o.scheduler.empty()) {
-      executor = std::make_unique<LocalCluster>(
-          LocalClusterOptions{.workers = o.workers, .threads_per_worker = o.threads});
+      executor = std::make_unique<LocalCluster>(local_options(o));
     } else {
       executor = std::make_unique<Client>(o.scheduler, ClientOptions{.tls = o.tls});
     }
     values = executor->run(low.optimized(), low.output_keys(), {.progress = !o.no_progress});
+    if (auto* local = dynamic_cast<LocalCluster*>(executor.get())) report_spills(*local);
   } catch (const TaskError& e) {
     std::cerr << "shoal run: " << o.file << ": the run failed: " << failed_node(low, e.key())
               << e.what() << "\n";
@@ -114,6 +142,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", o->threads, "Threads per worker (default: cores / workers)")
       ->check(CLI::Range(0, 1024));
   cmd->add_flag("--no-progress", o->no_progress, "No progress bar, even on a terminal");
+  cmd->add_option("--memory-limit", o->memory_limit,
+                  "Results the local cluster holds: spilled past 70% of this, one task at a time "
+                  "past 85% (e.g. 512MiB; 0: none; default: 80% of the machine's memory)");
+  cmd->add_option("--spill-dir", o->spill_dir,
+                  "Where the local cluster spills (default: the temporary directory)");
   cmd->add_option("--scheduler", o->scheduler,
                   "Run on the remote cluster whose scheduler is at HOST:PORT (default: an embedded "
                   "local cluster)");

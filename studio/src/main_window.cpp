@@ -367,6 +367,7 @@ void MainWindow::run() {
   // Relative paths in a pipeline are relative to its file, as in `shoal run`.
   QString dir =
       doc_->file_path().isEmpty() ? QString() : QFileInfo(doc_->file_path()).absolutePath();
+  runner_->set_memory_limit(run_panel_->memory_limit());
   if (!runner_->start(doc_->pipeline(), dir.toStdString(), run_panel_->scheduler())) return;
 }
 

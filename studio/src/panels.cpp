@@ -381,6 +381,7 @@ RunPanel::RunPanel(QWidget* parent)
       run_(new QPushButton(tr("Run"))),
       stop_(new QPushButton(tr("Stop"))),
       scheduler_(new QLineEdit),
+      memory_(new QSpinBox),
       progress_(new QProgressBar),
       message_(new QLabel),
       preview_title_(new QLabel(tr("Preview"))),
@@ -401,6 +402,14 @@ RunPanel::RunPanel(QWidget* parent)
       tr("HOST:PORT of a remote cluster's scheduler (`shoal scheduler`); "
          "empty runs on the embedded LocalCluster."));
   where->addRow(tr("Scheduler"), scheduler_);
+  memory_->setRange(0, 16 * 1024 * 1024);
+  memory_->setSingleStep(256);
+  memory_->setSuffix(tr(" MiB"));
+  memory_->setSpecialValueText(tr("default (80% of memory)"));
+  memory_->setToolTip(
+      tr("Results the embedded LocalCluster holds in memory: past 70% of this they are "
+         "spilled to disk, past 85% one task runs at a time."));
+  where->addRow(tr("Memory limit"), memory_);
   layout->addLayout(where);
   progress_->setRange(0, 1);
   progress_->setValue(0);
@@ -425,6 +434,11 @@ RunPanel::RunPanel(QWidget* parent)
   preview_->setFont(QFont(QStringLiteral("monospace")));
   preview_->setLineWrapMode(QPlainTextEdit::NoWrap);
   layout->addWidget(preview_, 1);
+}
+
+std::optional<std::uint64_t> RunPanel::memory_limit() const {
+  if (memory_->value() == 0) return std::nullopt;
+  return static_cast<std::uint64_t>(memory_->value()) << 20;
 }
 
 void RunPanel::set_message(const QString& text, bool error) {

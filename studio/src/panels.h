@@ -13,12 +13,15 @@
 #include <QTimer>
 #include <QTreeWidget>
 #include <QWidget>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "pipeline_document.h"
 #include "shoal/table.h"
 
 class QFormLayout;
+class QSpinBox;
 
 namespace shoal::studio {
 
@@ -105,6 +108,9 @@ class RunPanel : public QWidget {
   /// What the scheduler field holds, trimmed: "HOST:PORT", or empty.
   std::string scheduler() const { return scheduler_->text().trimmed().toStdString(); }
   QLineEdit* scheduler_field() const { return scheduler_; }
+  /// The embedded cluster's memory limit in bytes; nullopt: its default.
+  std::optional<std::uint64_t> memory_limit() const;
+  QSpinBox* memory_field() const { return memory_; }
   void set_message(const QString& text, bool error);
   QString message() const { return message_->text(); }
   /// Shows `text` as the preview of `title`, and `table`'s first rows in
@@ -124,6 +130,7 @@ class RunPanel : public QWidget {
   QPushButton* run_;
   QPushButton* stop_;
   QLineEdit* scheduler_;
+  QSpinBox* memory_;  // MiB; 0 shows "default"
   QProgressBar* progress_;
   QLabel* message_;
   QLabel* preview_title_;

@@ -103,6 +103,12 @@ const NodeProgress* RunController::progress(const std::string& id) const {
   return it == progress_.end() ? nullptr : &it->second;
 }
 
+void RunController::set_memory_limit(std::optional<std::uint64_t> bytes) {
+  if (bytes == memory_limit_) return;
+  memory_limit_ = bytes;
+  if (!running_) local_.reset();  // else after the run (start() checks)
+}
+
 void RunController::clear_results() {
   cache_.clear();
 }
@@ -115,8 +121,8 @@ Executor& RunController::executor() {
     return *remote_;
   }
   if (!local_) {
-    local_ =
-        std::make_unique<LocalCluster>(LocalClusterOptions{.workers = 1, .threads_per_worker = 2});
+    local_ = std::make_unique<LocalCluster>(
+        LocalClusterOptions{.workers = 1, .threads_per_worker = 2, .memory_limit = memory_limit_});
   }
   return *local_;
 }
@@ -220,6 +226,9 @@ bool RunController::start(const Pipeline& pipeline, const std::string& base_dir,
   index_graph(absorbed);
   if (scheduler != remote_address_) remote_.reset();
   remote_address_ = scheduler;
+  if (local_ && local_->stats().memory_limit != memory_limit_.value_or(default_memory_limit())) {
+    local_.reset();  // the limit changed during the last run
+  }
   if (scheduler.empty()) executor();  // the embedded cluster starts on this thread
   cancel_ = std::make_shared<std::atomic<bool>>(false);
   results_.clear();

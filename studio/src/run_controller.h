@@ -26,8 +26,10 @@
 #include <QObject>
 #include <QString>
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -41,7 +43,8 @@
 
 namespace shoal {
 class Executor;
-}
+class LocalCluster;
+}  // namespace shoal
 
 namespace shoal::studio {
 
@@ -70,6 +73,13 @@ class RunController : public QObject {
   /// LocalCluster.
   bool start(const Pipeline& pipeline, const std::string& base_dir = {},
              const std::string& scheduler = {});
+  /// The embedded LocalCluster's memory limit in bytes (nullopt: its
+  /// default, 80% of the machine's): results past 70% of it are spilled to
+  /// disk. A change takes effect at the next run on a new cluster.
+  void set_memory_limit(std::optional<std::uint64_t> bytes);
+  std::optional<std::uint64_t> memory_limit() const { return memory_limit_; }
+  /// The embedded cluster, once a run has started one (for its stats).
+  const LocalCluster* local_cluster() const { return local_.get(); }
   /// Asks the running run to stop (RunOptions::cancel).
   void stop();
   bool running() const { return running_; }
@@ -118,9 +128,10 @@ class RunController : public QObject {
   void on_done(bool ok, QString message, std::vector<Key> keys, std::vector<Value> values);
   Executor& executor();
 
-  std::unique_ptr<Executor> local_;   // the embedded LocalCluster, made on first use
-  std::unique_ptr<Executor> remote_;  // a Client, for remote_address_
+  std::unique_ptr<LocalCluster> local_;  // the embedded cluster, made on first use
+  std::unique_ptr<Executor> remote_;     // a Client, for remote_address_
   std::string remote_address_;
+  std::optional<std::uint64_t> memory_limit_;
   std::thread thread_;
   std::shared_ptr<std::atomic<bool>> cancel_;
   LoweredPipeline lowered_;

@@ -3,17 +3,22 @@
 // N read tasks under that node, the preview is a table of the right first
 // rows, a second run after editing the last node reuses the earlier nodes'
 // results (and Clear results forgets them), internal ops stay out of the
-// palette, and a 10,000-task graph collapses to a box per node.
+// palette, a 10,000-task graph collapses to a box per node, and the run
+// panel's memory limit reaches the embedded cluster.
 #include <doctest/doctest.h>
 
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <filesystem>
 #include <fstream>
 
 #include "main_window.h"
+#include "panels.h"
+#include "run_controller.h"
 #include "shoal/csv.h"
 #include "shoal/dataframe.h"
 #include "shoal/inline_executor.h"
+#include "shoal/local_cluster.h"
 #include "studio_app.h"
 
 using namespace shoal;
@@ -169,4 +174,27 @@ TEST_CASE("a format 1 file opens migrated, with a note, and saves as format 2") 
   CHECK(saved.find("\"format\": 2") != std::string::npos);
   REQUIRE(w.open_file(QString::fromStdString(old)));
   CHECK(w.last_note().isEmpty());
+}
+
+TEST_CASE("the run panel's memory limit reaches the embedded cluster") {
+  testing::app();
+  QTemporaryDir dir;
+  const fs::path root = copy_trips(dir);
+  MainWindow w;
+  w.set_interactive(false);
+  REQUIRE(w.open_file(QString::fromStdString((root / "pipelines" / "trips.shoal.json").string())));
+  CHECK(w.run_panel()->memory_limit() == std::nullopt);  // "default (80% of memory)"
+  REQUIRE(run_to_end(w));
+  REQUIRE(w.runner()->local_cluster() != nullptr);
+  CHECK(w.runner()->local_cluster()->stats().memory_limit == default_memory_limit());
+  // 1 MiB is below the studio's own size: every dispatch runs one task, and
+  // the run still ends with the same table.
+  w.run_panel()->memory_field()->setValue(1);
+  CHECK(w.run_panel()->memory_limit() == std::uint64_t{1} << 20);
+  w.runner()->clear_results();
+  REQUIRE(run_to_end(w));
+  const LocalClusterStats stats = w.runner()->local_cluster()->stats();
+  CHECK(stats.memory_limit == std::uint64_t{1} << 20);
+  CHECK(stats.paused_dispatches > 0);
+  CHECK(fs::exists(root / "pipelines" / "trips_by_zone.csv"));
 }

@@ -13,6 +13,15 @@
 // results stay inline in the run's table. Values are passed by shared
 // pointer: nothing is copied or encoded inside the process.
 //
+// Memory: the results the cluster holds are counted (Value::nbytes) against
+// `memory_limit`. Past 70% of it the least recently used results that no
+// running task reads are spilled to `spill_dir` in Shoal's columnar encoding
+// and read back by the tasks that need them (results under `inline_limit`
+// are counted but stay in memory); past 85% of it in process
+// memory (RSS), no new task starts while others are running. Inputs being
+// read and results being computed are not counted until they are stored,
+// so the limit is a target for what is held, not a hard cap on the process.
+//
 // Stateful ops (Op::make_state) keep one state per worker, created before
 // the op's first task on that worker and destroyed when the cluster stops.
 //
@@ -22,7 +31,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,7 +59,19 @@ struct LocalClusterOptions {
   /// runs. A registry must not change once the cluster has started. At most
   /// 64 workers when any entry is set.
   std::vector<std::shared_ptr<const OpRegistry>> worker_registries = {};
+  /// Bytes of results the cluster may hold in memory (see above). nullopt:
+  /// default_memory_limit(); 0: no limit (nothing is spilled).
+  std::optional<std::uint64_t> memory_limit = std::nullopt;
+  /// Where spilled results go: a directory of this cluster's own is made in
+  /// it at the first spill and removed when the cluster is destroyed.
+  /// Empty: the system's temporary directory ($TMPDIR or /tmp).
+  std::string spill_dir = {};
 };
+
+/// The default memory limit of a LocalCluster, as Dask's LocalCluster takes
+/// its share of the machine: 80% of physical memory, or of the cgroup's
+/// memory.max when that is lower.
+std::uint64_t default_memory_limit();
 
 /// What the cluster did, for tests and monitoring.
 struct LocalClusterStats {
@@ -57,6 +80,13 @@ struct LocalClusterStats {
   std::size_t partitions_alive = 0;      ///< Right now.
   std::size_t last_run_peak_live = 0;    ///< Most results held at once.
   std::size_t last_run_live_at_end = 0;  ///< Results held when it finished.
+  std::uint64_t memory_limit = 0;        ///< 0: none.
+  std::uint64_t held_bytes = 0;          ///< Results in memory, right now.
+  std::uint64_t spilled_bytes = 0;       ///< Results on disk, right now.
+  std::uint64_t spilled_total = 0;       ///< Bytes spilled since the cluster started.
+  std::size_t spills = 0;                ///< Results spilled since the cluster started.
+  std::size_t paused_dispatches = 0;     ///< Dispatches held to one task by the pause.
+  std::uint64_t last_run_peak_held = 0;  ///< Most bytes held in memory during the last run.
 };
 
 class LocalCluster : public Executor {

@@ -77,7 +77,4 @@ std::function<void(const std::string&)> log_sink(std::function<void(const std::s
 /// Nanoseconds since the epoch on this machine's clock.
 std::uint64_t now_ns();
 
-/// Bytes of this process's resident memory (/proc/self/statm); 0 if unknown.
-std::uint64_t resident_bytes();
-
 }  // namespace shoal::actors

@@ -14,6 +14,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "common/process_memory.h"
 #include "distributed/result_store.h"
 #include "distributed/transport.h"
 #include "shoal/error.h"

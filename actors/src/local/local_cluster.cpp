@@ -1,5 +1,10 @@
 #include "shoal/local_cluster.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 #include <unordered_set>
@@ -22,6 +27,7 @@ struct ForgetCafThreadState {
 struct LocalCluster::Impl {
   LocalClusterOptions options;
   std::size_t threads = 1;
+  std::uint64_t memory_limit = 0;
   std::shared_ptr<actors::SharedCounters> counters = std::make_shared<actors::SharedCounters>();
   caf::actor_system_config config;  // must outlive the system
   std::unique_ptr<caf::actor_system> system;
@@ -102,7 +108,31 @@ void check_ops_known(const Plan& plan, const LocalClusterOptions& o) {
   }
 }
 
+// This cluster's own spill directory inside `base` (made at the first spill).
+std::filesystem::path own_spill_dir(const std::string& base) {
+  static std::atomic<std::uint64_t> clusters{0};
+  std::filesystem::path dir =
+      base.empty() ? std::filesystem::temp_directory_path() : std::filesystem::path(base);
+  return dir / ("shoal-spill-" + std::to_string(::getpid()) + "-" + std::to_string(++clusters));
+}
+
+// cgroup v2's memory.max for this process ("max" or unreadable: none).
+std::uint64_t cgroup_memory_max() {
+  std::ifstream in("/sys/fs/cgroup/memory.max");
+  std::uint64_t bytes = 0;
+  if (in >> bytes) return bytes;
+  return 0;
+}
+
 }  // namespace
+
+std::uint64_t default_memory_limit() {
+  const auto pages = static_cast<std::uint64_t>(std::max(0L, sysconf(_SC_PHYS_PAGES)));
+  std::uint64_t total = pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  const std::uint64_t cgroup = cgroup_memory_max();
+  if (cgroup != 0 && (total == 0 || cgroup < total)) total = cgroup;
+  return total / 10 * 8;
+}
 
 LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique<Impl>()) {
   ForgetCafThreadState forget;
@@ -117,9 +147,11 @@ LocalCluster::LocalCluster(LocalClusterOptions options) : impl_(std::make_unique
                                             : caf::atom("sharing"));
   impl_->system = std::make_unique<caf::actor_system>(impl_->config);
   auto& sys = *impl_->system;
-  impl_->supervisor =
-      sys.spawn(actors::supervisor_actor, impl_->options.threads_per_worker * kSlotsPerThread,
-                impl_->counters);
+  impl_->memory_limit = impl_->options.memory_limit.value_or(default_memory_limit());
+  actors::SupervisorConfig supervisor{
+      impl_->options.threads_per_worker * kSlotsPerThread, impl_->counters, impl_->memory_limit,
+      impl_->options.inline_limit, own_spill_dir(impl_->options.spill_dir)};
+  impl_->supervisor = sys.spawn(actors::supervisor_actor, std::move(supervisor));
   for (std::size_t w = 0; w < impl_->options.workers; ++w) {
     auto config = std::make_shared<actors::WorkerConfig>();
     config->name = "worker-" + std::to_string(w);
@@ -180,7 +212,8 @@ std::vector<Value> LocalCluster::run(const Graph& graph, std::span<const Key> ou
 
 std::string LocalCluster::name() const {
   return "LocalCluster(workers=" + std::to_string(impl_->options.workers) +
-         ", threads_per_worker=" + std::to_string(impl_->options.threads_per_worker) + ")";
+         ", threads_per_worker=" + std::to_string(impl_->options.threads_per_worker) +
+         ", memory_limit=" + std::to_string(impl_->memory_limit) + ")";
 }
 
 std::size_t LocalCluster::workers() const noexcept {
@@ -192,8 +225,18 @@ std::size_t LocalCluster::threads() const noexcept {
 
 LocalClusterStats LocalCluster::stats() const {
   const auto& c = *impl_->counters;
-  return {c.tasks_run.load(), c.partitions_spawned.load(), c.partitions_alive.load(),
-          c.last_run_peak_live.load(), c.last_run_live_at_end.load()};
+  return {c.tasks_run.load(),
+          c.partitions_spawned.load(),
+          c.partitions_alive.load(),
+          c.last_run_peak_live.load(),
+          c.last_run_live_at_end.load(),
+          impl_->memory_limit,
+          c.held_bytes.load(),
+          c.spilled_bytes.load(),
+          c.spilled_total.load(),
+          c.spills.load(),
+          c.pauses.load(),
+          c.last_run_peak_held.load()};
 }
 
 namespace detail {

@@ -5,7 +5,9 @@
 #include <caf/all.hpp>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <future>
+#include <list>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -26,6 +28,7 @@ using failed_atom = caf::atom_constant<caf::atom("failed")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
 using join_atom = caf::atom_constant<caf::atom("join")>;
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using spill_atom = caf::atom_constant<caf::atom("spill")>;
 
 using Clock = std::chrono::steady_clock;
 
@@ -36,6 +39,27 @@ struct SharedCounters {
   std::atomic<std::size_t> partitions_alive{0};
   std::atomic<std::size_t> last_run_peak_live{0};
   std::atomic<std::size_t> last_run_live_at_end{0};
+  // Memory (HeldResults): bytes now, and totals since the cluster started.
+  std::atomic<std::uint64_t> held_bytes{0};
+  std::atomic<std::uint64_t> spilled_bytes{0};
+  std::atomic<std::uint64_t> spilled_total{0};
+  std::atomic<std::size_t> spills{0};
+  std::atomic<std::size_t> pauses{0};
+  std::atomic<std::uint64_t> last_run_peak_held{0};
+};
+
+struct RunState;
+
+/// What HeldResults knows of one result of a run.
+struct HeldSlot {
+  std::uint64_t nbytes = 0;
+  std::uint32_t pins = 0;    // dispatched tasks that read it
+  bool stored = false;       // counted in HeldResults
+  bool spilled = false;      // on disk only: RunState::input reads it back
+  bool unspillable = false;  // too small, or its encoding failed (a custom value)
+  bool listed = false;       // `node` is valid: in HeldResults' lru or pinned list
+  bool in_lru = false;       // ... and in the lru list
+  std::list<std::pair<RunState*, Plan::Id>>::iterator node;
 };
 
 /// One run of a graph. The supervisor owns everything here except `plan`
@@ -56,6 +80,9 @@ struct RunState {
   std::vector<std::uint32_t> waiting;    // unfinished dependencies
   std::vector<std::uint32_t> holders;    // unfinished dependents
   std::vector<std::uint16_t> worker_of;  // who runs it
+  std::vector<HeldSlot> held;            // by task id (HeldResults)
+  std::filesystem::path spill_prefix;    // spill files: <prefix><id>.shoal
+  std::uint64_t peak_held = 0;           // most bytes the cluster held during the run
   using Entry = std::pair<std::uint32_t, Plan::Id>;  // priority, id
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> ready;
   std::size_t remaining = 0;                  // tasks not yet finished
@@ -71,6 +98,17 @@ struct RunState {
   std::vector<std::uint64_t> group_masks;  // workers (bits) of each group
   std::vector<std::uint8_t> group_of;      // by task id
   std::vector<decltype(ready)> ready_by_group;
+
+  std::filesystem::path spill_file(Plan::Id id) const {
+    return spill_prefix.string() + std::to_string(id) + ".shoal";
+  }
+  bool is_spilled(Plan::Id id) const { return !held.empty() && held[id].spilled; }
+  /// The result of `id` for a task that reads it: the held value, or the
+  /// spilled one read back from disk (it stays spilled).
+  Value input(Plan::Id id) const { return is_spilled(id) ? read_spilled(id) : results[id]; }
+  /// A spilled result read back from disk. Throws Error naming the file when
+  /// it cannot be read back.
+  Value read_spilled(Plan::Id id) const;
 };
 using RunPtr = std::shared_ptr<RunState>;
 
@@ -110,9 +148,16 @@ struct WorkerConfig {
   std::shared_ptr<OpStates> states = std::make_shared<OpStates>();
 };
 
+struct SupervisorConfig {
+  std::size_t slots_per_worker = 1;
+  std::shared_ptr<SharedCounters> counters;
+  std::uint64_t memory_limit = 0;     // 0: none
+  std::uint64_t min_spill_bytes = 0;  // smaller results are never spilled
+  std::filesystem::path spill_dir;    // the cluster's own; removed when the supervisor stops
+};
+
 /// Schedules runs over the workers that joined it (join_atom, actor, name, WorkerOps).
-caf::behavior supervisor_actor(caf::event_based_actor* self, std::size_t slots_per_worker,
-                               std::shared_ptr<SharedCounters> counters);
+caf::behavior supervisor_actor(caf::event_based_actor* self, SupervisorConfig config);
 caf::behavior worker_actor(caf::event_based_actor* self,
                            std::shared_ptr<const WorkerConfig> config);
 void task_actor(caf::event_based_actor* self, RunPtr run, Plan::Id id,

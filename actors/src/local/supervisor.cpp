@@ -10,10 +10,16 @@
 // Cancellation (RunOptions::cancel) stops a run the same way; the flag is
 // read whenever the supervisor dispatches, and LocalCluster::run() pokes it
 // with a cancel message when the flag is set while nothing reports.
+//
+// Memory: results are counted against the cluster's limit (HeldResults),
+// spilled least recently used first past 70% of it, and while the process
+// is past 85% only one task runs at a time.
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <numeric>
 
+#include "local/held_results.h"
 #include "local/messages.h"
 #include "local/placement.h"
 
@@ -31,9 +37,11 @@ using Batches = std::vector<std::vector<Plan::Id>>;  // by worker
 
 class Supervisor {
  public:
-  Supervisor(caf::event_based_actor* self, std::size_t slots,
-             std::shared_ptr<SharedCounters> counters)
-      : self_(self), slots_(slots), counters_(std::move(counters)) {}
+  Supervisor(caf::event_based_actor* self, const SupervisorConfig& config)
+      : self_(self),
+        slots_(config.slots_per_worker),
+        counters_(config.counters),
+        held_(config.memory_limit, config.min_spill_bytes, config.spill_dir, config.counters) {}
 
   void join(caf::actor worker, std::string name, WorkerOps ops) {
     restricted_ = restricted_ || ops.names.has_value();
@@ -49,6 +57,8 @@ class Supervisor {
     run->waiting.resize(n);
     run->holders.resize(n);
     run->worker_of.resize(n);
+    run->held.resize(n);
+    run->spill_prefix = held_.dir() / ("run-" + std::to_string(++runs_started_) + "-");
     run->remaining = n;
     for (Plan::Id id = 0; id < n; ++id) {
       run->waiting[id] = static_cast<std::uint32_t>(plan.dependencies(id).size());
@@ -65,6 +75,7 @@ class Supervisor {
   void on_done(const RunPtr& run, TaskDone& d) {
     workers_[run->worker_of[d.id]].busy--;
     run->in_flight--;
+    unpin_inputs(*run, d.id);
     counters_->tasks_run.fetch_add(1, std::memory_order_relaxed);
     if (run->error || run->cancelled) {
       if (d.partition) release_partition(run, d.partition);
@@ -82,6 +93,7 @@ class Supervisor {
   void on_failed(const RunPtr& run, TaskFailed& f) {
     workers_[run->worker_of[f.id]].busy--;
     run->in_flight--;
+    unpin_inputs(*run, f.id);
     const Task& task = run->plan.task(f.id);
     if (!run->observers.empty()) {
       TaskEvent e{task.key,
@@ -123,6 +135,7 @@ class Supervisor {
     for (Plan::Id dep : plan.dependencies(d.id)) {
       if (--run->holders[dep] == 0 && !plan.is_output(dep)) release(run, dep);
     }
+    held_.add(*run, d.id);  // after the releases: what they free need not be spilled
     run->peak_live = std::max(run->peak_live, run->live);
     if (!run->observers.empty()) {
       const Task& task = plan.task(d.id);
@@ -138,6 +151,7 @@ class Supervisor {
   }
 
   void release(const RunPtr& run, Plan::Id id) {
+    held_.remove(*run, id);
     run->results[id] = Value();
     if (run->partitions[id]) release_partition(run, run->partitions[id]);
     run->partitions[id] = caf::actor();
@@ -149,10 +163,21 @@ class Supervisor {
   }
 
   void release_all(const RunPtr& run) {
-    for (auto& p : run->partitions) {
-      if (p) release_partition(run, p);
-      p = caf::actor();
+    for (Plan::Id id = 0; id < run->partitions.size(); ++id) {
+      held_.remove(*run, id);
+      if (run->partitions[id]) release_partition(run, run->partitions[id]);
+      run->partitions[id] = caf::actor();
     }
+  }
+
+  void unpin_inputs(RunState& run, Plan::Id id) {
+    for (Plan::Id dep : run.plan.dependencies(id)) held_.unpin(run, dep);
+  }
+
+  std::size_t busy_total() const {
+    std::size_t n = 0;
+    for (const WorkerSlot& w : workers_) n += w.busy;
+    return n;
   }
 
   // Hands ready tasks to workers, one batch per worker. A worker is refilled
@@ -161,6 +186,14 @@ class Supervisor {
   void dispatch() {
     check_cancelled();
     if (workers_.empty()) return;
+    // Over the pause threshold only one task runs at a time: what is held
+    // can then only shrink, and a run never waits on nothing.
+    budget_ = SIZE_MAX;
+    if (held_.over_pause_threshold()) {
+      held_.count_pause();
+      if (busy_total() > 0) return;
+      budget_ = 1;
+    }
     for (const RunPtr& run : runs_) {
       Batches batches(workers_.size());
       if (run->group_masks.empty()) {
@@ -192,15 +225,17 @@ class Supervisor {
   // Hands tasks of `ready` to the least busy workers of `mask`.
   void fill(const RunPtr& run, decltype(RunState::ready)& ready, Batches& batches,
             std::uint64_t mask) {
-    while (!ready.empty()) {
+    while (!ready.empty() && budget_ > 0) {
       auto w = least_busy(mask);
       if (w == workers_.size() || workers_[w].busy > slots_ / 2) break;
-      while (!ready.empty() && workers_[w].busy < slots_) {
+      while (!ready.empty() && workers_[w].busy < slots_ && budget_ > 0) {
+        budget_--;
         Plan::Id id = ready.top().second;
         ready.pop();
         workers_[w].busy++;
         run->worker_of[id] = static_cast<std::uint16_t>(w);
         run->in_flight++;
+        for (Plan::Id dep : run->plan.dependencies(id)) held_.pin(*run, dep);
         batches[w].push_back(id);
         if (!run->observers.empty()) report_started(run, id, w);
       }
@@ -259,6 +294,7 @@ class Supervisor {
   void finish(const RunPtr& run) {
     counters_->last_run_peak_live = run->peak_live;
     counters_->last_run_live_at_end = run->live;
+    counters_->last_run_peak_held = run->peak_held;
     runs_.erase(std::remove(runs_.begin(), runs_.end(), run), runs_.end());
     if (run->error) {
       release_all(run);
@@ -274,7 +310,14 @@ class Supervisor {
     }
     std::vector<Value> out;
     out.reserve(run->plan.outputs().size());
-    for (Plan::Id o : run->plan.outputs()) out.push_back(run->results[o]);
+    try {
+      for (Plan::Id o : run->plan.outputs()) out.push_back(run->input(o));  // spilled: read back
+    } catch (const std::exception& e) {
+      release_all(run);
+      run->observers.run_end(false);
+      run->done.set_exception(std::make_exception_ptr(Error(e.what())));
+      return;
+    }
     release_all(run);  // the outputs now belong to the caller
     run->observers.run_end(true);
     run->done.set_value(std::move(out));
@@ -286,13 +329,15 @@ class Supervisor {
   std::vector<WorkerSlot> workers_;
   bool restricted_ = false;  // some worker lacks some ops: runs are grouped
   std::vector<RunPtr> runs_;
+  std::uint64_t runs_started_ = 0;  // names each run's spill files
+  std::size_t budget_ = SIZE_MAX;   // tasks this dispatch may still hand out
+  HeldResults held_;
 };
 
 }  // namespace
 
-caf::behavior supervisor_actor(caf::event_based_actor* self, std::size_t slots_per_worker,
-                               std::shared_ptr<SharedCounters> counters) {
-  auto sup = std::make_shared<Supervisor>(self, slots_per_worker, std::move(counters));
+caf::behavior supervisor_actor(caf::event_based_actor* self, SupervisorConfig config) {
+  auto sup = std::make_shared<Supervisor>(self, config);
   self->attach_functor([sup] { sup->shutdown(); });
   return {
       [sup](join_atom, caf::actor worker, std::string name, WorkerOps ops) {

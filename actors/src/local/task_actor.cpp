@@ -5,7 +5,9 @@
 // result, inline or owned by a partition actor, is a shared pointer that the
 // supervisor set before dispatching this task and will not clear until this
 // task reports. A result of at least `inline_limit` bytes is handed to a new
-// partition actor, which owns it until the supervisor releases it.
+// partition actor, which owns it until the supervisor releases it. An input
+// the supervisor spilled is read back from its file here, on the worker's
+// thread, and dropped when the task ends.
 #include <array>
 
 #include "local/messages.h"
@@ -17,12 +19,18 @@ Value run_with_inputs(const RunState& run, Plan::Id id, OpContext& ctx) {
   auto refs = run.plan.refs(id);
   if (refs.size() <= 8) {  // the common case, without a heap allocation
     std::array<Value, 8> inputs;
-    for (std::size_t i = 0; i < refs.size(); ++i) inputs[i] = run.results[refs[i]];
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      if (run.is_spilled(refs[i])) {
+        inputs[i] = run.read_spilled(refs[i]);
+      } else {
+        inputs[i] = run.results[refs[i]];
+      }
+    }
     return run_task(run.plan.task(id), std::span<const Value>(inputs.data(), refs.size()), ctx);
   }
   std::vector<Value> inputs;
   inputs.reserve(refs.size());
-  for (Plan::Id r : refs) inputs.push_back(run.results[r]);
+  for (Plan::Id r : refs) inputs.push_back(run.input(r));
   return run_task(run.plan.task(id), inputs, ctx);
 }
 
